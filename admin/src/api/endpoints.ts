@@ -1,0 +1,148 @@
+import type {
+  ApiKeyView,
+  AuditEntryView,
+  AuditQuery,
+  ChangePasswordRequest,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  CreateFaqRequest,
+  CreatePersonaRequest,
+  CreateProviderRequest,
+  CreateUserRequest,
+  FaqView,
+  GsmCallView,
+  GsmSendSmsRequest,
+  GsmSmsView,
+  GsmStatusView,
+  ListQuery,
+  MessageListQuery,
+  PersonaView,
+  ProviderView,
+  SpeechVoiceList,
+  SpeechWorkerList,
+  TakenMessageView,
+  TtsTestBody,
+  TtsTestResult,
+  UpdateFaqRequest,
+  UpdatePersonaRequest,
+  UpdateProviderRequest,
+  ReadyResponse,
+  SessionView,
+  UpdateUserRequest,
+  UserView,
+} from '@ai-secretary/protocol';
+import type { ApiClient } from './client.js';
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+interface Ok {
+  ok: true;
+}
+/**
+ * The protocol's provider `type` union infers as `never` (a Type.Union over a mapped array), so the
+ * request shape is restated with the literal list here; the server still validates it.
+ */
+export type NewProvider = Omit<CreateProviderRequest, 'type'> & {
+  type: 'vllm' | 'openai' | 'gemini' | 'anthropic' | 'deepseek' | 'kimi' | 'openrouter' | 'custom';
+};
+/** Shapes of FaqTestResult and ProviderTestResult (protocol exports only their schemas). */
+export interface FaqTestResult {
+  matched: boolean;
+  id: string | null;
+  score: number;
+  question: string | null;
+  answer: string | null;
+}
+export interface ProviderTestResult {
+  ok: boolean;
+  models: string[];
+  latencyMs: number;
+  error: string | null;
+}
+
+const id = (value: string) => encodeURIComponent(value);
+
+/** Typed calls for every /api resource the panel uses; shapes come from @ai-secretary/protocol. */
+export function createAdminApi(client: ApiClient) {
+  return {
+    auth: {
+      me: () => client.request<UserView>('GET', '/api/auth/me'),
+      changePassword: (body: ChangePasswordRequest) => client.request<Ok>('POST', '/api/auth/password', { body }),
+    },
+    users: {
+      list: (query: ListQuery = {}) => client.request<Page<UserView>>('GET', '/api/users', { query }),
+      create: (body: CreateUserRequest) => client.request<UserView>('POST', '/api/users', { body }),
+      update: (userId: string, body: UpdateUserRequest) =>
+        client.request<UserView>('PATCH', `/api/users/${id(userId)}`, { body }),
+      setPassword: (userId: string, password: string) =>
+        client.request<Ok>('POST', `/api/users/${id(userId)}/password`, { body: { password } }),
+      remove: (userId: string) => client.request<Ok>('DELETE', `/api/users/${id(userId)}`),
+    },
+    sessions: {
+      list: (userId?: string) =>
+        client.request<{ items: SessionView[] }>('GET', '/api/sessions', { query: { userId } }),
+      revoke: (sessionId: string) => client.request<SessionView>('DELETE', `/api/sessions/${id(sessionId)}`),
+    },
+    apiKeys: {
+      list: () => client.request<{ items: ApiKeyView[] }>('GET', '/api/api-keys'),
+      create: (body: CreateApiKeyRequest) => client.request<CreatedApiKey>('POST', '/api/api-keys', { body }),
+      revoke: (keyId: string) => client.request<ApiKeyView>('DELETE', `/api/api-keys/${id(keyId)}`),
+    },
+    audit: {
+      list: (query: AuditQuery = {}) => client.request<Page<AuditEntryView>>('GET', '/api/audit', { query }),
+    },
+    faq: {
+      list: () => client.request<{ items: FaqView[] }>('GET', '/api/llm/faq'),
+      create: (body: CreateFaqRequest) => client.request<FaqView>('POST', '/api/llm/faq', { body }),
+      update: (faqId: string, body: UpdateFaqRequest) =>
+        client.request<FaqView>('PATCH', `/api/llm/faq/${id(faqId)}`, { body }),
+      remove: (faqId: string) => client.request<Ok>('DELETE', `/api/llm/faq/${id(faqId)}`),
+      test: (text: string) => client.request<FaqTestResult>('POST', '/api/llm/faq/test', { body: { text } }),
+    },
+    providers: {
+      list: () => client.request<{ items: ProviderView[] }>('GET', '/api/llm/providers'),
+      create: (body: NewProvider) => client.request<ProviderView>('POST', '/api/llm/providers', { body }),
+      update: (providerId: string, body: UpdateProviderRequest) =>
+        client.request<ProviderView>('PATCH', `/api/llm/providers/${id(providerId)}`, { body }),
+      remove: (providerId: string) => client.request<Ok>('DELETE', `/api/llm/providers/${id(providerId)}`),
+      order: (ids: string[]) => client.request<unknown>('POST', '/api/llm/providers/order', { body: { ids } }),
+      test: (providerId: string) =>
+        client.request<ProviderTestResult>('POST', `/api/llm/providers/${id(providerId)}/test`),
+    },
+    personas: {
+      list: () => client.request<{ items: PersonaView[] }>('GET', '/api/llm/personas'),
+      create: (body: CreatePersonaRequest) => client.request<PersonaView>('POST', '/api/llm/personas', { body }),
+      update: (personaId: string, body: UpdatePersonaRequest) =>
+        client.request<PersonaView>('PATCH', `/api/llm/personas/${id(personaId)}`, { body }),
+    },
+    messages: {
+      list: (query: MessageListQuery = {}) => client.request<Page<TakenMessageView>>('GET', '/api/messages', { query }),
+      markHandled: (messageId: string) =>
+        client.request<TakenMessageView>('POST', `/api/messages/${id(messageId)}/handled`),
+    },
+    gsm: {
+      status: () => client.request<GsmStatusView>('GET', '/api/gsm/status'),
+      calls: (query: ListQuery = {}) => client.request<Page<GsmCallView>>('GET', '/api/gsm/calls', { query }),
+      sms: (query: ListQuery = {}) => client.request<Page<GsmSmsView>>('GET', '/api/gsm/sms', { query }),
+      sendSms: (body: GsmSendSmsRequest) => client.request<GsmSmsView>('POST', '/api/gsm/sms', { body }),
+    },
+    speech: {
+      workers: () => client.request<SpeechWorkerList>('GET', '/api/speech/workers'),
+      restart: (workerId: string) => client.request<Ok>('POST', `/api/speech/workers/${id(workerId)}/restart`),
+      voices: () => client.request<SpeechVoiceList>('GET', '/api/speech/voices'),
+      say: (body: TtsTestBody) => client.request<TtsTestResult>('POST', '/api/speech/test/tts', { body }),
+    },
+    v1: {
+      /** What a chat may name in `model` (personas, auto, provider models). */
+      models: () => client.request<{ data: Array<{ id: string }> }>('GET', '/v1/models'),
+    },
+    system: {
+      /** /ready answers 503 with the same body when a component is down: still a reading. */
+      ready: () => client.request<ReadyResponse>('GET', '/ready', { auth: false, okStatuses: [503] }),
+    },
+  };
+}
+
+export type AdminApi = ReturnType<typeof createAdminApi>;

@@ -1,0 +1,123 @@
+import type { RouteRecordRaw } from 'vue-router';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without signing in. */
+    public?: boolean;
+    adminOnly?: boolean;
+    /** i18n key of the page title (also the nav label). */
+    titleKey?: string;
+  }
+}
+
+/** Every page is its own lazily loaded chunk. */
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('../views/login/login-page.vue'),
+    meta: { public: true, titleKey: 'login.title' },
+  },
+  { path: '/', redirect: { name: 'dashboard' } },
+  {
+    path: '/dashboard',
+    name: 'dashboard',
+    component: () => import('../views/dashboard/dashboard-page.vue'),
+    meta: { titleKey: 'nav.dashboard' },
+  },
+  {
+    path: '/profile',
+    name: 'profile',
+    component: () => import('../views/profile/profile-page.vue'),
+    meta: { titleKey: 'nav.profile' },
+  },
+  {
+    path: '/users',
+    name: 'users',
+    component: () => import('../views/users/users-page.vue'),
+    meta: { adminOnly: true, titleKey: 'nav.users' },
+  },
+  {
+    path: '/sessions',
+    name: 'sessions',
+    component: () => import('../views/sessions/sessions-page.vue'),
+    meta: { titleKey: 'nav.sessions' },
+  },
+  {
+    path: '/api-keys',
+    name: 'api-keys',
+    component: () => import('../views/api-keys/api-keys-page.vue'),
+    meta: { titleKey: 'nav.apiKeys' },
+  },
+  {
+    path: '/audit',
+    name: 'audit',
+    component: () => import('../views/audit/audit-page.vue'),
+    meta: { adminOnly: true, titleKey: 'nav.audit' },
+  },
+  {
+    path: '/llm/faq',
+    name: 'faq',
+    component: () => import('../views/llm/faq-page.vue'),
+    meta: { titleKey: 'nav.faq' },
+  },
+  {
+    path: '/llm/providers',
+    name: 'providers',
+    component: () => import('../views/llm/providers-page.vue'),
+    meta: { adminOnly: true, titleKey: 'nav.providers' },
+  },
+  {
+    path: '/llm/personas',
+    name: 'personas',
+    component: () => import('../views/llm/personas-page.vue'),
+    meta: { adminOnly: true, titleKey: 'nav.personas' },
+  },
+  {
+    path: '/gsm',
+    name: 'gsm',
+    component: () => import('../views/gsm/gsm-page.vue'),
+    meta: { titleKey: 'nav.gsm' },
+  },
+  {
+    path: '/speech',
+    name: 'speech',
+    component: () => import('../views/speech/speech-page.vue'),
+    meta: { adminOnly: true, titleKey: 'nav.speech' },
+  },
+  {
+    path: '/talk/chat',
+    name: 'chat',
+    component: () => import('../views/talk/chat-page.vue'),
+    meta: { titleKey: 'nav.chat' },
+  },
+  {
+    path: '/messages',
+    name: 'messages',
+    component: () => import('../views/messages/messages-page.vue'),
+    meta: { titleKey: 'nav.messages' },
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('../views/not-found-page.vue'),
+    meta: { titleKey: 'notFound.title' },
+  },
+];
+
+/** The side navigation, in order. */
+export const NAV_ROUTES = [
+  'dashboard',
+  'messages',
+  'chat',
+  'gsm',
+  'speech',
+  'faq',
+  'providers',
+  'personas',
+  'users',
+  'sessions',
+  'api-keys',
+  'audit',
+  'profile',
+] as const;

@@ -1,0 +1,70 @@
+import { Type, type Static } from 'typebox';
+import { StrictObject } from '../common.js';
+import { Capabilities, EngineProblem, Voice } from '../workers/messages.js';
+import { ModelStatus } from '../workers/models.js';
+
+/** Admin REST bodies for `/api/speech/*`. */
+
+export const SpeechWorkerInfo = StrictObject({
+  id: Type.String(),
+  name: Type.String(),
+  local: Type.Boolean(),
+  state: Type.Union([
+    Type.Literal('ready'),
+    Type.Literal('starting'),
+    Type.Literal('backoff'),
+    Type.Literal('stopping'),
+    Type.Literal('stopped'),
+  ]),
+  pid: Type.Union([Type.Integer(), Type.Null()]),
+  capabilities: Type.Union([Capabilities, Type.Null()]),
+  problems: Type.Array(EngineProblem),
+  activeJobs: Type.Integer(),
+  rssBytes: Type.Integer(),
+  lastHeartbeatAt: Type.Union([Type.String(), Type.Null()]),
+  restarts: Type.Integer(),
+  lastExit: Type.Union([Type.String(), Type.Null()]),
+});
+export type SpeechWorkerInfo = Static<typeof SpeechWorkerInfo>;
+
+export const SpeechWorkerList = StrictObject({ workers: Type.Array(SpeechWorkerInfo) });
+export type SpeechWorkerList = Static<typeof SpeechWorkerList>;
+
+export const SpeechModelList = StrictObject({ modelsDir: Type.String(), models: Type.Array(ModelStatus) });
+export type SpeechModelList = Static<typeof SpeechModelList>;
+
+export const SpeechVoiceList = StrictObject({ voices: Type.Array(Voice) });
+export type SpeechVoiceList = Static<typeof SpeechVoiceList>;
+
+export const TtsTestBody = StrictObject({
+  text: Type.String({ minLength: 1, maxLength: 1000 }),
+  voice: Type.String({ minLength: 1, maxLength: 128 }),
+  speed: Type.Optional(Type.Number({ minimum: 0.25, maximum: 4 })),
+});
+export type TtsTestBody = Static<typeof TtsTestBody>;
+
+export const TtsTestResult = StrictObject({
+  sampleRateHz: Type.Integer(),
+  durationMs: Type.Number(),
+  firstChunkMs: Type.Number(),
+  totalMs: Type.Number(),
+  /** The audio as a base64 WAV, for the admin's player. */
+  wavBase64: Type.String(),
+});
+export type TtsTestResult = Static<typeof TtsTestResult>;
+
+export const SttTestBody = StrictObject({
+  /** A WAV (or any format ffmpeg decodes), base64. */
+  audioBase64: Type.String({ minLength: 1, maxLength: 8_000_000 }),
+  language: Type.Optional(Type.String({ minLength: 2, maxLength: 16 })),
+  model: Type.Optional(Type.String({ maxLength: 128 })),
+});
+export type SttTestBody = Static<typeof SttTestBody>;
+
+export const SttTestResult = StrictObject({
+  text: Type.String(),
+  segments: Type.Array(StrictObject({ text: Type.String(), startMs: Type.Number(), endMs: Type.Number() })),
+  audioMs: Type.Number(),
+  totalMs: Type.Number(),
+});
+export type SttTestResult = Static<typeof SttTestResult>;

@@ -1,0 +1,157 @@
+import { Type, type Static } from 'typebox';
+import { StrictObject } from '../common.js';
+
+/** Control messages between the orchestrator and speech workers (JSON text frames; audio is binary). */
+
+export const JobKind = Type.Union([Type.Literal('stt'), Type.Literal('tts'), Type.Literal('vad')]);
+export type JobKind = Static<typeof JobKind>;
+
+export const Voice = StrictObject({
+  id: Type.String({ minLength: 1, maxLength: 128 }),
+  engine: Type.String({ minLength: 1, maxLength: 64 }),
+  language: Type.String({ minLength: 2, maxLength: 16 }),
+  sampleRateHz: Type.Integer({ minimum: 8000, maximum: 48_000 }),
+  name: Type.Optional(Type.String({ maxLength: 128 })),
+});
+export type Voice = Static<typeof Voice>;
+
+export const SttCapability = StrictObject({
+  engine: Type.String({ minLength: 1, maxLength: 64 }),
+  /** Model id the engine runs (e.g. `pocketsphinx-en-us`, a manifest name for sherpa). */
+  model: Type.String({ minLength: 1, maxLength: 128 }),
+  languages: Type.Array(Type.String({ minLength: 2, maxLength: 16 }), { maxItems: 64 }),
+  sampleRateHz: Type.Integer({ minimum: 8000, maximum: 48_000 }),
+  streaming: Type.Boolean(),
+});
+export type SttCapability = Static<typeof SttCapability>;
+
+export const VadCapability = StrictObject({
+  engine: Type.String({ minLength: 1, maxLength: 64 }),
+  sampleRateHz: Type.Integer({ minimum: 8000, maximum: 48_000 }),
+});
+export type VadCapability = Static<typeof VadCapability>;
+
+export const EngineProblem = StrictObject({
+  engine: Type.String({ maxLength: 64 }),
+  model: Type.Optional(Type.String({ maxLength: 128 })),
+  code: Type.String({ maxLength: 64 }),
+  message: Type.String({ maxLength: 2000 }),
+});
+export type EngineProblem = Static<typeof EngineProblem>;
+
+export const Capabilities = StrictObject({
+  stt: Type.Array(SttCapability, { maxItems: 64 }),
+  tts: Type.Array(Voice, { maxItems: 1024 }),
+  vad: Type.Array(VadCapability, { maxItems: 8 }),
+  device: Type.Union([Type.Literal('cpu'), Type.Literal('cuda')]),
+  /** Jobs this worker runs at once. */
+  capacity: Type.Integer({ minimum: 1, maximum: 256 }),
+});
+export type Capabilities = Static<typeof Capabilities>;
+
+// Worker -> orchestrator
+
+export const HelloMessage = StrictObject({
+  type: Type.Literal('hello'),
+  protocolVersion: Type.Literal(1),
+  workerId: Type.String({ minLength: 1, maxLength: 128 }),
+  name: Type.String({ maxLength: 128 }),
+  pid: Type.Integer({ minimum: 0 }),
+  capabilities: Capabilities,
+  problems: Type.Array(EngineProblem, { maxItems: 64 }),
+});
+export type HelloMessage = Static<typeof HelloMessage>;
+
+export const HeartbeatMessage = StrictObject({
+  type: Type.Literal('heartbeat'),
+  rssBytes: Type.Integer({ minimum: 0 }),
+  activeJobs: Type.Integer({ minimum: 0 }),
+});
+export type HeartbeatMessage = Static<typeof HeartbeatMessage>;
+
+/** First message of a TTS job's output: the format of the binary frames that follow. */
+export const AudioFormatMessage = StrictObject({
+  type: Type.Literal('job.audio-format'),
+  jobId: Type.String({ minLength: 1, maxLength: 64 }),
+  sampleRateHz: Type.Integer({ minimum: 8000, maximum: 48_000 }),
+  channels: Type.Integer({ minimum: 1, maximum: 2 }),
+});
+export type AudioFormatMessage = Static<typeof AudioFormatMessage>;
+
+export const SegmentMessage = StrictObject({
+  type: Type.Literal('job.segment'),
+  jobId: Type.String({ minLength: 1, maxLength: 64 }),
+  /** STT: recognized text of one utterance; VAD: absent. */
+  text: Type.Optional(Type.String({ maxLength: 100_000 })),
+  startMs: Type.Number({ minimum: 0 }),
+  endMs: Type.Number({ minimum: 0 }),
+});
+export type SegmentMessage = Static<typeof SegmentMessage>;
+
+export const JobDoneMessage = StrictObject({
+  type: Type.Literal('job.done'),
+  jobId: Type.String({ minLength: 1, maxLength: 64 }),
+});
+export type JobDoneMessage = Static<typeof JobDoneMessage>;
+
+export const JobErrorMessage = StrictObject({
+  type: Type.Literal('job.error'),
+  jobId: Type.String({ minLength: 1, maxLength: 64 }),
+  code: Type.String({ maxLength: 64 }),
+  message: Type.String({ maxLength: 2000 }),
+  retryable: Type.Boolean(),
+  /** true when the caller sent something the engine cannot take (maps to a 400). */
+  badInput: Type.Boolean(),
+});
+export type JobErrorMessage = Static<typeof JobErrorMessage>;
+
+export const WorkerMessage = Type.Union([
+  HelloMessage,
+  HeartbeatMessage,
+  AudioFormatMessage,
+  SegmentMessage,
+  JobDoneMessage,
+  JobErrorMessage,
+]);
+export type WorkerMessage = Static<typeof WorkerMessage>;
+
+// Orchestrator -> worker
+
+export const WelcomeMessage = StrictObject({
+  type: Type.Literal('welcome'),
+  heartbeatIntervalMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
+});
+export type WelcomeMessage = Static<typeof WelcomeMessage>;
+
+export const JobStartMessage = StrictObject({
+  type: Type.Literal('job.start'),
+  jobId: Type.String({ minLength: 1, maxLength: 64 }),
+  kind: JobKind,
+  engine: Type.String({ minLength: 1, maxLength: 64 }),
+  /** STT: model; TTS: voice id. */
+  model: Type.Optional(Type.String({ maxLength: 128 })),
+  language: Type.Optional(Type.String({ maxLength: 16 })),
+  /** TTS input text. */
+  text: Type.Optional(Type.String({ maxLength: 100_000 })),
+  speed: Type.Optional(Type.Number({ minimum: 0.25, maximum: 4 })),
+  /** STT / VAD: format of the binary frames the orchestrator will send. */
+  sampleRateHz: Type.Optional(Type.Integer({ minimum: 8000, maximum: 48_000 })),
+  prompt: Type.Optional(Type.String({ maxLength: 4000 })),
+});
+export type JobStartMessage = Static<typeof JobStartMessage>;
+
+/** No more audio frames will follow for this job. */
+export const JobInputEndMessage = StrictObject({
+  type: Type.Literal('job.input-end'),
+  jobId: Type.String({ minLength: 1, maxLength: 64 }),
+});
+export type JobInputEndMessage = Static<typeof JobInputEndMessage>;
+
+export const JobCancelMessage = StrictObject({
+  type: Type.Literal('job.cancel'),
+  jobId: Type.String({ minLength: 1, maxLength: 64 }),
+});
+export type JobCancelMessage = Static<typeof JobCancelMessage>;
+
+export const OrchestratorMessage = Type.Union([WelcomeMessage, JobStartMessage, JobInputEndMessage, JobCancelMessage]);
+export type OrchestratorMessage = Static<typeof OrchestratorMessage>;

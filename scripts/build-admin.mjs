@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Builds the admin panel (admin/dist) when it is missing, or with --if-stale also when a source file is
+// newer than the last build. Used by `npm start`, `npm test` and the browser tests, so they build once.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const admin = path.join(root, 'admin');
+const builtMarker = path.join(admin, 'dist', 'index.html');
+const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'];
+
+function newestMtimeMs(target) {
+  if (!fs.existsSync(target)) return 0;
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return fs.readdirSync(target).reduce((max, name) => Math.max(max, newestMtimeMs(path.join(target, name))), 0);
+}
+
+export function adminBuildNeeded(ifStale) {
+  if (!fs.existsSync(builtMarker)) return true;
+  if (!ifStale) return false;
+  const built = fs.statSync(builtMarker).mtimeMs;
+  return SOURCES.some((name) => newestMtimeMs(path.join(admin, name)) > built);
+}
+
+/** Returns true when admin/dist is usable afterwards. */
+export function ensureAdminBuilt({ ifStale = false } = {}) {
+  if (!adminBuildNeeded(ifStale)) return true;
+  console.log('building the admin panel (admin/dist)…');
+  const vite = path.join(root, 'node_modules', '.bin', 'vite');
+  // NODE_ENV=test (inherited from vitest) would make Vite drop production-only code such as the service worker.
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const result = spawnSync(vite, ['build', '--logLevel', 'warn'], { cwd: admin, stdio: 'inherit', env });
+  return result.status === 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exit(ensureAdminBuilt({ ifStale: process.argv.includes('--if-stale') }) ? 0 : 1);
+}

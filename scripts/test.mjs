@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Builds admin/dist when stale (for the browser tests), runs the whole suite on SQLite, then on PostgreSQL
+// (unit-only files, *.unit.test.ts, run once; the admin panel's suites included), and prints one closing
+// line: "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureAdminBuilt } from './build-admin.mjs';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const vitest = path.join(root, 'node_modules', '.bin', 'vitest');
+const only = process.env.TEST_DBS?.split(',') ?? ['sqlite', 'postgres'];
+const extra = process.argv.slice(2);
+
+function run(label, args, env) {
+  const out = path.join(os.tmpdir(), `secretary-vitest-${label}-${process.pid}.json`);
+  console.log(`\n=== ${label} ===`);
+  const result = spawnSync(
+    vitest,
+    ['run', '--reporter=default', '--reporter=json', `--outputFile=${out}`, ...args, ...extra],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    },
+  );
+  let passed = 0;
+  let failed = 0;
+  if (fs.existsSync(out)) {
+    const report = JSON.parse(fs.readFileSync(out, 'utf8'));
+    passed = report.numPassedTests;
+    failed = report.numFailedTests + (report.numRuntimeErrorTestSuites ?? 0);
+    fs.rmSync(out);
+  }
+  if (result.status !== 0 && failed === 0) failed = 1; // crashed runner, or a file that failed to load
+  console.log(`${label}: ${passed} passed, ${failed} failed`);
+  return { passed, failed };
+}
+
+const totals = { passed: 0, failed: 0 };
+// The browser tests (admin/e2e) need admin/dist: build it once here, before the runs, when it is stale.
+if (!ensureAdminBuilt({ ifStale: true })) totals.failed += 1;
+const add = (r) => {
+  totals.passed += r.passed;
+  totals.failed += r.failed;
+};
+if (only.includes('sqlite')) add(run('sqlite', [], { TEST_DB: 'sqlite' }));
+if (only.includes('postgres'))
+  add(run('postgres', ['--exclude', '**/*.unit.test.ts', '--exclude', '**/node_modules/**'], { TEST_DB: 'postgres' }));
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
+process.exit(totals.failed === 0 ? 0 : 1);

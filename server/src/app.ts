@@ -1,0 +1,69 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import type { TypeBoxTypeProvider, FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { Config } from './config.js';
+import { installAccessControl } from './http/access.js';
+import { installAuditHook } from './http/audit-hook.js';
+import { adminErrorHandler } from './http/errors.js';
+import { installHttpMetrics } from './http/metrics.js';
+import type { RouteInfo } from './http/types.js';
+import { installValidators } from './http/validation.js';
+import type { Logger } from './logger.js';
+import { adminApi } from './routes/admin/index.js';
+import { systemRoutes, type ComponentCheck } from './routes/system/index.js';
+import { v1Routes, type V1Plugin } from './routes/v1/index.js';
+import { modelsRoutes, type ModelCatalog } from './routes/v1/models.js';
+import type { CoreServices } from './services.js';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  services: CoreServices;
+  metrics: Registry;
+  readiness: ComponentCheck[];
+  modelCatalog?: ModelCatalog;
+  /** Extra /api resource folders, /v1 groups and root plugins (WebSockets, admin UI) from later modules. */
+  adminExtra?: Array<{ prefix: string; plugin: FastifyPluginAsyncTypebox }>;
+  v1Extra?: V1Plugin[];
+  rootExtra?: FastifyPluginAsyncTypebox[];
+}
+
+export type App = FastifyInstance & { routeInventory: RouteInfo[] };
+
+async function registerDocs(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'AI Secretary API', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+}
+
+/** Builds the HTTP application from ready-made services; used by main.ts and by tests. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const loggerInstance: FastifyBaseLogger = deps.logger;
+  const app = Fastify({
+    loggerInstance,
+    bodyLimit: deps.config.bodyLimitBytes,
+    trustProxy: deps.config.trustProxy,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  installValidators(app);
+  app.setErrorHandler(adminErrorHandler);
+  const inventory = installAccessControl(app, deps.services);
+  installAuditHook(app, deps.services.audit);
+  installHttpMetrics(app, deps.metrics);
+  if (deps.config.serveDocs) await registerDocs(app);
+  await app.register(websocket);
+  await app.register(systemRoutes, { readiness: deps.readiness, metrics: deps.metrics });
+  await app.register(adminApi, { prefix: '/api', ...deps.services, extra: deps.adminExtra ?? [] });
+  const catalog = deps.modelCatalog ?? (async () => []);
+  await app.register(v1Routes, { prefix: '/v1', plugins: [modelsRoutes(catalog), ...(deps.v1Extra ?? [])] });
+  for (const plugin of deps.rootExtra ?? []) await app.register(plugin);
+  const withInventory: App = Object.assign(app, { routeInventory: inventory });
+  return withInventory;
+}

@@ -1,0 +1,270 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseBusinessHours } from './core/gsm/call-policy.js';
+import { ConfigError } from './errors.js';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** undefined means SQLite at `${dataDir}/secretary.db`. */
+  readonly databaseUrl: string | undefined;
+  readonly databaseSchema: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly logPretty: boolean;
+  readonly adminPassword: string | undefined;
+  readonly jwtSecret: string | undefined;
+  readonly encryptionKey: string | undefined;
+  readonly accessTokenTtlS: number;
+  readonly refreshTokenTtlS: number;
+  readonly loginMaxFailuresPerUser: number;
+  readonly loginMaxFailuresPerIp: number;
+  readonly loginWindowS: number;
+  readonly bodyLimitBytes: number;
+  readonly trustProxy: boolean;
+  readonly serveDocs: boolean;
+  /** LLM router (docs/llm.md). The LLM_BASE_URL/API_KEY/MODEL trio only seeds the first provider. */
+  readonly llm: {
+    readonly baseUrl: string;
+    readonly apiKey: string | undefined;
+    readonly model: string;
+    readonly timeoutMs: number;
+    readonly maxConcurrency: number;
+    readonly breakerFailures: number;
+    readonly breakerCooldownMs: number;
+    readonly memoryTokenBudget: number;
+    readonly faqThreshold: number;
+  };
+  // admin panel (issue 7)
+  /** Built admin panel (vite output) served at /admin/. */
+  readonly adminDistDir: string;
+  /** Speech workers (issue 4); see docs/speech.md. */
+  readonly speech: SpeechConfig;
+  // GSM modem (issue 6)
+  readonly gsm: GsmConfig;
+  // Voice engine and message webhooks (docs/voice.md)
+  readonly voiceLanguage: string;
+  readonly voiceTrailingSilenceMs: number;
+  readonly voiceMaxUtteranceS: number;
+  readonly voiceBargeInMinMs: number;
+  readonly voiceSilencePromptS: number;
+  readonly voiceMaxCallS: number;
+  readonly voiceSpeechRecoveryS: number;
+  readonly webhookTimeoutMs: number;
+  readonly webhookAttempts: number;
+}
+
+export interface SpeechConfig {
+  /** Spawn one local CPU worker when the server starts listening. */
+  readonly localWorker: boolean;
+  /** Shared secret remote workers present; undefined = generated into DATA_DIR/secrets/worker.token. */
+  readonly workerToken: string | undefined;
+  readonly workerCapacity: number;
+  readonly workerMemoryLimitMb: number;
+  readonly heartbeatIntervalMs: number;
+  readonly workerReadyTimeoutMs: number;
+  readonly restartBackoffMaxMs: number;
+  readonly queueTimeoutMs: number;
+  readonly maxUploadBytes: number;
+  readonly maxTtsChars: number;
+  readonly modelsDir: string;
+  /** undefined = the repository's models/manifest.json. */
+  readonly modelsManifest: string | undefined;
+  /** Engine lists handed to the local worker (SPEECH_STT, SPEECH_TTS, SPEECH_VAD, SPEECH_DEVICE). */
+  readonly stt: string | undefined;
+  readonly tts: string | undefined;
+  readonly vad: 'silero' | 'none';
+  readonly device: 'cpu' | 'cuda';
+  readonly remoteUrl: string | undefined;
+  readonly remoteApiKey: string | undefined;
+}
+
+export interface GsmConfig {
+  /** Off: no modem at all. On without GSM_AT_PORT: the built-in simulated modem. */
+  readonly enabled: boolean;
+  readonly atPort: string | undefined;
+  readonly audioPort: string | undefined;
+  readonly baudRate: number;
+  readonly pcmRateHz: 8000 | 16000;
+  /** Use the simulated modem when the configured port cannot be opened at start. */
+  readonly mockFallback: boolean;
+  readonly answerAfterRings: number;
+  readonly allowList: readonly string[];
+  readonly blockList: readonly string[];
+  readonly businessHours: string;
+  readonly timeZone: string;
+  readonly commandTimeoutMs: number;
+  readonly healthIntervalS: number;
+  readonly reconnectDelayMs: number;
+  readonly greetingWav: string | undefined;
+  readonly maxCallS: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+const DEFAULT_ADMIN_DIST_DIR = fileURLToPath(new URL('../../admin/dist', import.meta.url));
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function str(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = str(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = str(env, 'DATABASE_URL');
+  if (raw === undefined || raw.startsWith('sqlite:')) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(raw)) {
+    throw new ConfigError(
+      `DATABASE_URL must start with postgres:// (or be empty for SQLite), got "${raw.split(':')[0]}:…"`,
+    );
+  }
+  return raw;
+}
+
+/** Parses and validates the environment once; the result is frozen and passed down. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const adminPassword = str(env, 'ADMIN_PASSWORD');
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
+  }
+  return Object.freeze({
+    nodeEnv,
+    host: str(env, 'HOST') ?? '127.0.0.1',
+    port: int(env, 'PORT', 8002, 0, 65535),
+    dataDir: path.resolve(cwd, str(env, 'DATA_DIR') ?? './data'),
+    databaseUrl: databaseUrl(env),
+    databaseSchema: str(env, 'DATABASE_SCHEMA'),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+    logPretty: bool(env, 'LOG_PRETTY', process.stdout.isTTY === true),
+    adminPassword,
+    jwtSecret: str(env, 'JWT_SECRET'),
+    encryptionKey: str(env, 'ENCRYPTION_KEY'),
+    accessTokenTtlS: int(env, 'ACCESS_TOKEN_TTL_S', 900, 30, 86_400),
+    refreshTokenTtlS: int(env, 'REFRESH_TOKEN_TTL_S', 30 * 86_400, 300, 365 * 86_400),
+    loginMaxFailuresPerUser: int(env, 'LOGIN_MAX_FAILURES_PER_USER', 5, 1, 1000),
+    loginMaxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 20, 1, 10_000),
+    loginWindowS: int(env, 'LOGIN_WINDOW_S', 900, 1, 86_400),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 512 * 1_048_576),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    serveDocs: bool(env, 'SERVE_DOCS', true),
+    llm: Object.freeze({
+      baseUrl: str(env, 'LLM_BASE_URL') ?? 'http://127.0.0.1:8000/v1',
+      apiKey: str(env, 'LLM_API_KEY'),
+      model: str(env, 'LLM_MODEL') ?? 'default',
+      timeoutMs: int(env, 'LLM_TIMEOUT_MS', 30_000, 100, 600_000),
+      maxConcurrency: int(env, 'LLM_MAX_CONCURRENCY', 16, 1, 10_000),
+      breakerFailures: int(env, 'LLM_BREAKER_FAILURES', 3, 1, 1000),
+      breakerCooldownMs: int(env, 'LLM_BREAKER_COOLDOWN_MS', 30_000, 100, 3_600_000),
+      memoryTokenBudget: int(env, 'LLM_MEMORY_TOKEN_BUDGET', 3000, 100, 1_000_000),
+      faqThreshold: int(env, 'LLM_FAQ_THRESHOLD_PERCENT', 80, 1, 100) / 100,
+    }),
+    // admin panel (issue 7)
+    adminDistDir: path.resolve(cwd, str(env, 'ADMIN_DIST_DIR') ?? DEFAULT_ADMIN_DIST_DIR),
+    speech: loadSpeechConfig(env, cwd),
+    gsm: loadGsmConfig(env, nodeEnv, cwd),
+    // Voice engine and message webhooks (docs/voice.md)
+    voiceLanguage: str(env, 'VOICE_LANGUAGE') ?? 'en',
+    voiceTrailingSilenceMs: int(env, 'VOICE_TRAILING_SILENCE_MS', 400, 100, 5000),
+    voiceMaxUtteranceS: int(env, 'VOICE_MAX_UTTERANCE_S', 20, 2, 300),
+    voiceBargeInMinMs: int(env, 'VOICE_BARGE_IN_MIN_MS', 300, 0, 5000),
+    voiceSilencePromptS: int(env, 'VOICE_SILENCE_PROMPT_S', 8, 1, 600),
+    voiceMaxCallS: int(env, 'VOICE_MAX_CALL_S', 900, 10, 86_400),
+    voiceSpeechRecoveryS: int(env, 'VOICE_SPEECH_RECOVERY_S', 15, 1, 600),
+    webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
+    webhookAttempts: int(env, 'WEBHOOK_ATTEMPTS', 3, 1, 10),
+  });
+}
+
+function loadSpeechConfig(env: Env, cwd: string): SpeechConfig {
+  const token = str(env, 'SPEECH_WORKER_TOKEN');
+  if (token !== undefined && token.length < 24)
+    throw new ConfigError('SPEECH_WORKER_TOKEN must be at least 24 characters');
+  return Object.freeze({
+    localWorker: bool(env, 'SPEECH_LOCAL_WORKER', true),
+    workerToken: token,
+    workerCapacity: int(env, 'SPEECH_WORKER_CAPACITY', 2, 1, 64),
+    workerMemoryLimitMb: int(env, 'SPEECH_WORKER_MEMORY_LIMIT_MB', 1536, 64, 262_144),
+    heartbeatIntervalMs: int(env, 'SPEECH_HEARTBEAT_INTERVAL_MS', 2000, 100, 60_000),
+    workerReadyTimeoutMs: int(env, 'SPEECH_WORKER_READY_TIMEOUT_MS', 60_000, 1000, 600_000),
+    restartBackoffMaxMs: int(env, 'SPEECH_RESTART_BACKOFF_MAX_MS', 30_000, 100, 3_600_000),
+    queueTimeoutMs: int(env, 'SPEECH_QUEUE_TIMEOUT_MS', 30_000, 100, 600_000),
+    maxUploadBytes: int(env, 'SPEECH_MAX_UPLOAD_BYTES', 25 * 1_048_576, 1024, 1024 * 1_048_576),
+    maxTtsChars: int(env, 'SPEECH_MAX_TTS_CHARS', 4096, 1, 100_000),
+    modelsDir: path.resolve(cwd, str(env, 'SHERPA_MODELS_DIR') ?? './models/data'),
+    modelsManifest: str(env, 'SPEECH_MODELS_MANIFEST') && path.resolve(cwd, str(env, 'SPEECH_MODELS_MANIFEST')!),
+    stt: str(env, 'SPEECH_STT'),
+    tts: str(env, 'SPEECH_TTS'),
+    vad: oneOf(env, 'SPEECH_VAD', ['silero', 'none'] as const, 'silero'),
+    device: oneOf(env, 'SPEECH_DEVICE', ['cpu', 'cuda'] as const, 'cpu'),
+    remoteUrl: str(env, 'SPEECH_REMOTE_URL'),
+    remoteApiKey: str(env, 'SPEECH_REMOTE_API_KEY'),
+  });
+}
+
+function list(env: Env, name: string): string[] {
+  return (str(env, name) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function loadGsmConfig(env: Env, nodeEnv: Config['nodeEnv'], cwd: string): GsmConfig {
+  const pcm = oneOf(env, 'GSM_PCM_RATE_HZ', ['8000', '16000'] as const, '8000');
+  const greeting = str(env, 'GSM_GREETING_WAV');
+  const businessHours = str(env, 'GSM_BUSINESS_HOURS') ?? '';
+  try {
+    parseBusinessHours(businessHours);
+  } catch (error) {
+    throw new ConfigError(`GSM_BUSINESS_HOURS: ${(error as Error).message}`);
+  }
+  return Object.freeze({
+    enabled: bool(env, 'GSM_ENABLED', nodeEnv !== 'test'),
+    atPort: str(env, 'GSM_AT_PORT'),
+    audioPort: str(env, 'GSM_AUDIO_PORT'),
+    baudRate: int(env, 'GSM_BAUD', 115_200, 1200, 4_000_000),
+    pcmRateHz: pcm === '16000' ? 16000 : 8000,
+    mockFallback: bool(env, 'GSM_MOCK_FALLBACK', true),
+    answerAfterRings: int(env, 'GSM_ANSWER_AFTER_RINGS', 2, 1, 20),
+    allowList: list(env, 'GSM_ALLOW_LIST'),
+    blockList: list(env, 'GSM_BLOCK_LIST'),
+    businessHours,
+    timeZone: str(env, 'GSM_TIMEZONE') ?? 'UTC',
+    commandTimeoutMs: int(env, 'GSM_COMMAND_TIMEOUT_MS', 5000, 100, 120_000),
+    healthIntervalS: int(env, 'GSM_HEALTH_INTERVAL_S', 30, 1, 3600),
+    reconnectDelayMs: int(env, 'GSM_RECONNECT_DELAY_MS', 2000, 50, 600_000),
+    greetingWav: greeting === undefined ? undefined : path.resolve(cwd, greeting),
+    maxCallS: int(env, 'GSM_MAX_CALL_S', 300, 5, 7200),
+  } satisfies GsmConfig);
+}

@@ -1,0 +1,95 @@
+import type { Clock } from '../clock.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { createFaqService } from './faq/faq-service.js';
+import { createConversationMemory } from './memory.js';
+import type { LlmMetrics } from './metrics.js';
+import { createPersonasService } from './personas.js';
+import { bootstrapProvider, createProviderRegistry } from './provider-registry.js';
+import type {
+  ConversationStore,
+  FaqStore,
+  LimitStore,
+  PersonaStore,
+  PriceStore,
+  ProviderStore,
+  UsageStore,
+} from './records.js';
+import { createLlmRouter } from './router.js';
+import { createToolRegistry } from './tools.js';
+import type { ProviderFactory } from './types.js';
+import { createUsageService } from './usage.js';
+
+export interface LlmStores {
+  providers: ProviderStore;
+  personas: PersonaStore;
+  faq: FaqStore;
+  usage: UsageStore;
+  limits: LimitStore;
+  prices: PriceStore;
+  conversations: ConversationStore;
+}
+
+export interface LlmSettings {
+  baseUrl: string;
+  apiKey: string | undefined;
+  model: string;
+  timeoutMs: number;
+  maxConcurrency: number;
+  breakerFailures: number;
+  breakerCooldownMs: number;
+  memoryTokenBudget: number;
+  faqThreshold: number;
+}
+
+export interface LlmServiceDeps {
+  stores: LlmStores;
+  secrets: SecretBox;
+  factory: ProviderFactory;
+  metrics: LlmMetrics;
+  clock: Clock;
+  settings: LlmSettings;
+  onError: (error: unknown, context: string) => void;
+}
+
+/** Builds and loads every LLM service; the router is what channels call. */
+export async function createLlmServices(deps: LlmServiceDeps) {
+  const { stores, clock, settings } = deps;
+  const onError = (error: unknown) => deps.onError(error, 'llm background write failed');
+  const registry = createProviderRegistry({
+    store: stores.providers,
+    secrets: deps.secrets,
+    factory: deps.factory,
+    clock,
+    defaults: settings,
+  });
+  const personas = createPersonasService({ store: stores.personas, clock });
+  const faq = createFaqService({ store: stores.faq, clock, threshold: settings.faqThreshold, onError });
+  const usage = createUsageService({
+    usage: stores.usage,
+    prices: stores.prices,
+    limits: stores.limits,
+    clock,
+    onError,
+  });
+  const memory = createConversationMemory({
+    store: stores.conversations,
+    clock,
+    tokenBudget: settings.memoryTokenBudget,
+  });
+  await Promise.all([registry.reload(), personas.reload(), faq.reload(), usage.reload()]);
+  await bootstrapProvider(registry, settings);
+  await personas.seedDefaults();
+  const router = createLlmRouter({
+    registry,
+    personas,
+    faq,
+    usage,
+    memory,
+    metrics: deps.metrics,
+    clock,
+    onError: deps.onError,
+  });
+  return { registry, personas, faq, usage, memory, router, tools: createToolRegistry() };
+}
+
+export type LlmServices = Awaited<ReturnType<typeof createLlmServices>>;

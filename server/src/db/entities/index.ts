@@ -1,0 +1,32 @@
+import { ApiKeyEntity } from './api-key.entity.js';
+import { AuditEntryEntity } from './audit-entry.entity.js';
+import { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity } from './gsm.entity.js';
+import { MetaEntity } from './meta.entity.js';
+import { SessionEntity } from './session.entity.js';
+import { UserEntity } from './user.entity.js';
+import { LLM_ENTITIES } from './llm.entity.js';
+import { ConversationEntity } from './conversation.entity.js';
+import { ConversationTurnEntity } from './conversation-turn.entity.js';
+import { TakenMessageEntity } from './taken-message.entity.js';
+import { WebhookEntity } from './webhook.entity.js';
+
+/** Every entity; later modules append theirs here. */
+export const ENTITIES = [
+  UserEntity,
+  SessionEntity,
+  ApiKeyEntity,
+  AuditEntryEntity,
+  MetaEntity,
+  ...LLM_ENTITIES,
+  GsmCallEntity,
+  GsmSmsEntity,
+  GsmSmsPartEntity,
+  ConversationEntity,
+  ConversationTurnEntity,
+  TakenMessageEntity,
+  WebhookEntity,
+];
+
+export { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity };
+export { ApiKeyEntity, AuditEntryEntity, MetaEntity, SessionEntity, UserEntity };
+export { ConversationEntity, ConversationTurnEntity, TakenMessageEntity, WebhookEntity };

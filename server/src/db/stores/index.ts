@@ -1,0 +1,44 @@
+import type { DataSource } from 'typeorm';
+import { createApiKeyStore } from './api-key-store.js';
+import { createAuditStore } from './audit-store.js';
+import { createGsmCallStore, createGsmSmsStore } from './gsm-store.js';
+import { createMetaStore } from './meta-store.js';
+import { createSessionStore } from './session-store.js';
+import { createUserStore } from './user-store.js';
+import {
+  createConversationStore,
+  createFaqStore,
+  createLimitStore,
+  createPersonaStore,
+  createPriceStore,
+  createProviderStore,
+  createUsageStore,
+} from './llm-stores.js';
+import { createConversationStore as createVoiceConversationStore } from './conversation-store.js';
+import { createMessagesStore, createWebhooksStore } from './messages-store.js';
+
+export type Stores = ReturnType<typeof createStores>;
+
+export function createStores(db: DataSource) {
+  return {
+    users: createUserStore(db),
+    sessions: createSessionStore(db),
+    apiKeys: createApiKeyStore(db),
+    audit: createAuditStore(db),
+    meta: createMetaStore(db),
+    llm: {
+      providers: createProviderStore(db),
+      personas: createPersonaStore(db),
+      faq: createFaqStore(db),
+      usage: createUsageStore(db),
+      limits: createLimitStore(db),
+      prices: createPriceStore(db),
+      conversations: createConversationStore(db),
+    },
+    gsmCalls: createGsmCallStore(db),
+    gsmSms: createGsmSmsStore(db),
+    conversations: createVoiceConversationStore(db),
+    messages: createMessagesStore(db),
+    webhooks: createWebhooksStore(db),
+  };
+}

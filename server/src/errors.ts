@@ -1,0 +1,150 @@
+/** Machine-readable error codes. Later modules extend this union in one place. */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'BAD_JSON'
+  | 'BODY_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'AUTH_REQUIRED'
+  | 'AUTH_INVALID_TOKEN'
+  | 'AUTH_INVALID_CREDENTIALS'
+  | 'AUTH_SESSION_REVOKED'
+  | 'AUTH_USER_DISABLED'
+  | 'AUTH_THROTTLED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'API_KEY_INVALID'
+  | 'CONFIG_INVALID'
+  | 'SECRET_MISSING'
+  | 'SECRET_MISMATCH'
+  | 'SECRET_DECRYPT_FAILED'
+  | 'LAST_ADMIN'
+  | 'UPSTREAM_ERROR'
+  | 'TRANSPORT_ERROR'
+  | 'INTERNAL'
+  | 'LLM_UNKNOWN_MODEL'
+  | 'LLM_UNAVAILABLE'
+  | 'LLM_LIMIT_EXCEEDED'
+  | 'LLM_UPSTREAM_REJECTED'
+  | 'LLM_STREAM_FAILED'
+  | 'LLM_ABORTED'
+  // speech (issue 4)
+  | 'SPEECH_WORKER_LOST'
+  | 'SPEECH_UNAVAILABLE'
+  | 'SPEECH_BAD_INPUT'
+  | 'SPEECH_ENGINE_FAILED'
+  | 'AUDIO_INVALID'
+  | 'VOICE_UNKNOWN'
+  // GSM (issue 6)
+  | 'GSM_AT_ERROR'
+  | 'GSM_AT_TIMEOUT'
+  | 'GSM_UNAVAILABLE'
+  | 'GSM_BUSY'
+  | 'GSM_NO_CARRIER'
+  // voice (issue 5)
+  | 'VOICE_BAD_AUDIO'
+  | 'VOICE_BAD_MESSAGE'
+  | 'VOICE_UNAVAILABLE';
+
+export interface AppErrorOptions {
+  statusCode?: number;
+  retryable?: boolean;
+  cause?: unknown;
+  /** Extra machine-readable facts (never shown for 5xx). */
+  details?: Record<string, unknown>;
+  /** Seconds a client should wait before retrying (sets Retry-After). */
+  retryAfterS?: number;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly retryable: boolean;
+  readonly details: Record<string, unknown> | undefined;
+  readonly retryAfterS: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.statusCode = options.statusCode ?? 500;
+    this.retryable = options.retryable ?? false;
+    this.details = options.details;
+    this.retryAfterS = options.retryAfterS;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('VALIDATION_FAILED', message, { statusCode: 400, ...options });
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string) {
+    super('NOT_FOUND', `${what} not found`, { statusCode: 404 });
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, code: ErrorCode = 'CONFLICT') {
+    super(code, message, { statusCode: 409 });
+  }
+}
+
+export class AuthError extends AppError {
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(code, message, { statusCode: 401, ...options });
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'You are not allowed to do this') {
+    super('FORBIDDEN', message, { statusCode: 403 });
+  }
+}
+
+export class RateLimitError extends AppError {
+  constructor(code: ErrorCode, message: string, retryAfterS: number) {
+    super(code, message, { statusCode: 429, retryAfterS, retryable: true });
+  }
+}
+
+/** The remote service answered, and said no (4xx/5xx from a provider). */
+export class UpstreamError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('UPSTREAM_ERROR', message, { statusCode: 502, ...options });
+  }
+}
+
+/** The remote service could not be reached (refused, reset, timed out). */
+export class TransportError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('TRANSPORT_ERROR', message, { statusCode: 503, retryable: true, ...options });
+  }
+}
+
+export class ConfigError extends AppError {
+  constructor(message: string) {
+    super('CONFIG_INVALID', message, { statusCode: 500 });
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+/** The modem answered a command with ERROR / +CME ERROR / +CMS ERROR (the remote said no). */
+export class GsmAtError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('GSM_AT_ERROR', message, { statusCode: 502, ...options });
+  }
+}
+
+/** The modem is absent, resetting or did not answer in time (could not reach it). */
+export class GsmUnavailableError extends AppError {
+  constructor(message: string, code: 'GSM_UNAVAILABLE' | 'GSM_AT_TIMEOUT' | 'GSM_BUSY' = 'GSM_UNAVAILABLE') {
+    super(code, message, { statusCode: 503, retryable: true });
+  }
+}

@@ -1,0 +1,104 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ChatStream } from '../../../core/llm/chat-stream.js';
+import { ChatAbortedError } from '../../../core/llm/errors.js';
+import { collect, type ChatRequest, type LlmRouter } from '../../../core/llm/router.js';
+import { normalizeError } from '../../../http/errors.js';
+import { principalOf } from '../../admin/principal.js';
+import type { V1Plugin } from '../index.js';
+import { ChatCompletionRequest } from './schema.js';
+import { chunkWriter, completionBody, shownModel, toMessages, toSampling } from './shape.js';
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
+
+/** Aborts the router's work when the client goes away before the answer is complete. */
+function abortOnDisconnect(reply: FastifyReply): AbortController {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller;
+}
+
+function toChatRequest(request: FastifyRequest, body: ChatCompletionRequest, signal: AbortSignal): ChatRequest {
+  const principal = principalOf(request);
+  return {
+    route: body.model,
+    messages: toMessages(body),
+    tools: body.tools as ChatRequest['tools'],
+    toolChoice: body.tool_choice,
+    sampling: toSampling(body),
+    channel: 'v1',
+    userId: principal.userId,
+    apiKeyId: principal.apiKeyId ?? null,
+    user: body.user,
+    signal,
+  };
+}
+
+function routingHeaders(stream: ChatStream): Record<string, string> {
+  return { 'x-llm-provider': stream.provider, 'x-llm-route': stream.route, 'x-llm-source': stream.source };
+}
+
+/** Writes one SSE event; waits for the socket to drain (or close) instead of buffering without bound. */
+async function write(reply: FastifyReply, text: string): Promise<void> {
+  if (reply.raw.write(text) || reply.raw.destroyed) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      reply.raw.off('drain', done);
+      reply.raw.off('close', done);
+      resolve();
+    };
+    reply.raw.once('drain', done);
+    reply.raw.once('close', done);
+  });
+}
+
+/** Streams deltas as they come; a mid-stream failure ends the stream with an OpenAI error event. */
+async function sendStream(reply: FastifyReply, stream: ChatStream, model: string, includeUsage: boolean) {
+  const chunks = chunkWriter(stream, model, includeUsage);
+  reply.hijack();
+  reply.raw.writeHead(200, { ...SSE_HEADERS, ...routingHeaders(stream) });
+  try {
+    for await (const delta of stream) {
+      if (reply.raw.destroyed) break;
+      await write(reply, chunks.delta(delta));
+    }
+    const result = await stream.result;
+    if (includeUsage) await write(reply, chunks.usage(result));
+    reply.raw.end('data: [DONE]\n\n');
+  } catch (error) {
+    if (error instanceof ChatAbortedError || reply.raw.destroyed) return void reply.raw.destroy();
+    const normalized = normalizeError(error);
+    const event = {
+      error: { message: normalized.message, type: 'api_error', param: null, code: normalized.code.toLowerCase() },
+    };
+    reply.log.warn({ err: error }, 'llm stream failed after the first token');
+    reply.raw.end(`data: ${JSON.stringify(event)}\n\n`);
+  } finally {
+    stream.cancel();
+  }
+}
+
+export function chatRoutes(router: LlmRouter): V1Plugin {
+  return async (app) => {
+    app.post(
+      '/chat/completions',
+      { config: { access: 'api' }, schema: { tags: ['v1'], body: ChatCompletionRequest } },
+      async (request, reply) => {
+        const controller = abortOnDisconnect(reply);
+        const stream = await router.chat(toChatRequest(request, request.body, controller.signal));
+        const model = shownModel(stream, request.body.model);
+        if (request.body.stream === true) {
+          return sendStream(reply, stream, model, request.body.stream_options?.include_usage === true);
+        }
+        const result = await collect(stream);
+        return reply.headers(routingHeaders(stream)).send(completionBody(result, model));
+      },
+    );
+  };
+}

@@ -1,0 +1,51 @@
+import { AppError } from '../errors.js';
+
+/** The worker running a job went away mid-job; the caller may retry (the next job goes to a live worker). */
+export class SpeechWorkerLostError extends AppError {
+  constructor(workerId: string) {
+    super('SPEECH_WORKER_LOST', 'The speech worker running this job stopped; retry', {
+      statusCode: 503,
+      retryable: true,
+      retryAfterS: 1,
+      details: { workerId },
+    });
+  }
+}
+
+/** No connected worker offers what was asked for (or none has a free slot in time). */
+export class SpeechUnavailableError extends AppError {
+  constructor(message: string) {
+    super('SPEECH_UNAVAILABLE', message, { statusCode: 503, retryable: true, retryAfterS: 2 });
+  }
+}
+
+/** The caller sent something the speech engines cannot take. */
+export class SpeechInputError extends AppError {
+  constructor(message: string, reason: string, param?: string) {
+    super('SPEECH_BAD_INPUT', message, { statusCode: 400, details: { reason, ...(param ? { param } : {}) } });
+  }
+}
+
+export class UnknownVoiceError extends AppError {
+  constructor(voice: string) {
+    super('VOICE_UNKNOWN', `Voice "${voice}" is not installed; GET /v1/audio/voices lists the installed ones`, {
+      statusCode: 400,
+    });
+  }
+}
+
+export class AudioInvalidError extends AppError {
+  constructor(message: string) {
+    super('AUDIO_INVALID', message, { statusCode: 400 });
+  }
+}
+
+export class SpeechEngineError extends AppError {
+  constructor(code: string, retryable: boolean) {
+    super('SPEECH_ENGINE_FAILED', 'The speech engine failed', {
+      statusCode: 502,
+      retryable,
+      details: { engineCode: code },
+    });
+  }
+}

@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import type { AudioChunk } from '@ai-secretary/protocol';
+import { AudioInvalidError } from './errors.js';
+
+export type SpeechFormat = 'wav' | 'pcm' | 'mp3' | 'opus' | 'flac';
+
+export const CONTENT_TYPES: Record<SpeechFormat, string> = {
+  wav: 'audio/wav',
+  pcm: 'audio/pcm',
+  mp3: 'audio/mpeg',
+  opus: 'audio/ogg',
+  flac: 'audio/flac',
+};
+
+const ENCODER_ARGS: Record<Exclude<SpeechFormat, 'pcm'>, string[]> = {
+  wav: ['-f', 'wav'],
+  mp3: ['-c:a', 'libmp3lame', '-b:a', '64k', '-f', 'mp3'],
+  opus: ['-c:a', 'libopus', '-b:a', '32k', '-f', 'ogg'],
+  flac: ['-c:a', 'flac', '-f', 'flac'],
+};
+
+function run(args: string[], input: Buffer): Promise<{ stdout: Buffer; stderr: string; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.stdin.on('error', () => undefined);
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString(), code }));
+    child.stdin.end(input);
+  });
+}
+
+/** The input's sample rate (first audio stream), or an AudioInvalidError when ffmpeg finds no audio in it. */
+export async function probeSampleRate(file: Buffer): Promise<number> {
+  // `-f null` decodes nothing useful but makes ffmpeg print the input's streams on stderr.
+  const { stderr } = await run(['-loglevel', 'info', '-i', 'pipe:0', '-t', '0', '-f', 'null', '-'], file);
+  const match = /Stream #\S+.*Audio: [^\n]*?\b(\d+) Hz/.exec(stderr);
+  if (!match) throw new AudioInvalidError('The file is not audio ffmpeg can decode (wav, mp3, ogg/opus, webm, flac)');
+  return Number(match[1]);
+}
+
+/** Decodes any container/codec ffmpeg knows into mono 16-bit PCM at `sampleRateHz`. */
+export async function decodeToPcm(file: Buffer, sampleRateHz: number): Promise<AudioChunk> {
+  const { stdout, code } = await run(
+    ['-i', 'pipe:0', '-vn', '-ac', '1', '-ar', String(sampleRateHz), '-f', 's16le', 'pipe:1'],
+    file,
+  );
+  if (code !== 0) throw new AudioInvalidError('The audio could not be decoded');
+  const pcm = new Int16Array(stdout.length >> 1);
+  Buffer.from(pcm.buffer).set(stdout.subarray(0, pcm.length * 2));
+  return { pcm, sampleRateHz, channels: 1 };
+}
+
+/** Encodes streamed PCM with ffmpeg; the returned stream yields encoded bytes as they are produced. */
+export function encodeStream(
+  format: Exclude<SpeechFormat, 'pcm'>,
+  first: AudioChunk,
+  rest: AsyncIterable<AudioChunk>,
+): Readable {
+  const args = [
+    '-f',
+    's16le',
+    '-ar',
+    String(first.sampleRateHz),
+    '-ac',
+    String(first.channels),
+    '-i',
+    'pipe:0',
+    ...ENCODER_ARGS[format],
+    'pipe:1',
+  ];
+  const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], {
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  child.stdin.on('error', () => undefined);
+  const feed = async () => {
+    const write = (c: AudioChunk) => child.stdin.write(Buffer.from(c.pcm.buffer, c.pcm.byteOffset, c.pcm.byteLength));
+    write(first);
+    for await (const chunk of rest) if (!write(chunk)) await new Promise((r) => child.stdin.once('drain', r));
+    child.stdin.end();
+  };
+  feed().catch((error: unknown) => {
+    child.kill('SIGKILL');
+    child.stdout.destroy(error instanceof Error ? error : new Error(String(error)));
+  });
+  child.stdout.once('close', () => child.kill('SIGKILL'));
+  return child.stdout;
+}

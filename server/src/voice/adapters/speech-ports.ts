@@ -1,0 +1,120 @@
+import type { SpeechService } from '../../core/speech/speech-service.js';
+import { convertStream, ENGINE_RATE_HZ, type AudioChunk } from '../../core/voice/audio.js';
+import { SpeechUnavailableError, type SpeechStage } from '../../core/voice/errors.js';
+import type { SttEvent, SttPort, TtsPort, VadEvent, VadPort } from '../../core/voice/ports.js';
+import { AppError } from '../../errors.js';
+
+/** What the adapters need from the speech runtime: the service and a way to wait for a worker. */
+export interface SpeechPortDeps {
+  service: Pick<SpeechService, 'vad' | 'transcribeStream' | 'synthesize' | 'voices' | 'sttModels'>;
+  /** Resolves once a worker is connected (or none is expected); `pool.whenAnyWorker`. */
+  whenAnyWorker(signal?: AbortSignal): Promise<void>;
+}
+
+const WORKER_DOWN_CODES = new Set(['SPEECH_WORKER_LOST', 'SPEECH_UNAVAILABLE']);
+
+/** A lost or missing worker becomes the engine's `SpeechUnavailableError(stage)`; anything else passes. */
+export function toVoiceSpeechError(stage: SpeechStage, error: unknown): unknown {
+  if (error instanceof AppError && WORKER_DOWN_CODES.has(error.code)) {
+    return new SpeechUnavailableError(stage, error.message, { cause: error });
+  }
+  return error;
+}
+
+async function* guarded<T>(stage: SpeechStage, source: () => AsyncIterable<T>): AsyncIterable<T> {
+  try {
+    yield* source();
+  } catch (error) {
+    throw toVoiceSpeechError(stage, error);
+  }
+}
+
+const baseLanguage = (language: string | undefined) => language?.toLowerCase().split(/[-_]/)[0];
+
+/**
+ * VAD on the worker's silero job. The worker reports a span once silero closes it (its own
+ * 300 ms minimum silence), so both boundaries are known only shortly after the speech ended. The
+ * adapter yields `speech_start`, lets the engine see one more chunk (so it measures the span as
+ * voiced: a late barge-in still counts, a turn begun during playback is not dropped as noise), then
+ * `speech_end`; the endpointer measures the trailing silence on the audio timeline.
+ */
+export function createWorkerVadPort(deps: SpeechPortDeps): VadPort {
+  return {
+    detect: (input, signal) =>
+      guarded('vad', async function* (): AsyncIterable<VadEvent> {
+        const progress = countPulls(input, signal);
+        for await (const span of deps.service.vad(progress.audio, { signal })) {
+          yield { type: 'speech_start', atMs: span.startMs };
+          await progress.nextPull();
+          yield { type: 'speech_end', atMs: span.endMs };
+        }
+      }),
+  };
+}
+
+/** Passes audio through and lets a reader wait until the next chunk is pulled (or the input ends). */
+function countPulls(input: AsyncIterable<AudioChunk>, signal: AbortSignal) {
+  let ended = false;
+  const waiters: Array<() => void> = [];
+  const wakeAll = () => {
+    for (const wake of waiters.splice(0)) wake();
+  };
+  signal.addEventListener('abort', wakeAll, { once: true });
+  return {
+    audio: (async function* () {
+      try {
+        for await (const chunk of input) {
+          wakeAll();
+          yield chunk;
+        }
+      } finally {
+        ended = true;
+        wakeAll();
+      }
+    })(),
+    nextPull: () =>
+      ended || signal.aborted ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve)),
+  };
+}
+
+/** STT on the worker: batch engines (pocketsphinx) yield one final after the turn's audio ends. */
+export function createWorkerSttPort(deps: SpeechPortDeps): SttPort {
+  const rateFor = (language: string | undefined): number => {
+    const wanted = baseLanguage(language);
+    const models = deps.service.sttModels();
+    const found = models.find((m) => wanted === undefined || m.languages.includes(wanted)) ?? models[0];
+    return found?.sampleRateHz ?? ENGINE_RATE_HZ;
+  };
+  return {
+    transcribe: ({ audio, language }, signal) =>
+      guarded('stt', async function* (): AsyncIterable<SttEvent> {
+        await deps.whenAnyWorker(signal);
+        const rateHz = rateFor(language);
+        const input = rateHz === ENGINE_RATE_HZ ? audio : convertStream(audio, rateHz);
+        const texts: string[] = [];
+        for await (const segment of deps.service.transcribeStream(input, { language, signal })) {
+          texts.push(segment.text.trim());
+        }
+        signal.throwIfAborted();
+        yield { type: 'final', text: texts.filter((t) => t !== '').join(' ') };
+      }),
+  };
+}
+
+/** TTS on the worker; without a requested voice, the first installed voice of the language. */
+export function createWorkerTtsPort(deps: SpeechPortDeps): TtsPort {
+  const voiceFor = (language: string | undefined): string => {
+    const voices = deps.service.voices();
+    const wanted = baseLanguage(language);
+    const voice = voices.find((v) => baseLanguage(v.language) === wanted) ?? voices[0];
+    if (voice === undefined) throw new SpeechUnavailableError('tts', 'No speech worker offers speech synthesis');
+    return voice.id;
+  };
+  return {
+    synthesize: ({ text, voice, language }, signal) =>
+      guarded('tts', async function* (): AsyncIterable<AudioChunk> {
+        await deps.whenAnyWorker(signal);
+        yield* deps.service.synthesize(text, { voice: voice ?? voiceFor(language), signal });
+      }),
+  };
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { LlmUnavailableError as RouterUnavailableError } from '../../src/core/llm/errors.js';
+import { isLlmUnavailable, isSpeechUnavailable, SpeechUnavailableError } from '../../src/core/voice/errors.js';
+import { SpeechEngineError, SpeechWorkerLostError } from '../../src/speech/errors.js';
+import { createToolCallAssembler, toChatMessages, toVoiceLlmError } from '../../src/voice/adapters/llm-port.js';
+import { toVoiceSpeechError } from '../../src/voice/adapters/speech-ports.js';
+import { voiceRoute } from '../../src/voice/adapters/index.js';
+
+describe('voice adapters', () => {
+  it('assembles streamed tool-call fragments (two calls, interleaved) into complete calls', () => {
+    const tools = createToolCallAssembler();
+    tools.add({ index: 0, id: 'call_a', type: 'function', function: { name: 'take_message', arguments: '' } });
+    tools.add({ index: 1, id: 'call_b', type: 'function', function: { name: 'end_call', arguments: '{' } });
+    tools.add({ index: 0, function: { arguments: '{"caller_name":"An' } });
+    tools.add({ index: 0, function: { arguments: 'n","reason":"hours"}' } });
+    tools.add({ index: 1, function: { arguments: '}' } });
+    expect(tools.complete()).toEqual([
+      { id: 'call_a', name: 'take_message', arguments: { caller_name: 'Ann', reason: 'hours' } },
+      { id: 'call_b', name: 'end_call', arguments: {} },
+    ]);
+  });
+
+  it('turns broken or non-object tool arguments into {} (the tool then asks for what is missing)', () => {
+    const tools = createToolCallAssembler();
+    tools.add({ index: 0, function: { name: 'take_message', arguments: '{"caller_name": "Ann' } });
+    tools.add({ index: 1, function: { name: 'end_call', arguments: '[1,2]' } });
+    expect(tools.complete()).toEqual([
+      { id: 'call_0', name: 'take_message', arguments: {} },
+      { id: 'call_1', name: 'end_call', arguments: {} },
+    ]);
+  });
+
+  it('maps engine messages to the router format, tool calls and results included', () => {
+    const call = { id: 'c1', name: 'take_message', arguments: { reason: 'x' } };
+    expect(
+      toChatMessages([
+        { role: 'system', content: 'sys' },
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: '', toolCalls: [call] },
+        { role: 'tool', toolCallId: 'c1', content: 'stored' },
+        { role: 'assistant', content: 'Done.' },
+      ]),
+    ).toEqual([
+      { role: 'system', content: 'sys' },
+      { role: 'user', content: 'hi' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c1', type: 'function', function: { name: 'take_message', arguments: '{"reason":"x"}' } }],
+      },
+      { role: 'tool', tool_call_id: 'c1', content: 'stored' },
+      { role: 'assistant', content: 'Done.' },
+    ]);
+  });
+
+  it('maps "every provider failed" to degraded mode and leaves other errors as turn failures', () => {
+    const mapped = toVoiceLlmError(new RouterUnavailableError([]));
+    expect(isLlmUnavailable(mapped)).toBe(true);
+    const other = new Error('stream cut');
+    expect(toVoiceLlmError(other)).toBe(other);
+  });
+
+  it('maps a lost or missing speech worker to SpeechUnavailableError(stage); engine failures pass', () => {
+    const lost = toVoiceSpeechError('stt', new SpeechWorkerLostError('w1'));
+    expect(isSpeechUnavailable(lost)).toBe(true);
+    expect((lost as SpeechUnavailableError).stage).toBe('stt');
+    const engine = new SpeechEngineError('X', false);
+    expect(toVoiceSpeechError('tts', engine)).toBe(engine);
+  });
+
+  it('talks through the secretary persona of the call language', () => {
+    expect(voiceRoute('en')).toBe('secretary');
+    expect(voiceRoute('ru-RU')).toBe('secretary-ru');
+  });
+});
