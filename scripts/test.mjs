@@ -27,26 +27,36 @@ function run(label, args, env) {
   );
   let passed = 0;
   let failed = 0;
+  const names = [];
   if (fs.existsSync(out)) {
     const report = JSON.parse(fs.readFileSync(out, 'utf8'));
     passed = report.numPassedTests;
     failed = report.numFailedTests + (report.numRuntimeErrorTestSuites ?? 0);
+    for (const file of report.testResults ?? []) {
+      const rel = path.relative(root, file.name);
+      const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+      for (const t of failedTests) names.push(`${label}: ${rel} > ${t.fullName}`);
+      if (failedTests.length === 0 && file.status === 'failed') names.push(`${label}: ${rel} (file failed to run)`);
+    }
     fs.rmSync(out);
   }
   if (result.status !== 0 && failed === 0) failed = 1; // crashed runner, or a file that failed to load
   console.log(`${label}: ${passed} passed, ${failed} failed`);
-  return { passed, failed };
+  return { passed, failed, names };
 }
 
-const totals = { passed: 0, failed: 0 };
+const totals = { passed: 0, failed: 0, names: [] };
 // The browser tests (admin/e2e) need admin/dist: build it once here, before the runs, when it is stale.
 if (!ensureAdminBuilt({ ifStale: true })) totals.failed += 1;
 const add = (r) => {
   totals.passed += r.passed;
   totals.failed += r.failed;
+  totals.names.push(...r.names);
 };
 if (only.includes('sqlite')) add(run('sqlite', [], { TEST_DB: 'sqlite' }));
 if (only.includes('postgres'))
   add(run('postgres', ['--exclude', '**/*.unit.test.ts', '--exclude', '**/node_modules/**'], { TEST_DB: 'postgres' }));
+// Failed tests of every pass, listed again here so the end of the output names them all.
+if (totals.names.length > 0) console.log(`\nFailed:\n${totals.names.map((n) => `  ${n}`).join('\n')}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exit(totals.failed === 0 ? 0 : 1);
