@@ -1,6 +1,7 @@
 // Added latency of POST /v1/chat/completions (streaming) versus calling the upstream directly.
 //
 //   node_modules/.bin/tsx --tsconfig server/tsconfig.json scripts/bench/llm-overhead.ts
+//   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" … profiles the orchestrator
 //
 // Three processes: the fake upstream, the orchestrator (server/src/main.ts on SQLite in a temp dir),
 // and this client. The same client and keep-alive agent measure both paths, alternating, at each
@@ -14,7 +15,6 @@ import path from 'node:path';
 import readline from 'node:readline';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,50,200').split(',').map(Number);
 const REQUESTS: Record<number, number> = { 1: 200, 50: 600, 200: 800 };
 const PASSWORD = 'bench-admin-password';
@@ -33,10 +33,11 @@ function freePort(): Promise<number> {
   });
 }
 
-function start(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(TSX, ['--tsconfig', 'server/tsconfig.json', ...args], {
+function start(args: string[], env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  // Plain node with tsx as a loader, so node flags (e.g. --cpu-prof) apply to the measured process itself.
+  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, TSX_TSCONFIG_PATH: 'server/tsconfig.json', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
 }
@@ -48,7 +49,7 @@ async function firstLine(child: ChildProcess): Promise<string> {
 }
 
 async function waitForServer(base: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 1200; i++) {
     const ok = await fetch(`${base}/metrics`).then(
       (r) => r.ok,
       () => false,
@@ -131,19 +132,22 @@ async function main(): Promise<void> {
   const fake = start(['scripts/bench/fake-upstream.ts'], {});
   const upstream = await firstLine(fake);
   const port = await freePort();
-  const server = start(['server/src/main.ts'], {
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    ADMIN_PASSWORD: PASSWORD,
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    SERVE_DOCS: 'false',
-    LLM_BASE_URL: upstream,
-    LLM_MODEL: 'fake-model',
-    LLM_MAX_CONCURRENCY: '1000',
-    DATABASE_URL: '',
-    ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
-  });
+  const server = start(
+    ['server/src/main.ts'],
+    {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      ADMIN_PASSWORD: PASSWORD,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      SERVE_DOCS: 'false',
+      LLM_BASE_URL: upstream,
+      LLM_MODEL: 'fake-model',
+      LLM_MAX_CONCURRENCY: '1000',
+      DATABASE_URL: '',
+    },
+    process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+  );
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitForServer(base);

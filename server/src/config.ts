@@ -20,6 +20,8 @@ export interface Config {
   readonly encryptionKey: string | undefined;
   readonly accessTokenTtlS: number;
   readonly refreshTokenTtlS: number;
+  /** How long a verified /v1 API key is trusted without a database read (revocations by another process). */
+  readonly apiKeyCacheMs: number;
   readonly loginMaxFailuresPerUser: number;
   readonly loginMaxFailuresPerIp: number;
   readonly loginWindowS: number;
@@ -173,6 +175,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     encryptionKey: str(env, 'ENCRYPTION_KEY'),
     accessTokenTtlS: int(env, 'ACCESS_TOKEN_TTL_S', 900, 30, 86_400),
     refreshTokenTtlS: int(env, 'REFRESH_TOKEN_TTL_S', 30 * 86_400, 300, 365 * 86_400),
+    apiKeyCacheMs: int(env, 'API_KEY_CACHE_MS', 1000, 0, 60_000),
     loginMaxFailuresPerUser: int(env, 'LOGIN_MAX_FAILURES_PER_USER', 5, 1, 1000),
     loginMaxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 20, 1, 10_000),
     loginWindowS: int(env, 'LOGIN_WINDOW_S', 900, 1, 86_400),

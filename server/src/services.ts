@@ -31,7 +31,13 @@ export function createCoreServices(config: Config, stores: Stores, keys: KeyMate
     clock,
     refreshTokenTtlS: config.refreshTokenTtlS,
   });
-  const apiKeys = createApiKeysService({ store: stores.apiKeys, users, limiter: createRateLimiter(clock), clock });
+  const apiKeys = createApiKeysService({
+    store: stores.apiKeys,
+    users,
+    limiter: createRateLimiter(clock),
+    clock,
+    verifyCacheMs: config.apiKeyCacheMs,
+  });
   return {
     audit,
     users,

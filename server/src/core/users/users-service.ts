@@ -31,6 +31,9 @@ export function assertCanAccessUser(principal: Principal, userId: string): void 
 }
 
 export function createUsersService(deps: UsersServiceDeps) {
+  const listeners = new Set<(userId: string) => void>();
+  const changed = (id: string) => listeners.forEach((listener) => listener(id));
+
   async function get(id: string): Promise<UserRecord> {
     const user = await deps.users.findById(id);
     if (user === null) throw new NotFoundError('User');
@@ -74,6 +77,7 @@ export function createUsersService(deps: UsersServiceDeps) {
     await deps.users.update(id, { ...definedOnly(patch), updatedAt: now });
     if (next.disabled && !user.disabled) await deps.sessions.revokeAllForUser(id, now);
     if (next.role !== user.role) await deps.sessions.revokeAllForUser(id, now);
+    changed(id);
     return get(id);
   }
 
@@ -97,6 +101,7 @@ export function createUsersService(deps: UsersServiceDeps) {
     const user = await get(id);
     await assertKeepsAnAdmin(user, null);
     await deps.users.delete(id);
+    changed(id);
   }
 
   return {
@@ -109,6 +114,11 @@ export function createUsersService(deps: UsersServiceDeps) {
     list: (page: Page) => deps.users.list(page),
     findByUsername: (username: string) => deps.users.findByUsername(username),
     count: () => deps.users.count(),
+    /** Called after a user's role, status or existence changed in this process (for caches keyed by user). */
+    onChanged(listener: (userId: string) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
 }
 

@@ -44,9 +44,19 @@ function routingHeaders(stream: ChatStream): Record<string, string> {
   return { 'x-llm-provider': stream.provider, 'x-llm-route': stream.route, 'x-llm-source': stream.source };
 }
 
-/** Writes one SSE event; waits for the socket to drain (or close) instead of buffering without bound. */
+/**
+ * Writes one SSE event; waits for the socket to drain (or close) instead of buffering without bound.
+ * Events produced in the same tick (an upstream packet often carries several tokens) leave in one
+ * socket write: the response is corked until the current tick's work is done, never longer, so no
+ * token waits for a later one.
+ */
 async function write(reply: FastifyReply, text: string): Promise<void> {
-  if (reply.raw.write(text) || reply.raw.destroyed) return;
+  const raw = reply.raw;
+  if (raw.writableCorked === 0 && !raw.destroyed) {
+    raw.cork();
+    process.nextTick(() => raw.uncork());
+  }
+  if (raw.write(text) || raw.destroyed) return;
   await new Promise<void>((resolve) => {
     const done = () => {
       reply.raw.off('drain', done);
