@@ -48,6 +48,12 @@ function run(label, args, env) {
 const totals = { passed: 0, failed: 0, names: [] };
 // The browser tests (admin/e2e) need admin/dist: build it once here, before the runs, when it is stale.
 if (!ensureAdminBuilt({ ifStale: true })) totals.failed += 1;
+// The speech fixtures (festival + sox, gitignored): made once here rather than by several test files at once.
+const fixtures = spawnSync('bash', [path.join(root, 'scripts', 'make-speech-fixtures.sh')], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (fixtures.status !== 0) console.log('speech fixtures could not be made; the speech tests will say why');
 const add = (r) => {
   totals.passed += r.passed;
   totals.failed += r.failed;
