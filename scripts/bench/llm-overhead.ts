@@ -16,7 +16,9 @@ import readline from 'node:readline';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,50,200').split(',').map(Number);
-const REQUESTS: Record<number, number> = { 1: 200, 50: 600, 200: 800 };
+const REQUESTS: Record<number, number> = process.env.BENCH_REQUESTS
+  ? Object.fromEntries(CONCURRENCY.map((c) => [c, Number(process.env.BENCH_REQUESTS)]))
+  : { 1: 200, 50: 600, 200: 800 };
 const PASSWORD = 'bench-admin-password';
 
 interface Sample {

@@ -1,6 +1,5 @@
 import http from 'node:http';
 import https from 'node:https';
-import { Readable } from 'node:stream';
 
 /**
  * A minimal `fetch` for the openai client on top of node:http with keep-alive agents. The global
@@ -19,6 +18,8 @@ export function createHttpFetch(options: { maxSockets?: number } = {}): typeof f
     const headers = Object.fromEntries(new Headers(init.headers).entries());
     const body =
       typeof init.body === 'string' ? init.body : init.body == null ? undefined : await new Response(init.body).text();
+    // A known length keeps the request out of chunked encoding: head and body leave in one socket write.
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
     return new Promise<Response>((resolve, reject) => {
       const signal = init.signal ?? undefined;
       if (signal?.aborted) return reject(abortError(signal));
@@ -28,8 +29,7 @@ export function createHttpFetch(options: { maxSockets?: number } = {}): typeof f
           if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
         }
         const status = res.statusCode ?? 502;
-        const stream = status === 204 || status === 304 ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
-        resolve(new Response(stream, { status, statusText: res.statusMessage, headers: responseHeaders }));
+        resolve(nodeBodyResponse(res, { status, statusText: res.statusMessage, headers: responseHeaders }));
       });
       const onAbort = () => req.destroy(abortError(signal!));
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -39,6 +39,39 @@ export function createHttpFetch(options: { maxSockets?: number } = {}): typeof f
     });
   };
   return shim;
+}
+
+/**
+ * A Response whose body is the node stream itself. The openai client reads async-iterable bodies
+ * directly (and cancels them through `return()`), which saves building a web ReadableStream per
+ * request, one of the larger per-request costs on the /v1 path. text()/json() read the same stream.
+ */
+function nodeBodyResponse(res: http.IncomingMessage, init: ResponseInit): Response {
+  const status = init.status ?? 200;
+  if (status === 204 || status === 304) {
+    res.resume();
+    return new Response(null, init);
+  }
+  const response = new Response(null, init);
+  const bytes = async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
+  const text = async () => (await bytes()).toString('utf8');
+  Object.defineProperties(response, {
+    body: { value: res as unknown as ReadableStream<Uint8Array> },
+    bodyUsed: { get: () => res.readableDidRead },
+    text: { value: text },
+    json: { value: async () => JSON.parse(await text()) as unknown },
+    arrayBuffer: {
+      value: async () => {
+        const b = await bytes();
+        return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+      },
+    },
+  });
+  return response;
 }
 
 function abortError(signal: AbortSignal): Error {

@@ -45,27 +45,45 @@ function routingHeaders(stream: ChatStream): Record<string, string> {
 }
 
 /**
- * Writes one SSE event; waits for the socket to drain (or close) instead of buffering without bound.
- * Events produced in the same tick (an upstream packet often carries several tokens) leave in one
- * socket write: the response is corked until the current tick's work is done, never longer, so no
- * token waits for a later one.
+ * The SSE side of one response. Events produced in the same tick (an upstream packet often carries
+ * several tokens) leave in one socket write: they are joined and written when the tick's work is
+ * done, never later, so no token waits for a later one. When the socket is full, the next event waits
+ * for it to drain (or close) instead of buffering without bound.
  */
-async function write(reply: FastifyReply, text: string): Promise<void> {
+function sseWriter(reply: FastifyReply) {
   const raw = reply.raw;
-  if (raw.writableCorked === 0 && !raw.destroyed) {
-    raw.cork();
-    process.nextTick(() => raw.uncork());
-  }
-  if (raw.write(text) || raw.destroyed) return;
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      reply.raw.off('drain', done);
-      reply.raw.off('close', done);
-      resolve();
-    };
-    reply.raw.once('drain', done);
-    reply.raw.once('close', done);
-  });
+  let pending: string[] = [];
+  let blocked: Promise<void> | null = null;
+  const take = () => {
+    const text = pending.join('');
+    pending = [];
+    return text;
+  };
+  const flush = () => {
+    if (pending.length === 0 || raw.destroyed) return;
+    if (!raw.write(take())) blocked = drained();
+  };
+  const drained = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        raw.off('drain', done);
+        raw.off('close', done);
+        blocked = null;
+        resolve();
+      };
+      raw.once('drain', done);
+      raw.once('close', done);
+    });
+  return {
+    async send(text: string): Promise<void> {
+      if (blocked) await blocked;
+      if (pending.push(text) === 1) process.nextTick(flush);
+    },
+    end(text: string): void {
+      pending.push(text);
+      raw.end(take());
+    },
+  };
 }
 
 /** Streams deltas as they come; a mid-stream failure ends the stream with an OpenAI error event. */
@@ -73,14 +91,15 @@ async function sendStream(reply: FastifyReply, stream: ChatStream, model: string
   const chunks = chunkWriter(stream, model, includeUsage);
   reply.hijack();
   reply.raw.writeHead(200, { ...SSE_HEADERS, ...routingHeaders(stream) });
+  const out = sseWriter(reply);
   try {
     for await (const delta of stream) {
       if (reply.raw.destroyed) break;
-      await write(reply, chunks.delta(delta));
+      await out.send(chunks.delta(delta));
     }
     const result = await stream.result;
-    if (includeUsage) await write(reply, chunks.usage(result));
-    reply.raw.end('data: [DONE]\n\n');
+    if (includeUsage) await out.send(chunks.usage(result));
+    out.end('data: [DONE]\n\n');
   } catch (error) {
     if (error instanceof ChatAbortedError || reply.raw.destroyed) return void reply.raw.destroy();
     const normalized = normalizeError(error);
@@ -88,7 +107,7 @@ async function sendStream(reply: FastifyReply, stream: ChatStream, model: string
       error: { message: normalized.message, type: 'api_error', param: null, code: normalized.code.toLowerCase() },
     };
     reply.log.warn({ err: error }, 'llm stream failed after the first token');
-    reply.raw.end(`data: ${JSON.stringify(event)}\n\n`);
+    out.end(`data: ${JSON.stringify(event)}\n\n`);
   } finally {
     stream.cancel();
   }
