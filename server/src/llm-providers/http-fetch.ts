@@ -60,7 +60,7 @@ function nodeBodyResponse(res: http.IncomingMessage, init: ResponseInit): Respon
   };
   const text = async () => (await bytes()).toString('utf8');
   Object.defineProperties(response, {
-    body: { value: res as unknown as ReadableStream<Uint8Array> },
+    body: { value: res },
     bodyUsed: { get: () => res.readableDidRead },
     text: { value: text },
     json: { value: async () => JSON.parse(await text()) as unknown },
