@@ -70,9 +70,9 @@ describe('GET /api/events: the live dashboard feed', () => {
     admin = await rt.adminToken();
   }, 60_000);
   afterAll(async () => {
-    rt.app.server.closeAllConnections();
-    await rt.dispose();
-    await upstream.close();
+    rt?.app.server.closeAllConnections();
+    await rt?.dispose();
+    await upstream?.close();
   });
 
   it('refuses a stream without a signed-in user', async () => {
