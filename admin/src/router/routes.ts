@@ -74,6 +74,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { adminOnly: true, titleKey: 'nav.personas' },
   },
   {
+    path: '/llm/usage',
+    name: 'usage',
+    component: () => import('../views/llm/usage-page.vue'),
+    meta: { adminOnly: true, titleKey: 'usage.title' },
+  },
+  {
     path: '/gsm',
     name: 'gsm',
     component: () => import('../views/gsm/gsm-page.vue'),
@@ -115,6 +121,7 @@ export const NAV_ROUTES = [
   'faq',
   'providers',
   'personas',
+  'usage',
   'users',
   'sessions',
   'api-keys',
