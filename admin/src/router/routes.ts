@@ -98,6 +98,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'nav.chat' },
   },
   {
+    path: '/talk/voice',
+    name: 'voice',
+    component: () => import('../views/talk/voice-page.vue'),
+    meta: { titleKey: 'voice.title' },
+  },
+  {
     path: '/messages',
     name: 'messages',
     component: () => import('../views/messages/messages-page.vue'),
@@ -116,6 +122,7 @@ export const NAV_ROUTES = [
   'dashboard',
   'messages',
   'chat',
+  'voice',
   'gsm',
   'speech',
   'faq',
