@@ -31,6 +31,11 @@ import type {
   UpdateUserRequest,
   UserView,
   CreateLimitRequest,
+  ModelDownloadList,
+  ModelDownloadView,
+  SpeechModelList,
+  SttTestBody,
+  SttTestResult,
   LimitView,
   UsageLatency,
   UsageSeries,
@@ -145,6 +150,12 @@ export function createAdminApi(client: ApiClient) {
       restart: (workerId: string) => client.request<Ok>('POST', `/api/speech/workers/${id(workerId)}/restart`),
       voices: () => client.request<SpeechVoiceList>('GET', '/api/speech/voices'),
       say: (body: TtsTestBody) => client.request<TtsTestResult>('POST', '/api/speech/test/tts', { body }),
+      transcribe: (body: SttTestBody) => client.request<SttTestResult>('POST', '/api/speech/test/stt', { body }),
+      models: (verify = false) =>
+        client.request<SpeechModelList>('GET', '/api/speech/models', { query: { verify: verify || undefined } }),
+      download: (name: string) =>
+        client.request<ModelDownloadView>('POST', `/api/speech/models/${id(name)}/download`),
+      downloads: () => client.request<ModelDownloadList>('GET', '/api/speech/models/downloads'),
     },
     usage: {
       summary: (query: UsageWindow & { groupBy?: UsageGroup } = {}) =>
