@@ -79,7 +79,9 @@ async function main(): Promise<number> {
       await list();
       return 0;
     case 'download': {
-      const status = await downloadModelSet(modelsDir, findSet(name), { onProgress: jsonProgress ? progressJson : progressBar });
+      const status = await downloadModelSet(modelsDir, findSet(name), {
+        onProgress: jsonProgress ? progressJson : progressBar,
+      });
       if (process.stderr.isTTY && !jsonProgress) process.stderr.write('\n');
       if (!jsonProgress) console.log(`${status.state} ${status.name} in ${path.join(modelsDir, status.name)}`);
       return 0;

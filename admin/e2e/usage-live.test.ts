@@ -141,7 +141,9 @@ describe('live dashboard and usage charts in Chromium', { timeout: 120_000 }, ()
     await page.waitForURL(/\/admin\/dashboard/);
     const forged = await page.evaluate(async () => {
       const session = JSON.parse(localStorage.getItem('secretary.session') ?? '{}') as { accessToken?: string };
-      const response = await fetch('/api/usage/latency', { headers: { authorization: `Bearer ${session.accessToken}` } });
+      const response = await fetch('/api/usage/latency', {
+        headers: { authorization: `Bearer ${session.accessToken}` },
+      });
       return response.status;
     });
     expect(forged).toBe(403);

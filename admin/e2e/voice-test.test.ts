@@ -34,7 +34,9 @@ async function serveModel(): Promise<string> {
     const step = MODEL_BYTES.length / 20;
     const timer = setInterval(() => {
       res.write(MODEL_BYTES.subarray(i * step, (i + 1) * step));
-      if (++i === 20) (clearInterval(timer), res.end());
+      if (++i < 20) return;
+      clearInterval(timer);
+      res.end();
     }, 150);
     res.once('close', () => clearInterval(timer));
   });
@@ -115,7 +117,10 @@ describe('voice test and speech pages in Chromium', { timeout: 180_000 }, () => 
     await page.getByRole('button', { name: 'Start talking' }).click();
     await expect.poll(() => page.getByTestId('voice-phase').textContent(), POLL).toContain('Live');
 
-    const heard = page.getByTestId('voice-turn').filter({ has: page.getByTestId('voice-metrics') }).first();
+    const heard = page
+      .getByTestId('voice-turn')
+      .filter({ has: page.getByTestId('voice-metrics') })
+      .first();
     await heard.waitFor({ timeout: POLL.timeout });
     const transcript = (await heard.getByTestId('voice-heard').textContent()) ?? '';
     expect(transcript).toMatch(/open|hours|saturday/i);
@@ -164,7 +169,8 @@ describe('voice test and speech pages in Chromium', { timeout: 180_000 }, () => 
     await stt.getByRole('button', { name: 'Record from the microphone' }).click();
     const stop = stt.getByRole('button', { name: /Stop and transcribe/ });
     // The fake microphone plays the padded fixture (4 s silence, the question, 8 s silence) in a loop.
-    await expect.poll(async () => Number(/\(([\d.]+) s\)/.exec((await stop.textContent()) ?? '')?.[1] ?? 0), POLL)
+    await expect
+      .poll(async () => Number(/\(([\d.]+) s\)/.exec((await stop.textContent()) ?? '')?.[1] ?? 0), POLL)
       .toBeGreaterThan(8);
     await stop.click();
     await expect.poll(() => stt.getByTestId('stt-text').textContent(), POLL).toMatch(/opening|hours|saturday/i);

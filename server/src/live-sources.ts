@@ -16,9 +16,10 @@ export interface LiveSourceDeps {
 
 async function components(checks: ComponentCheck[]): Promise<LiveComponent[]> {
   return Promise.all(
-    checks.map(async ({ name, check }) => {
-      const result = await check().catch(() => ({ ok: false, detail: 'check failed' }));
-      return { name, ok: result.ok, ...(result.detail === undefined ? {} : { detail: result.detail }) };
+    checks.map(async (component) => {
+      const result = await component.check().catch(() => ({ ok: false, detail: 'check failed' }));
+      const detail = result.detail === undefined ? {} : { detail: result.detail };
+      return { name: component.name, ok: result.ok, ...detail };
     }),
   );
 }

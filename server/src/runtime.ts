@@ -90,7 +90,12 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     }
     const liveSources = createLiveSources({ readiness, llm: llm.services, speech, gsm, dashboard: stores.dashboard });
     const onFeedError = (error: unknown) => logger.warn({ err: error }, 'live feed source failed');
-    const feed = createLiveFeed({ sources: liveSources, clock, intervalMs: LIVE_FEED_INTERVAL_MS, onError: onFeedError });
+    const feed = createLiveFeed({
+      sources: liveSources,
+      clock,
+      intervalMs: LIVE_FEED_INTERVAL_MS,
+      onError: onFeedError,
+    });
     adminExtra.push({ prefix: '/events', plugin: eventsRoutes(feed) });
     const app = await buildApp({
       config,

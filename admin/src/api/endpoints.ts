@@ -153,8 +153,7 @@ export function createAdminApi(client: ApiClient) {
       transcribe: (body: SttTestBody) => client.request<SttTestResult>('POST', '/api/speech/test/stt', { body }),
       models: (verify = false) =>
         client.request<SpeechModelList>('GET', '/api/speech/models', { query: { verify: verify || undefined } }),
-      download: (name: string) =>
-        client.request<ModelDownloadView>('POST', `/api/speech/models/${id(name)}/download`),
+      download: (name: string) => client.request<ModelDownloadView>('POST', `/api/speech/models/${id(name)}/download`),
       downloads: () => client.request<ModelDownloadList>('GET', '/api/speech/models/downloads'),
     },
     usage: {

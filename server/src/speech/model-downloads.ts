@@ -89,6 +89,11 @@ export function createModelDownloads(options: ModelDownloadsOptions) {
   };
 }
 
-const lastLine = (text: string) => text.trim().split('\n').at(-1)?.replace(/^models: /, '') ?? '';
+const lastLine = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .at(-1)
+    ?.replace(/^models: /, '') ?? '';
 
 export type ModelDownloads = ReturnType<typeof createModelDownloads>;

@@ -53,9 +53,9 @@ describe('speech model downloads from the admin API', () => {
   const api = (method: 'GET' | 'POST', url: string, token = admin) =>
     rt.app.inject({ method, url, headers: bearer(token) });
   const download = async (name: string) =>
-    (await api('GET', '/api/speech/models/downloads')).json<{ items: ModelDownloadView[] }>().items.find(
-      (d) => d.name === name,
-    );
+    (await api('GET', '/api/speech/models/downloads'))
+      .json<{ items: ModelDownloadView[] }>()
+      .items.find((d) => d.name === name);
 
   async function waitFinished(name: string): Promise<{ final: ModelDownloadView; seen: ModelDownloadView[] }> {
     const seen: ModelDownloadView[] = [];
@@ -111,7 +111,9 @@ describe('speech model downloads from the admin API', () => {
     expect(partial[0]).toMatchObject({ file: 'model.onnx', totalBytes: BODY.length });
     const stored = fs.readFileSync(path.join(dir, 'data', 'test-voice', 'model.onnx'));
     expect(stored.equals(BODY)).toBe(true);
-    const after = (await api('GET', '/api/speech/models?verify=true')).json<{ models: Array<{ name: string; state: string }> }>();
+    const after = (await api('GET', '/api/speech/models?verify=true')).json<{
+      models: Array<{ name: string; state: string }>;
+    }>();
     expect(after.models.find((m) => m.name === 'test-voice')?.state).toBe('installed');
   });
 

@@ -26,7 +26,12 @@ export function createDashboardStore(db: DataSource) {
         sms.getCount(),
         usage.getRawOne<{ chats: unknown; tokens: unknown }>(),
       ]);
-      return { calls: callCount, sms: smsCount, chats: Number(totals?.chats ?? 0), tokens: Number(totals?.tokens ?? 0) };
+      return {
+        calls: callCount,
+        sms: smsCount,
+        chats: Number(totals?.chats ?? 0),
+        tokens: Number(totals?.tokens ?? 0),
+      };
     },
   };
 }
