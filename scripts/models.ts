@@ -1,13 +1,26 @@
-// npm run models -- list | download <name> | verify [name]
+// npm run models -- list | download <name> | verify [name]  [--models-dir DIR] [--manifest FILE] [--progress=json]
 // Model sets come from models/manifest.json; files go to SHERPA_MODELS_DIR (default models/data).
+// The orchestrator runs `download <name> --progress=json` for the admin panel: one JSON progress line per
+// update on stdout (at most every 100 ms, and at the end of each file).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { downloadModelSet, type Progress } from '../workers/src/speech/models/download.js';
 import { loadManifest, verifyModelSet } from '../workers/src/speech/models/verify.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const modelsDir = path.resolve(root, process.env.SHERPA_MODELS_DIR ?? 'models/data');
-const manifest = loadManifest(path.resolve(root, process.env.SPEECH_MODELS_MANIFEST ?? 'models/manifest.json'));
+
+/** `--name value` from the command line, or undefined. */
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+const jsonProgress = process.argv.includes('--progress=json');
+const positional = process.argv
+  .slice(2)
+  .filter((arg, i, all) => !arg.startsWith('--') && !['--models-dir', '--manifest'].includes(all[i - 1] ?? ''));
+const modelsDir = path.resolve(root, option('--models-dir') ?? process.env.SHERPA_MODELS_DIR ?? 'models/data');
+const manifestFile = option('--manifest') ?? process.env.SPEECH_MODELS_MANIFEST ?? 'models/manifest.json';
+const manifest = loadManifest(path.resolve(root, manifestFile));
 
 const mb = (bytes: number) => (bytes / 1_048_576).toFixed(1);
 
@@ -19,6 +32,14 @@ function progressBar(p: Progress): void {
   const line = `${p.file} [${bar}] ${mb(p.receivedBytes)}/${total}`;
   if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
   else if (p.receivedBytes === p.totalBytes) process.stderr.write(`${line}\n`);
+}
+
+let lastJsonAt = 0;
+function progressJson(p: Progress): void {
+  const now = Date.now();
+  if (now - lastJsonAt < 100 && p.receivedBytes !== p.totalBytes) return;
+  lastJsonAt = now;
+  process.stdout.write(`${JSON.stringify(p)}\n`);
 }
 
 function findSet(name: string | undefined) {
@@ -52,15 +73,17 @@ async function verify(name: string | undefined): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  const [command, name] = process.argv.slice(2);
+  const [command, name] = positional;
   switch (command ?? '') {
     case 'list':
       await list();
       return 0;
     case 'download': {
-      const status = await downloadModelSet(modelsDir, findSet(name), { onProgress: progressBar });
-      if (process.stderr.isTTY) process.stderr.write('\n');
-      console.log(`${status.state} ${status.name} in ${path.join(modelsDir, status.name)}`);
+      const status = await downloadModelSet(modelsDir, findSet(name), {
+        onProgress: jsonProgress ? progressJson : progressBar,
+      });
+      if (process.stderr.isTTY && !jsonProgress) process.stderr.write('\n');
+      if (!jsonProgress) console.log(`${status.state} ${status.name} in ${path.join(modelsDir, status.name)}`);
       return 0;
     }
     case 'verify':

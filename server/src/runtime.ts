@@ -18,6 +18,12 @@ import type { MessageNotifier } from './core/voice/ports.js';
 import { createVoiceWiring, type VoicePorts, type VoiceRuntime } from './voice/runtime.js';
 import { createVoicePorts } from './voice/adapters/index.js';
 import { createVoiceCallHandler, withFallbackHandler } from './voice/gsm-call-handler.js';
+import { createLiveFeed } from './core/dashboard/live-feed.js';
+import { createLiveSources } from './live-sources.js';
+import { eventsRoutes } from './routes/admin/events/index.js';
+
+/** How often the dashboard feed re-reads the status while someone listens. */
+const LIVE_FEED_INTERVAL_MS = 2_000;
 
 export interface Runtime {
   app: App;
@@ -82,6 +88,15 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       readiness.push(gsm.readiness);
       adminExtra.push({ prefix: '/gsm', plugin: gsmRoutes(gsm.service) });
     }
+    const liveSources = createLiveSources({ readiness, llm: llm.services, speech, gsm, dashboard: stores.dashboard });
+    const onFeedError = (error: unknown) => logger.warn({ err: error }, 'live feed source failed');
+    const feed = createLiveFeed({
+      sources: liveSources,
+      clock,
+      intervalMs: LIVE_FEED_INTERVAL_MS,
+      onError: onFeedError,
+    });
+    adminExtra.push({ prefix: '/events', plugin: eventsRoutes(feed) });
     const app = await buildApp({
       config,
       logger,

@@ -30,6 +30,16 @@ import type {
   SessionView,
   UpdateUserRequest,
   UserView,
+  CreateLimitRequest,
+  ModelDownloadList,
+  ModelDownloadView,
+  SpeechModelList,
+  SttTestBody,
+  SttTestResult,
+  LimitView,
+  UsageLatency,
+  UsageSeries,
+  UsageSummary,
 } from '@ai-secretary/protocol';
 import type { ApiClient } from './client.js';
 
@@ -63,6 +73,13 @@ export interface ProviderTestResult {
 }
 
 const id = (value: string) => encodeURIComponent(value);
+
+/** A usage window ([from, to) as ISO strings; the server defaults to the last 30 days). */
+export interface UsageWindow {
+  from?: string;
+  to?: string;
+}
+export type UsageGroup = 'provider' | 'model' | 'route' | 'channel' | 'api_key' | 'instance';
 
 /** Typed calls for every /api resource the panel uses; shapes come from @ai-secretary/protocol. */
 export function createAdminApi(client: ApiClient) {
@@ -133,6 +150,24 @@ export function createAdminApi(client: ApiClient) {
       restart: (workerId: string) => client.request<Ok>('POST', `/api/speech/workers/${id(workerId)}/restart`),
       voices: () => client.request<SpeechVoiceList>('GET', '/api/speech/voices'),
       say: (body: TtsTestBody) => client.request<TtsTestResult>('POST', '/api/speech/test/tts', { body }),
+      transcribe: (body: SttTestBody) => client.request<SttTestResult>('POST', '/api/speech/test/stt', { body }),
+      models: (verify = false) =>
+        client.request<SpeechModelList>('GET', '/api/speech/models', { query: { verify: verify || undefined } }),
+      download: (name: string) => client.request<ModelDownloadView>('POST', `/api/speech/models/${id(name)}/download`),
+      downloads: () => client.request<ModelDownloadList>('GET', '/api/speech/models/downloads'),
+    },
+    usage: {
+      summary: (query: UsageWindow & { groupBy?: UsageGroup } = {}) =>
+        client.request<UsageSummary>('GET', '/api/usage', { query: { ...query } }),
+      series: (query: UsageWindow & { bucket?: 'hour' | 'day'; groupBy?: 'provider' } = {}) =>
+        client.request<UsageSeries>('GET', '/api/usage/series', { query: { ...query } }),
+      latency: (query: UsageWindow = {}) =>
+        client.request<UsageLatency>('GET', '/api/usage/latency', { query: { ...query } }),
+    },
+    limits: {
+      list: () => client.request<{ items: LimitView[] }>('GET', '/api/llm/limits'),
+      create: (body: CreateLimitRequest) => client.request<LimitView>('POST', '/api/llm/limits', { body }),
+      remove: (limitId: string) => client.request<Ok>('DELETE', `/api/llm/limits/${id(limitId)}`),
     },
     v1: {
       /** What a chat may name in `model` (personas, auto, provider models). */

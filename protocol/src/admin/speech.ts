@@ -68,3 +68,20 @@ export const SttTestResult = StrictObject({
   totalMs: Type.Number(),
 });
 export type SttTestResult = Static<typeof SttTestResult>;
+
+/** A model-set download started from the admin panel (`POST /api/speech/models/:name/download`). */
+export const ModelDownloadView = StrictObject({
+  name: Type.String(),
+  state: Type.Union([Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+  /** The file being fetched now (or last). */
+  file: Type.Union([Type.String(), Type.Null()]),
+  receivedBytes: Type.Integer({ minimum: 0 }),
+  totalBytes: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  startedAt: Type.String(),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+});
+export type ModelDownloadView = Static<typeof ModelDownloadView>;
+export const ModelDownloadList = StrictObject({ items: Type.Array(ModelDownloadView) });
+export type ModelDownloadList = Static<typeof ModelDownloadList>;
+export const ModelNameParams = StrictObject({ name: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,127}$' }) });

@@ -217,12 +217,15 @@ export const UsageSeriesQuery = StrictObject({
   from: Type.Optional(Iso),
   to: Type.Optional(Iso),
   bucket: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day')])),
+  groupBy: Type.Optional(Type.Literal('provider')),
 });
+export type UsageSeriesQuery = Static<typeof UsageSeriesQuery>;
 export const UsageSeries = StrictObject({
   bucket: Type.String(),
   points: Type.Array(
     StrictObject({
       at: Iso,
+      key: Type.Optional(Type.String({ description: 'The provider, with groupBy=provider' })),
       requests: Type.Integer(),
       promptTokens: Type.Integer(),
       completionTokens: Type.Integer(),
@@ -230,3 +233,25 @@ export const UsageSeries = StrictObject({
     }),
   ),
 });
+export type UsageSeries = Static<typeof UsageSeries>;
+export type UsageSummaryQuery = Static<typeof UsageSummaryQuery>;
+export type UsageSummary = Static<typeof UsageSummary>;
+
+const Ms = Type.Union([Type.Number(), Type.Null()]);
+export const UsageLatencyView = StrictObject({
+  key: Type.String(),
+  samples: Type.Integer(),
+  ttftP50Ms: Ms,
+  ttftP95Ms: Ms,
+  totalP50Ms: Ms,
+  totalP95Ms: Ms,
+});
+export type UsageLatencyView = Static<typeof UsageLatencyView>;
+export const UsageLatencyQuery = StrictObject({ from: Type.Optional(Iso), to: Type.Optional(Iso) });
+export const UsageLatency = StrictObject({
+  from: Iso,
+  to: Iso,
+  total: UsageLatencyView,
+  providers: Type.Array(UsageLatencyView),
+});
+export type UsageLatency = Static<typeof UsageLatency>;

@@ -8,6 +8,7 @@ import { speechAdminRoutes } from '../routes/admin/speech/index.js';
 import { audioRoutes } from '../routes/v1/audio.js';
 import type { V1Plugin } from '../routes/v1/index.js';
 import { WorkerPool } from '../workers/pool.js';
+import { createModelDownloads } from './model-downloads.js';
 import { WorkerSupervisor } from '../workers/supervisor.js';
 import { workerEndpoint } from '../workers/ws-endpoint.js';
 import { loadWorkerToken } from '../workers/worker-token.js';
@@ -70,6 +71,8 @@ export function createSpeechRuntime(
   });
   pool.startWatching();
   const service = createSpeechService(pool, { maxTtsChars: config.maxTtsChars });
+  const manifestFile = config.modelsManifest ?? MANIFEST_FILE;
+  const downloads = createModelDownloads({ repoRoot, modelsDir: config.modelsDir, manifestFile });
   const supervisor = config.localWorker
     ? new WorkerSupervisor({
         command: process.execPath,
@@ -106,7 +109,8 @@ export function createSpeechRuntime(
         service,
         supervisor,
         modelsDir: config.modelsDir,
-        manifestFile: config.modelsManifest ?? MANIFEST_FILE,
+        manifestFile,
+        downloads,
       }),
     },
     v1: audioRoutes({ speech: service, maxUploadBytes: config.maxUploadBytes, maxTtsChars: config.maxTtsChars }),
@@ -115,6 +119,7 @@ export function createSpeechRuntime(
       supervisor?.start(`ws://${dialHost(address.host)}:${address.port}/ws/workers`);
     },
     async close() {
+      downloads.close();
       await supervisor?.stop();
       pool.close();
     },

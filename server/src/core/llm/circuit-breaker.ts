@@ -53,7 +53,12 @@ export function createCircuitBreaker(options: BreakerOptions) {
     probeInFlight = false;
   }
 
-  return { status: current, tryPass, success, failure, release };
+  /** Milliseconds until an open breaker lets a probe through (0 unless open). */
+  function cooldownLeftMs(): number {
+    return current() === 'open' ? Math.max(0, openedAt + options.cooldownMs - options.clock()) : 0;
+  }
+
+  return { status: current, tryPass, success, failure, release, cooldownLeftMs };
 }
 
 export type CircuitBreaker = ReturnType<typeof createCircuitBreaker>;

@@ -140,6 +140,12 @@ export interface FaqStore {
   remove(id: string): Promise<void>;
 }
 
+export interface LatencyRow {
+  provider: string;
+  ttftMs: number | null;
+  durationMs: number;
+}
+
 export interface UsageStore {
   insertMany(records: UsageRecord[]): Promise<void>;
   /** Totals per value of `groupBy` in [from, to). */
@@ -147,8 +153,14 @@ export interface UsageStore {
     query: UsageQuery,
     groupBy: 'provider' | 'model' | 'route' | 'channel' | 'api_key' | 'instance' | null,
   ): Promise<UsageGroupRow[]>;
-  /** Totals per time bucket (`bucketMs` wide) in [from, to). */
-  series(query: UsageQuery, bucketMs: number): Promise<Array<UsageTotals & { bucket: number }>>;
+  /** Totals per time bucket (`bucketMs` wide) in [from, to), per provider when `byProvider`. */
+  series(
+    query: UsageQuery,
+    bucketMs: number,
+    byProvider?: boolean,
+  ): Promise<Array<UsageTotals & { bucket: number; provider?: string }>>;
+  /** Latencies of the newest successful upstream calls in [from, to), at most `limit` rows. */
+  latencies(query: UsageQuery, limit: number): Promise<LatencyRow[]>;
   /** Today's totals for one limit subject (the usage behind a daily limit). */
   subjectTotals(scope: LimitScope, subject: string, from: number): Promise<UsageTotals>;
 }

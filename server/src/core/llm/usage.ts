@@ -2,6 +2,7 @@ import { NotFoundError } from '../../errors.js';
 import type { Clock } from '../clock.js';
 import { newId } from '../ids.js';
 import type {
+  LatencyRow,
   LimitRecord,
   LimitScope,
   LimitStore,
@@ -31,6 +32,51 @@ export interface UsageServiceDeps {
   limits: LimitStore;
   clock: Clock;
   onError: (error: unknown) => void;
+}
+
+/** Percentiles are computed over at most this many of the newest calls in the window. */
+const LATENCY_SAMPLE_LIMIT = 20_000;
+
+export interface LatencySummary {
+  key: string;
+  samples: number;
+  ttftP50Ms: number | null;
+  ttftP95Ms: number | null;
+  totalP50Ms: number | null;
+  totalP95Ms: number | null;
+}
+
+/** Nearest-rank percentile of ascending `sorted` values (null when empty). */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? null;
+}
+
+function latencyOf(key: string, rows: readonly LatencyRow[]): LatencySummary {
+  const ascending = (values: number[]) => values.sort((a, b) => a - b);
+  const ttft = ascending(rows.flatMap((r) => (r.ttftMs === null ? [] : [r.ttftMs])));
+  const total = ascending(rows.map((r) => r.durationMs));
+  return {
+    key,
+    samples: rows.length,
+    ttftP50Ms: percentile(ttft, 50),
+    ttftP95Ms: percentile(ttft, 95),
+    totalP50Ms: percentile(total, 50),
+    totalP95Ms: percentile(total, 95),
+  };
+}
+
+/** TTFT and total-duration p50/p95 for all calls and per provider (sorted by name). */
+export function summarizeLatency(rows: readonly LatencyRow[]): { total: LatencySummary; providers: LatencySummary[] } {
+  const byProvider = new Map<string, LatencyRow[]>();
+  for (const row of rows) {
+    const list = byProvider.get(row.provider);
+    if (list) list.push(row);
+    else byProvider.set(row.provider, [row]);
+  }
+  const providers = [...byProvider.keys()].sort().map((key) => latencyOf(key, byProvider.get(key) ?? []));
+  return { total: latencyOf('all', rows), providers };
 }
 
 const emptyTotals = (): UsageTotals => ({ requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 });
@@ -189,9 +235,13 @@ export function createUsageService(deps: UsageServiceDeps) {
       await flush();
       return deps.usage.totals(query, groupBy);
     },
-    async series(query: UsageQuery, bucketMs: number) {
+    async series(query: UsageQuery, bucketMs: number, byProvider = false) {
       await flush();
-      return deps.usage.series(query, bucketMs);
+      return deps.usage.series(query, bucketMs, byProvider);
+    },
+    async latency(query: UsageQuery) {
+      await flush();
+      return summarizeLatency(await deps.usage.latencies(query, LATENCY_SAMPLE_LIMIT));
     },
   };
 }

@@ -138,11 +138,31 @@ export function createUsageStore(db: DataSource): UsageStore {
         ...toTotals(row),
       }));
     },
-    async series({ from, to }, bucketMs) {
+    async series({ from, to }, bucketMs, byProvider = false) {
       const bucket = `(u.at / ${Math.floor(bucketMs)}) * ${Math.floor(bucketMs)}`;
       const qb = range(from, to).select(bucket, 'bucket').groupBy(bucket).orderBy(bucket);
+      if (byProvider) qb.addSelect('u.provider', 'provider').addGroupBy('u.provider').addOrderBy('u.provider');
       const rows = await selectTotals(qb).getRawMany<Record<string, unknown>>();
-      return rows.map((row) => ({ bucket: Number(row.bucket), ...toTotals(row) }));
+      return rows.map((row) => ({
+        bucket: Number(row.bucket),
+        ...(byProvider ? { provider: String(row.provider as string) } : {}),
+        ...toTotals(row),
+      }));
+    },
+    async latencies({ from, to }, limit) {
+      const rows = await range(from, to)
+        .andWhere(`u.outcome = 'ok'`)
+        .select('u.provider', 'provider')
+        .addSelect('u.ttft_ms', 'ttft_ms')
+        .addSelect('u.duration_ms', 'duration_ms')
+        .orderBy('u.at', 'DESC')
+        .limit(limit)
+        .getRawMany<Record<string, unknown>>();
+      return rows.map((row) => ({
+        provider: String(row.provider as string),
+        ttftMs: row.ttft_ms === null || row.ttft_ms === undefined ? null : Number(row.ttft_ms),
+        durationMs: Number(row.duration_ms),
+      }));
     },
     async subjectTotals(scope, subject, from) {
       const qb = repo

@@ -1,5 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AdminErrorBody, UsageSeries, UsageSeriesQuery, UsageSummary, UsageSummaryQuery } from '@ai-secretary/protocol';
+import {
+  AdminErrorBody,
+  UsageLatency,
+  UsageLatencyQuery,
+  UsageSeries,
+  UsageSeriesQuery,
+  UsageSummary,
+  UsageSummaryQuery,
+} from '@ai-secretary/protocol';
 import { toIso } from '../../../core/clock.js';
 import type { UsageService } from '../../../core/llm/usage.js';
 import { ValidationError } from '../../../errors.js';
@@ -45,8 +53,26 @@ export const usageRoutes: FastifyPluginAsyncTypebox<{ usage: UsageService; clock
     },
     async (request) => {
       const bucket = request.query.bucket ?? 'hour';
-      const rows = await usage.series(range(request.query, clock()), BUCKETS[bucket]);
-      return { bucket, points: rows.map(({ bucket: at, ...totals }) => ({ at: toIso(at), ...totals })) };
+      const byProvider = request.query.groupBy === 'provider';
+      const rows = await usage.series(range(request.query, clock()), BUCKETS[bucket], byProvider);
+      const points = rows.map(({ bucket: at, provider, ...totals }) => ({
+        at: toIso(at),
+        ...(provider === undefined ? {} : { key: provider }),
+        ...totals,
+      }));
+      return { bucket, points };
+    },
+  );
+
+  app.get(
+    '/latency',
+    {
+      config: { access: 'admin' },
+      schema: { tags, querystring: UsageLatencyQuery, response: { 200: UsageLatency, ...errors(AdminErrorBody) } },
+    },
+    async (request) => {
+      const window = range(request.query, clock());
+      return { from: toIso(window.from), to: toIso(window.to), ...(await usage.latency(window)) };
     },
   );
 };

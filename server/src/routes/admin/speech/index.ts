@@ -1,7 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
+  AdminErrorBody,
   IdParams,
+  ModelDownloadList,
+  ModelDownloadView,
+  ModelNameParams,
   Ok,
   SpeechModelList,
   SpeechVoiceList,
@@ -17,6 +21,7 @@ import {
 import { NotFoundError } from '../../../errors.js';
 import { decodeToPcm } from '../../../speech/ffmpeg.js';
 import { modelStatus, readManifest } from '../../../speech/models.js';
+import type { ModelDownloads } from '../../../speech/model-downloads.js';
 import type { WorkerSpeechService } from '../../../speech/speech-service.js';
 import type { WorkerPool } from '../../../workers/pool.js';
 import type { WorkerSupervisor } from '../../../workers/supervisor.js';
@@ -28,6 +33,8 @@ export interface SpeechAdminDeps {
   supervisor: WorkerSupervisor | undefined;
   modelsDir: string;
   manifestFile: string;
+  /** Model downloads started from the panel (absent: the routes are not offered). */
+  downloads?: ModelDownloads;
 }
 
 function describe(
@@ -82,6 +89,28 @@ async function* once(audio: AudioChunk): AsyncIterable<AudioChunk> {
   yield audio;
 }
 
+/** Start a model-set download (202) and follow its progress (`GET /models/downloads`). */
+function modelDownloadRoutes(app: Parameters<FastifyPluginAsyncTypebox>[0], downloads: ModelDownloads): void {
+  const tags = ['speech'];
+  app.post(
+    '/models/:name/download',
+    {
+      config: { access: 'admin', audit: 'speech.model-download' },
+      schema: {
+        tags,
+        params: ModelNameParams,
+        response: { 202: ModelDownloadView, 404: AdminErrorBody, 409: AdminErrorBody },
+      },
+    },
+    async (request, reply) => reply.status(202).send(downloads.start(request.params.name)),
+  );
+  app.get(
+    '/models/downloads',
+    { config: { access: 'admin' }, schema: { tags, response: { 200: ModelDownloadList } } },
+    async () => ({ items: downloads.list() }),
+  );
+}
+
 /** `/api/speech`: workers, models, voices, and test endpoints for TTS and STT (admin only). */
 export function speechAdminRoutes(deps: SpeechAdminDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -129,6 +158,8 @@ export function speechAdminRoutes(deps: SpeechAdminDeps): FastifyPluginAsyncType
         return { modelsDir: deps.modelsDir, models };
       },
     );
+
+    if (deps.downloads) modelDownloadRoutes(app, deps.downloads);
 
     app.get(
       '/voices',

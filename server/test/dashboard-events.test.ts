@@ -1,0 +1,150 @@
+import type { LiveStatus } from '@ai-secretary/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeLlm, type FakeLlm } from '../src/testing/fake-llm.js';
+import { bearer, createTestRuntime, type TestRuntime } from './helpers/runtime.js';
+
+/** Reads `event: status` payloads from a live `GET /api/events` stream (fetch, as the panel does). */
+interface FeedReader {
+  statuses: LiveStatus[];
+  waitFor(predicate: (status: LiveStatus) => boolean, what: string): Promise<LiveStatus>;
+  close(): void;
+}
+
+async function openFeed(base: string, token: string): Promise<FeedReader> {
+  const controller = new AbortController();
+  const response = await fetch(`${base}/api/events`, { headers: bearer(token), signal: controller.signal });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toContain('text/event-stream');
+  const statuses: LiveStatus[] = [];
+  const waiters = new Set<() => void>();
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const part of response.body as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(part, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^event: status\ndata: (.*)$/s.exec(event)?.[1];
+          if (data) statuses.push(JSON.parse(data) as LiveStatus);
+          for (const wake of waiters) wake();
+        }
+      }
+    } catch {
+      // aborted by close()
+    }
+  })();
+  return {
+    statuses,
+    async waitFor(predicate, what) {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const found = statuses.find(predicate);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no status with ${what}: ${JSON.stringify(statuses.at(-1))}`);
+        await new Promise<void>((resolve) => {
+          const wake = () => (waiters.delete(wake), resolve());
+          waiters.add(wake);
+          setTimeout(wake, 1000);
+        });
+      }
+    },
+    close: () => controller.abort(),
+  };
+}
+
+describe('GET /api/events: the live dashboard feed', () => {
+  let rt: TestRuntime;
+  let upstream: FakeLlm;
+  let base: string;
+  let admin: string;
+
+  beforeAll(async () => {
+    upstream = await createFakeLlm({ models: ['fake-model'], tokens: ['Hello', ' there', '.'] });
+    rt = await createTestRuntime({
+      env: { GSM_ENABLED: 'true', LLM_BASE_URL: upstream.url, LLM_MODEL: 'fake-model', LLM_BREAKER_FAILURES: '1' },
+    });
+    base = await rt.app.listen({ port: 0, host: '127.0.0.1' });
+    admin = await rt.adminToken();
+  }, 60_000);
+  afterAll(async () => {
+    rt?.app.server.closeAllConnections();
+    await rt?.dispose();
+    await upstream?.close();
+  });
+
+  it('refuses a stream without a signed-in user', async () => {
+    const response = await fetch(`${base}/api/events`);
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('AUTH_REQUIRED');
+  });
+
+  it('pushes the status at once, then the counters after an LLM chat and an SMS', async () => {
+    const feed = await openFeed(base, admin);
+    try {
+      const first = await feed.waitFor(() => true, 'anything');
+      expect(first.components.map((c) => c.name)).toEqual(expect.arrayContaining(['gsm', 'speech-workers']));
+      expect(first.providers).toEqual([expect.objectContaining({ health: 'closed', cooldownLeftS: 0 })]);
+      const modem = await feed.waitFor((s) => s.modem?.state === 'ready', 'the modem ready');
+      expect(modem.modem).toMatchObject({ simulated: true, operator: 'SimNet' });
+      const before = feed.statuses.at(-1)!.today;
+
+      const chat = await rt.app.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        headers: bearer(admin),
+        payload: { model: 'fake-model', messages: [{ role: 'user', content: 'hello' }] },
+      });
+      expect(chat.statusCode).toBe(200);
+      const afterChat = await feed.waitFor((s) => s.today.chats === before.chats + 1, 'one more chat');
+      expect(afterChat.today.tokens).toBeGreaterThan(before.tokens);
+
+      const sms = await rt.app.inject({
+        method: 'POST',
+        url: '/api/gsm/sms',
+        headers: bearer(admin),
+        payload: { to: '+79161234567', text: 'Your appointment is confirmed' },
+      });
+      expect(sms.statusCode).toBe(201);
+      const afterSms = await feed.waitFor((s) => s.today.sms === before.sms + 1, 'one more SMS');
+      expect(afterSms.today.chats).toBe(before.chats + 1);
+      expect(Date.parse(afterSms.today.since) % 86_400_000).toBe(0);
+    } finally {
+      feed.close();
+    }
+  });
+
+  it('gives a guest the status and counters but no providers or workers', async () => {
+    const guest = await rt.createUser('guest');
+    const feed = await openFeed(base, guest.token);
+    try {
+      const status = await feed.waitFor(() => true, 'anything');
+      expect(status.providers).toEqual([]);
+      expect(status.workers).toEqual([]);
+      expect(status.components.length).toBeGreaterThan(0);
+      expect(typeof status.today.chats).toBe('number');
+    } finally {
+      feed.close();
+    }
+  });
+
+  it('a provider whose breaker opens shows its cooldown', async () => {
+    const feed = await openFeed(base, admin);
+    try {
+      await upstream.setMode('error500');
+      await rt.app.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        headers: bearer(admin),
+        payload: { model: 'fake-model', messages: [{ role: 'user', content: 'hello again' }] },
+      });
+      const open = await feed.waitFor((s) => s.providers.some((p) => p.health === 'open'), 'an open breaker');
+      expect(open.providers[0]!.cooldownLeftS).toBeGreaterThan(0);
+    } finally {
+      await upstream.setMode('ok');
+      feed.close();
+    }
+  });
+});
