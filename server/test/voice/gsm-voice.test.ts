@@ -103,4 +103,35 @@ describe('GSM call answered by the voice engine', () => {
     const onBoundary = s.audio.downlinkArrivals.filter((a) => (received += a.samples) % 160 === 0).length;
     expect(onBoundary / s.audio.downlinkArrivals.length).toBeGreaterThan(0.5);
   }, 150_000);
+
+  it('dials out with a task from the API: the engine talks with the task in its prompt', async () => {
+    const { sim: s, rt: r, fake: f } = await start(16000);
+    const speech = readWav(fixturePath(FIXTURE));
+    const remote = new Int16Array(16000 * 6 + speech.pcm.length + 16000 * 8);
+    remote.set(speech.pcm, 16000 * 6);
+    s.audio.setCallerAudio(remote, 16000);
+    const task = 'Confirm the dentist appointment of Anna Petrova on Friday at 10:30.';
+    const res = await r.app.inject({
+      method: 'POST',
+      url: '/api/gsm/calls',
+      headers: bearer(await r.adminToken()),
+      payload: { number: '+15550007777', task },
+    });
+    expect(res.statusCode).toBeLessThan(300);
+    const active = await until(() => r.gsm?.calls.current?.status === 'active' && r.gsm.calls.current, 15_000);
+    expect(active).toMatchObject({ direction: 'outgoing', number: '+15550007777', task });
+    expect(s.emulator.commands).toContain('ATD+15550007777;');
+    await until(() => f.requests.length > 0, 40_000, 'the engine asks the LLM');
+    const messages = f.requests[0]!.body.messages as Array<{ role: string; content: string }>;
+    const system = messages.filter((m) => m.role === 'system').map((m) => m.content);
+    expect(system.some((text) => text.includes(task) && text.includes('outgoing call'))).toBe(true);
+    expect(messages.at(-1)!.role).toBe('user');
+    s.emulator.remoteHangup();
+    const record = await until(async () => {
+      const rec = await r.stores.gsmCalls.get(active.id);
+      return rec?.status === 'ended' ? rec : null;
+    }, 15_000);
+    expect(record).toMatchObject({ direction: 'outgoing', task });
+    expect(record.transcript.some((t) => t.role === 'caller')).toBe(true);
+  }, 150_000);
 });
