@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rms } from '../../src/core/gsm/audio-dsp.js';
 import { encodeDeliver, planSms } from '../../src/core/gsm/pdu.js';
-import { decodeWav } from '../../src/core/gsm/wav.js';
+import { decodeWav } from '@ai-secretary/protocol';
 import { PtySimulator } from '../../src/channels/gsm/simulator/pty-simulator.js';
 import type { EmulatorScenario } from '../../src/channels/gsm/simulator/sim7600-emulator.js';
 import { createTestRuntime, type TestRuntime } from '../helpers/runtime.js';

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { decodeWav } from '@ai-secretary/protocol';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config.js';
@@ -13,7 +14,6 @@ import { SmsAutoReplier, type SmsAutoReplyLimits, type SmsReplyGenerator } from 
 import { SmsService } from '../../core/gsm/sms-service.js';
 import type { GsmCallStore, GsmSmsStore } from '../../core/gsm/store-types.js';
 import type { AtTransport, CallAudioHandler, PcmAudioPort } from '../../core/gsm/types.js';
-import { decodeWav } from '../../core/gsm/wav.js';
 import { GsmUnavailableError, NotFoundError } from '../../errors.js';
 import type { ComponentCheck } from '../../routes/system/index.js';
 import { installAutoReplyMetrics, installGsmMetrics } from './metrics.js';
