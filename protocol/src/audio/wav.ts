@@ -87,7 +87,7 @@ export function decodeWav(file: Uint8Array): AudioChunk {
   }
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   let format: WavFormat | null = null;
-  for (let offset = 12; offset + 8 <= file.length; ) {
+  for (let offset = 12; offset + 8 <= file.length;) {
     const id = readAscii(file, offset, 4);
     const size = view.getUint32(offset + 4, true);
     const available = Math.min(size, file.length - offset - 8);
@@ -96,7 +96,11 @@ export function decodeWav(file: Uint8Array): AudioChunk {
       if (!format || format.tag !== 1 || format.bits !== 16) {
         throw new WavError('WAV_UNSUPPORTED_FORMAT', 'Only 16-bit PCM WAV is supported');
       }
-      return { sampleRateHz: format.sampleRateHz, channels: format.channels, pcm: readSamples(view, offset + 8, available) };
+      return {
+        sampleRateHz: format.sampleRateHz,
+        channels: format.channels,
+        pcm: readSamples(view, offset + 8, available),
+      };
     }
     offset += 8 + size + (size % 2);
   }

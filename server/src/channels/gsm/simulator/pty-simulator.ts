@@ -71,7 +71,9 @@ export class PtySimulator {
     this.emulator.on('output', (text) => this.at?.port.write(Buffer.from(text, 'latin1')));
     this.emulator.on('audio-start', (rate) => this.audio.start(rate, (bytes) => this.audioPair?.port.write(bytes)));
     this.emulator.on('audio-stop', () => this.audio.stop());
-    this.emulator.on('usb-drop', (ms) => (this.usbDrop = this.dropUsb(ms)));
+    this.emulator.on('usb-drop', (ms) => {
+      this.usbDrop = this.dropUsb(ms);
+    });
   }
 
   static async start(dir: string, scenario: Partial<EmulatorScenario> = {}): Promise<PtySimulator> {
