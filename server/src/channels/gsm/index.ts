@@ -137,8 +137,10 @@ export async function createGsmChannel(deps: GsmChannelDeps): Promise<GsmChannel
       name: 'gsm',
       check: async () => {
         const status = modem.snapshot();
+        // Re-opening a port that went missing is not ready (only the very first open at start is).
+        const reconnecting = status.state === 'opening' && status.reconnects > 0;
         return {
-          ok: status.state !== 'absent' && status.state !== 'closed',
+          ok: status.state !== 'absent' && status.state !== 'closed' && !reconnecting,
           detail: `${status.state}${status.simulated ? ' (simulated)' : ''}`,
         };
       },
