@@ -6,6 +6,7 @@ export * from './admin/audit.js';
 export * from './admin/health.js';
 export * from './llm/admin.js';
 export * from './workers/audio.js';
+export * from './audio/wav.js';
 export * from './workers/frames.js';
 export * from './workers/messages.js';
 export * from './workers/models.js';

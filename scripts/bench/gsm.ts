@@ -14,7 +14,7 @@ import { Registry } from 'prom-client';
 import { createGsmChannel } from '../../server/src/channels/gsm/index.js';
 import { PtySimulator } from '../../server/src/channels/gsm/simulator/pty-simulator.js';
 import { loadConfig } from '../../server/src/config.js';
-import { encodeWav } from '../../server/src/core/gsm/wav.js';
+import { encodeWav } from '@ai-secretary/protocol';
 import { openDatabase } from '../../server/src/db/data-source.js';
 import { createStores } from '../../server/src/db/stores/index.js';
 import { createLogger } from '../../server/src/logger.js';

@@ -103,6 +103,21 @@ export interface GsmConfig {
   readonly reconnectDelayMs: number;
   readonly greetingWav: string | undefined;
   readonly maxCallS: number;
+  readonly smsAutoReply: SmsAutoReplyConfig;
+}
+
+/** LLM replies to received SMS (off by default) and their limits. */
+export interface SmsAutoReplyConfig {
+  readonly enabled: boolean;
+  /** Persona slug or model route; empty: the default persona for VOICE_LANGUAGE. */
+  readonly route: string | undefined;
+  readonly maxPerSenderPerHour: number;
+  /** Replies in any rolling 24 hours, all senders together. */
+  readonly maxPerDay: number;
+  /** Longer replies are cut (at a word) to fit in this many SMS parts. */
+  readonly maxParts: number;
+  /** Never replied to (in addition to GSM_BLOCK_LIST). */
+  readonly blockList: readonly string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -269,5 +284,13 @@ function loadGsmConfig(env: Env, nodeEnv: Config['nodeEnv'], cwd: string): GsmCo
     reconnectDelayMs: int(env, 'GSM_RECONNECT_DELAY_MS', 2000, 50, 600_000),
     greetingWav: greeting === undefined ? undefined : path.resolve(cwd, greeting),
     maxCallS: int(env, 'GSM_MAX_CALL_S', 300, 5, 7200),
+    smsAutoReply: Object.freeze({
+      enabled: bool(env, 'GSM_SMS_AUTO_REPLY', false),
+      route: str(env, 'GSM_SMS_REPLY_ROUTE'),
+      maxPerSenderPerHour: int(env, 'GSM_SMS_REPLY_PER_SENDER_HOUR', 3, 0, 1000),
+      maxPerDay: int(env, 'GSM_SMS_REPLY_DAILY_CAP', 100, 0, 100_000),
+      maxParts: int(env, 'GSM_SMS_REPLY_MAX_PARTS', 2, 1, 10),
+      blockList: list(env, 'GSM_SMS_REPLY_BLOCK_LIST'),
+    }),
   } satisfies GsmConfig);
 }

@@ -17,6 +17,7 @@ import { createCoreServices, type CoreServices } from './services.js';
 import type { MessageNotifier } from './core/voice/ports.js';
 import { createVoiceWiring, type VoicePorts, type VoiceRuntime } from './voice/runtime.js';
 import { createVoicePorts } from './voice/adapters/index.js';
+import { smsAutoReplyFromConfig } from './channels/gsm/llm-sms-reply.js';
 import { createVoiceCallHandler, withFallbackHandler } from './voice/gsm-call-handler.js';
 import { createLiveFeed } from './core/dashboard/live-feed.js';
 import { createLiveSources } from './live-sources.js';
@@ -84,7 +85,8 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
         loadGreetingHandler(config),
         () => options.voicePorts !== undefined || speechService.voices().length > 0,
       );
-      gsm = await createGsmChannel({ config, logger, stores, metrics, handler });
+      const autoReply = smsAutoReplyFromConfig(config, llm.services.router);
+      gsm = await createGsmChannel({ config, logger, stores, metrics, handler, autoReply });
       readiness.push(gsm.readiness);
       adminExtra.push({ prefix: '/gsm', plugin: gsmRoutes(gsm.service) });
     }

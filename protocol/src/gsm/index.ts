@@ -61,6 +61,8 @@ export const GsmSmsView = StrictObject({
   createdAt: DateTime,
   sentAt: Nullable(DateTime),
   deliveredAt: Nullable(DateTime),
+  /** Received: the auto-reply outcome (`sent`, `limit_sender`, …); sent: `reply` for an auto-reply. */
+  autoReply: Type.Optional(Nullable(Type.String())),
 });
 export type GsmSmsView = Static<typeof GsmSmsView>;
 

@@ -1,4 +1,5 @@
 import type { AudioChunk, CallAudioHandler, CallHandlerOutput, CallSession } from '../core/gsm/types.js';
+import { DEFAULT_PROMPT } from '../core/voice/session.js';
 import type { TurnMetrics } from '../core/voice/ports.js';
 import type { VoiceSession } from '../core/voice/session-types.js';
 import type { StartVoiceSession } from './runtime.js';
@@ -24,6 +25,14 @@ function recordEvents(session: VoiceSession, push: (event: CallHandlerOutput) =>
   });
 }
 
+/** The engine's prompt for an outgoing call placed with a task (`POST /api/gsm/calls {number, task}`). */
+export function outgoingCallPrompt(task: string, basePrompt = DEFAULT_PROMPT): string {
+  return (
+    `${basePrompt}\n\nThis is an outgoing call that you placed on behalf of the business. ` +
+    `Your task on this call: ${task}\nWhen the task is done, thank the other person, say goodbye and call end_call.`
+  );
+}
+
 /**
  * Runs one voice-engine session per phone call: caller audio in, the secretary's audio out (pulled
  * one chunk at a time, so a barge-in drops what the modem has not taken), transcript and metrics
@@ -42,6 +51,7 @@ export function createVoiceCallHandler(options: VoiceCallHandlerOptions): CallAu
         outputSampleRateHz: sampleRateHz,
         signal: call.signal,
         conversationId: call.callId,
+        ...(call.direction === 'outgoing' && call.task ? { systemPrompt: outgoingCallPrompt(call.task) } : {}),
       });
       const pending: CallHandlerOutput[] = [];
       let wake: (() => void) | null = null;

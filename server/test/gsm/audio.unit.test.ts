@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDownlinkConditioner, createResampler, FrameBuffer, rms } from '../../src/core/gsm/audio-dsp.js';
-import { decodeWav, encodeWav, WavError } from '../../src/core/gsm/wav.js';
+import { decodeWav, encodeWav, WavError } from '@ai-secretary/protocol';
 import { createCallPolicy, parseBusinessHours } from '../../src/core/gsm/call-policy.js';
 
 const tone = (hz: number, rate: number, ms: number) =>

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rms } from '../../src/core/gsm/audio-dsp.js';
 import { encodeDeliver, planSms } from '../../src/core/gsm/pdu.js';
-import { decodeWav } from '../../src/core/gsm/wav.js';
+import { decodeWav } from '@ai-secretary/protocol';
 import { PtySimulator } from '../../src/channels/gsm/simulator/pty-simulator.js';
 import type { EmulatorScenario } from '../../src/channels/gsm/simulator/sim7600-emulator.js';
 import { createTestRuntime, type TestRuntime } from '../helpers/runtime.js';
@@ -175,7 +175,8 @@ describe('GSM over a real PTY (SIM7600 simulator + serialport driver)', () => {
   });
 
   it('recovers from CPCMREG failing: hangs up, AT+CRESET, next call has audio', async () => {
-    const { sim: s, rt: r, modem } = await start(8000, { cpcmregFailsUntilReset: true });
+    // Firmware whose ports stay up during the reset: recovery through RDY on the same port.
+    const { sim: s, rt: r, modem } = await start(8000, { cpcmregFailsUntilReset: true, resetDropsPortsMs: null });
     s.emulator.incomingCall('+15550009999');
     const failed = await until(
       async () => {
@@ -188,6 +189,36 @@ describe('GSM over a real PTY (SIM7600 simulator + serialport driver)', () => {
     expect(failed.endReason).toBe('audio failed');
     await until(() => s.emulator.resets === 1 && modem.state === 'ready', 15_000, 'reset and ready');
     expect(modem.snapshot()).toMatchObject({ resets: 1, audioHealthy: true });
+    await incomingCallRoundTrip(s, r, 8000);
+  });
+
+  it('recovers when AT+CRESET drops the USB ports: ports vanish, re-appear at the same paths, are re-discovered', async () => {
+    const { sim: s, rt: r, modem } = await start(8000, { cpcmregFailsUntilReset: true, resetDropsPortsMs: 1500 });
+    const states: string[] = [];
+    modem.on('stateChange', (_, to) => states.push(to));
+    s.emulator.incomingCall('+15550009999');
+    const failed = await until(
+      async () => {
+        const { items } = await r.stores.gsmCalls.list({ limit: 5, offset: 0 });
+        return items[0]?.status === 'failed' ? items[0] : null;
+      },
+      15_000,
+      'first call failed',
+    );
+    expect(failed.endReason).toBe('audio failed');
+    expect(modem.snapshot().audioHealthy).toBe(false);
+    await until(() => !fs.existsSync(s.atPath) && !fs.existsSync(s.audioPath), 10_000, 'ports gone');
+    await until(() => modem.state === 'absent' || modem.state === 'opening', 10_000, 'modem lost its port');
+    await until(() => fs.existsSync(s.atPath) && fs.existsSync(s.audioPath), 10_000, 'ports back');
+    await until(() => modem.state === 'ready', 20_000, 'modem ready again');
+    expect(s.emulator.commands).toContain('AT+CRESET');
+    expect(s.portHistory).toEqual(['plugged', 'unplugged', 'plugged']);
+    const afterReset = states.slice(states.indexOf('resetting'));
+    expect(afterReset).toEqual(expect.arrayContaining(['resetting', 'absent', 'opening', 'initializing', 'ready']));
+    expect(afterReset.indexOf('absent')).toBeLessThan(afterReset.lastIndexOf('ready'));
+    expect(modem.snapshot()).toMatchObject({ resets: 1, audioHealthy: true });
+    expect(modem.snapshot().reconnects).toBeGreaterThan(0);
+    // Same orchestrator, fresh ports: the next call has audio both ways.
     await incomingCallRoundTrip(s, r, 8000);
   });
 });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AudioChunk } from '@ai-secretary/protocol';
+import { decodeWav, type AudioChunk } from '@ai-secretary/protocol';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const FIXTURES_DIR = path.join(root, 'server/test/fixtures/speech/generated');
@@ -25,27 +25,9 @@ export function fixturePath(file: string): string {
   return path.join(FIXTURES_DIR, file);
 }
 
-/** Reads a 16-bit PCM WAV (the fixtures' format) by walking its RIFF chunks. */
+/** Reads a 16-bit PCM WAV (the fixtures' format). */
 export function readWav(file: string): AudioChunk {
-  const data = fs.readFileSync(file);
-  let offset = 12;
-  let sampleRateHz = 0;
-  let channels = 1;
-  while (offset + 8 <= data.length) {
-    const id = data.toString('ascii', offset, offset + 4);
-    const size = data.readUInt32LE(offset + 4);
-    if (id === 'fmt ') {
-      channels = data.readUInt16LE(offset + 10);
-      sampleRateHz = data.readUInt32LE(offset + 12);
-    } else if (id === 'data') {
-      const bytes = data.subarray(offset + 8, offset + 8 + size);
-      const pcm = new Int16Array(bytes.length >> 1);
-      Buffer.from(pcm.buffer).set(bytes.subarray(0, pcm.length * 2));
-      return { pcm, sampleRateHz, channels };
-    }
-    offset += 8 + size + (size % 2);
-  }
-  throw new Error(`${file} has no data chunk`);
+  return decodeWav(fs.readFileSync(file));
 }
 
 /** Splits audio into ~100 ms chunks, as a live source would deliver it. */

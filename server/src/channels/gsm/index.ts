@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { decodeWav } from '@ai-secretary/protocol';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config.js';
@@ -9,13 +10,13 @@ import { createGreetingHandler } from '../../core/gsm/greeting-handler.js';
 import type { GsmService } from '../../core/gsm/gsm-service.js';
 import { Modem } from '../../core/gsm/modem.js';
 import { encodeDeliver, planSms } from '../../core/gsm/pdu.js';
+import { SmsAutoReplier, type SmsAutoReplyLimits, type SmsReplyGenerator } from '../../core/gsm/sms-auto-reply.js';
 import { SmsService } from '../../core/gsm/sms-service.js';
-import type { GsmCallStore, GsmSmsRecord, GsmSmsStore } from '../../core/gsm/store-types.js';
+import type { GsmCallStore, GsmSmsStore } from '../../core/gsm/store-types.js';
 import type { AtTransport, CallAudioHandler, PcmAudioPort } from '../../core/gsm/types.js';
-import { decodeWav } from '../../core/gsm/wav.js';
 import { GsmUnavailableError, NotFoundError } from '../../errors.js';
 import type { ComponentCheck } from '../../routes/system/index.js';
-import { installGsmMetrics } from './metrics.js';
+import { installAutoReplyMetrics, installGsmMetrics } from './metrics.js';
 import { openSerialAtTransport, openSerialAudioPort } from './serial-transport.js';
 import { InProcessSimulator } from './simulator/in-process.js';
 
@@ -26,8 +27,8 @@ export interface GsmChannelDeps {
   metrics: Registry;
   /** Who talks on calls; the built-in greeting handler when absent (the voice engine plugs in here). */
   handler?: CallAudioHandler;
-  /** SMS auto-reply hook (the LLM router plugs in here). */
-  autoReply?(message: GsmSmsRecord): Promise<string | null>;
+  /** LLM replies to received SMS, within limits (off when absent). */
+  autoReply?: { generate: SmsReplyGenerator; limits: SmsAutoReplyLimits };
   /** Observes every downlink frame (benchmarks). */
   onFrame?(atMs: number, silent: boolean): void;
 }
@@ -37,6 +38,8 @@ export interface GsmChannel {
   modem: Modem;
   calls: CallManager;
   sms: SmsService;
+  /** Present when auto-reply is on. */
+  autoReplier: SmsAutoReplier | null;
   readiness: ComponentCheck;
   /** The built-in simulated modem, when running without hardware. */
   simulator: InProcessSimulator | null;
@@ -101,12 +104,8 @@ export async function createGsmChannel(deps: GsmChannelDeps): Promise<GsmChannel
     reconnectDelayMs: gsm.reconnectDelayMs,
     healthIntervalMs: gsm.healthIntervalS * 1000,
   });
-  const sms = new SmsService({
-    modem,
-    store: deps.stores.gsmSms,
-    logger,
-    autoReply: deps.autoReply && ((message) => (deps.autoReply as NonNullable<GsmChannelDeps['autoReply']>)(message)),
-  });
+  const sms = new SmsService({ modem, store: deps.stores.gsmSms, logger });
+  const autoReplier = deps.autoReply ? createAutoReplier(deps.autoReply, sms, deps.stores.gsmSms, logger) : null;
   let observeFrame: ((atMs: number) => void) | null = null;
   const calls = new CallManager({
     modem,
@@ -124,6 +123,7 @@ export async function createGsmChannel(deps: GsmChannelDeps): Promise<GsmChannel
     },
   });
   observeFrame = installGsmMetrics(deps.metrics, modem, calls, sms);
+  if (autoReplier) installAutoReplyMetrics(deps.metrics, autoReplier);
   modem.start();
   const service = createService(config, modem, calls, sms, deps.stores, ports.simulator);
   return {
@@ -131,13 +131,16 @@ export async function createGsmChannel(deps: GsmChannelDeps): Promise<GsmChannel
     modem,
     calls,
     sms,
+    autoReplier,
     simulator: ports.simulator,
     readiness: {
       name: 'gsm',
       check: async () => {
         const status = modem.snapshot();
+        // Re-opening a port that went missing is not ready (only the very first open at start is).
+        const reconnecting = status.state === 'opening' && status.reconnects > 0;
         return {
-          ok: status.state !== 'absent' && status.state !== 'closed',
+          ok: status.state !== 'absent' && status.state !== 'closed' && !reconnecting,
           detail: `${status.state}${status.simulated ? ' (simulated)' : ''}`,
         };
       },
@@ -149,6 +152,24 @@ export async function createGsmChannel(deps: GsmChannelDeps): Promise<GsmChannel
       ports.simulator?.dispose();
     },
   };
+}
+
+/** Replies to each received SMS (already committed) through the generator, within the limits. */
+function createAutoReplier(
+  autoReply: NonNullable<GsmChannelDeps['autoReply']>,
+  sms: SmsService,
+  store: GsmSmsStore,
+  logger: Logger,
+): SmsAutoReplier {
+  const replier = new SmsAutoReplier({
+    store,
+    generate: autoReply.generate,
+    send: (to, text) => sms.send(to, text, { autoReply: true }),
+    limits: autoReply.limits,
+    logger,
+  });
+  sms.on('received', (message) => void replier.handle(message));
+  return replier;
 }
 
 function createService(

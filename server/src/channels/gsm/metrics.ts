@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { CallManager } from '../../core/gsm/call-manager.js';
 import type { Modem, ModemState } from '../../core/gsm/modem.js';
+import type { SmsAutoReplier } from '../../core/gsm/sms-auto-reply.js';
 import type { SmsService } from '../../core/gsm/sms-service.js';
 
 const STATES: ModemState[] = ['absent', 'opening', 'initializing', 'ready', 'in_call', 'resetting', 'closed'];
@@ -58,4 +59,15 @@ export function installGsmMetrics(registry: Registry, modem: Modem, calls: CallM
     if (last !== null && atMs - last < 1000) gaps.observe((atMs - last) / 1000);
     last = atMs;
   };
+}
+
+/** `gsm_sms_auto_replies_total{outcome}`: sent replies, limit hits, skipped senders and failures. */
+export function installAutoReplyMetrics(registry: Registry, replier: SmsAutoReplier): void {
+  const total = new Counter({
+    name: 'gsm_sms_auto_replies_total',
+    help: 'Auto-reply decisions on received SMS, by outcome',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  replier.on('outcome', (outcome) => total.inc({ outcome }));
 }

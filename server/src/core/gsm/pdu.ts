@@ -71,6 +71,14 @@ function encodeAddress(number: string): string {
   return hex2(digits.length) + (international ? '91' : '81') + swapped;
 }
 
+/** A sender as the network writes it: digits, or an alphanumeric name (`BANK`) packed as GSM-7 (TOA 0xD0). */
+function encodeSenderAddress(sender: string): string {
+  if (/^\+?[0-9]+$/.test(sender)) return encodeAddress(sender);
+  const septets = toSeptets(sender);
+  if (!septets || septets.length === 0 || septets.length > 11) throw new PduError('Invalid alphanumeric sender');
+  return hex2(Math.ceil((septets.length * 7) / 4)) + 'D0' + packSeptets(septets).toString('hex').toUpperCase();
+}
+
 const hex2 = (n: number) => n.toString(16).padStart(2, '0').toUpperCase();
 
 function concatHeader(concat: ConcatInfo): Buffer {
@@ -263,7 +271,7 @@ export function encodeDeliver(options: {
   const { udl, ud } = userData(options.text, options.encoding, concat);
   const tpdu =
     hex2(firstOctet) +
-    encodeAddress(options.from) +
+    encodeSenderAddress(options.from) +
     '00' +
     (options.encoding === 'ucs2' ? '08' : '00') +
     encodeTimestamp(options.sentAtMs) +

@@ -13,8 +13,11 @@ export interface SmsServiceOptions {
   store: GsmSmsStore;
   logger: Logger;
   clock?: () => number;
-  /** Auto-reply hook (the LLM router plugs in here): return a text to answer, or null. */
-  autoReply?(message: GsmSmsRecord): Promise<string | null>;
+}
+
+export interface SendSmsOptions {
+  /** Marks the message as an automatic reply (counted by the auto-reply limits). */
+  autoReply?: boolean;
 }
 
 export interface SmsServiceEvents {
@@ -148,6 +151,7 @@ export class SmsService extends EventEmitter<SmsServiceEvents> {
       createdAt: Math.max(...parts.map((p) => p.receivedAt)),
       sentAt: first.sentAtMs || null,
       deliveredAt: null,
+      autoReply: null,
     };
     await this.options.store.assemble(
       message,
@@ -155,21 +159,10 @@ export class SmsService extends EventEmitter<SmsServiceEvents> {
     );
     this.options.logger.info({ smsId: message.id, parts: message.parts }, 'gsm sms received');
     this.emit('received', message);
-    void this.maybeAutoReply(message);
-  }
-
-  private async maybeAutoReply(message: GsmSmsRecord): Promise<void> {
-    if (!this.options.autoReply) return;
-    try {
-      const reply = await this.options.autoReply(message);
-      if (reply) await this.send(message.number, reply);
-    } catch (error) {
-      this.options.logger.warn({ err: error }, 'gsm sms auto-reply failed');
-    }
   }
 
   /** Sends a text (split and encoded automatically); the record is stored before the first part goes out. */
-  async send(to: string, text: string): Promise<GsmSmsRecord> {
+  async send(to: string, text: string, options: SendSmsOptions = {}): Promise<GsmSmsRecord> {
     if (!/^\+?[0-9]{3,20}$/.test(to)) throw new ValidationError('to must be digits with an optional leading +');
     if (text.length === 0 || text.length > MAX_TEXT)
       throw new ValidationError(`text must be 1..${MAX_TEXT} characters`);
@@ -188,6 +181,7 @@ export class SmsService extends EventEmitter<SmsServiceEvents> {
       createdAt: this.clock(),
       sentAt: null,
       deliveredAt: null,
+      autoReply: options.autoReply ? 'reply' : null,
     };
     await this.options.store.insertMessage(record);
     return this.serial(() => this.transmit(record, pdus));

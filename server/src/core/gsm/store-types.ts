@@ -44,6 +44,8 @@ export interface GsmSmsRecord {
   createdAt: number;
   sentAt: number | null;
   deliveredAt: number | null;
+  /** Received: the auto-reply outcome (`sent`, `limit_sender`, …); sent: `reply` for an auto-reply. */
+  autoReply: string | null;
 }
 
 export interface GsmSmsPartRecord {
@@ -75,6 +77,8 @@ export interface GsmSmsStore {
     offset: number;
     direction?: 'in' | 'out';
   }): Promise<{ items: GsmSmsRecord[]; total: number }>;
+  /** Auto-replies (sent messages marked `reply`) since a time, to one number or to anyone. */
+  countAutoReplies(query: { sinceMs: number; number?: string }): Promise<number>;
   /** Sent messages waiting for delivery reports, newest first. */
   awaitingDelivery(limit: number): Promise<GsmSmsRecord[]>;
 }

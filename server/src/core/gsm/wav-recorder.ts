@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { wavHeader } from './wav.js';
+import { wavHeader } from '@ai-secretary/protocol';
 
 const FLUSH_BYTES = 64 * 1024;
 

@@ -86,6 +86,9 @@ export class GsmSmsEntity implements GsmSmsRecord {
 
   @Column({ name: 'delivered_at', type: 'bigint', nullable: true, transformer: epochMs })
   deliveredAt!: number | null;
+
+  @Column({ name: 'auto_reply', type: 'varchar', length: 32, nullable: true })
+  autoReply!: string | null;
 }
 
 @Entity({ name: 'gsm_sms_parts' })

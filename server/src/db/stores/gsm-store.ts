@@ -1,4 +1,4 @@
-import { In, IsNull, type DataSource } from 'typeorm';
+import { In, IsNull, MoreThanOrEqual, type DataSource } from 'typeorm';
 import type { GsmCallStore, GsmSmsStore } from '../../core/gsm/store-types.js';
 import { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity } from '../entities/gsm.entity.js';
 
@@ -58,6 +58,14 @@ export function createGsmSmsStore(db: DataSource): GsmSmsStore {
         skip: offset,
       });
       return { items, total };
+    },
+    async countAutoReplies({ sinceMs, number }) {
+      return messages.countBy({
+        direction: 'out',
+        autoReply: 'reply',
+        createdAt: MoreThanOrEqual(sinceMs),
+        ...(number === undefined ? {} : { number }),
+      });
     },
     async awaitingDelivery(limit) {
       return messages.find({ where: { direction: 'out', status: 'sent' }, order: { createdAt: 'DESC' }, take: limit });

@@ -1,8 +1,6 @@
-import type { AudioChunk, SttCapability, Voice } from '@ai-secretary/protocol';
+import { concatChunks, encodeWav, type AudioChunk, type SttCapability, type Voice } from '@ai-secretary/protocol';
 import { bytesToPcm } from './process-io.js';
 import { BadSpeechInputError, type SttEngine, type SttOptions, type TtsEngine, type TtsOptions } from './types.js';
-import { toWav } from './wav.js';
-import { concatChunks } from '@ai-secretary/protocol';
 
 export interface RemoteOptions {
   /** Base URL of an OpenAI-compatible API, e.g. `https://api.openai.com/v1`. */
@@ -41,7 +39,7 @@ export function createRemoteStt(options: RemoteOptions): SttEngine {
       for await (const chunk of audio) chunks.push(chunk);
       const whole = concatChunks(chunks);
       const form = new FormData();
-      form.set('file', new Blob([toWav(whole)], { type: 'audio/wav' }), 'audio.wav');
+      form.set('file', new Blob([encodeWav(whole)], { type: 'audio/wav' }), 'audio.wav');
       form.set('model', options.model);
       form.set('response_format', 'json');
       if (opts.language) form.set('language', opts.language);

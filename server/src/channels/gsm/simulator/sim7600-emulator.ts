@@ -19,6 +19,11 @@ export interface EmulatorScenario {
   remoteAnswerMs: number | null;
   ringIntervalMs: number;
   resetDelayMs: number;
+  /**
+   * AT+CRESET drops the module off USB, as real hardware does: its ports vanish right after the OK and
+   * re-appear after this many ms (the boot then completes resetDelayMs later). null: the ports stay.
+   */
+  resetDropsPortsMs: number | null;
   /** Whether the network reports delivery of sent SMS. */
   deliveryReports: boolean;
   /** Commands matching this are never answered (a module stalled at that point). */
@@ -33,6 +38,7 @@ export const DEFAULT_SCENARIO: EmulatorScenario = {
   remoteAnswerMs: 300,
   ringIntervalMs: 1000,
   resetDelayMs: 300,
+  resetDropsPortsMs: null,
   deliveryReports: true,
   stallOn: null,
 };
@@ -58,6 +64,8 @@ export interface EmulatorEvents {
   'audio-start': [sampleRateHz: number];
   'audio-stop': [];
   reset: [];
+  /** AT+CRESET with `resetDropsPortsMs`: the ports should vanish now and come back after `ms`. */
+  'usb-drop': [ms: number];
   'sms-sent': [sms: SentSms];
   dtmf: [digit: string];
 }
@@ -240,7 +248,9 @@ export class Sim7600Emulator extends EventEmitter<EmulatorEvents> {
     this.booting = true;
     this.resets++;
     if (this.call) this.endCall();
-    this.later(this.scenario.resetDelayMs, () => {
+    const dropMs = this.scenario.resetDropsPortsMs;
+    if (dropMs !== null) this.emit('usb-drop', dropMs);
+    this.later(this.scenario.resetDelayMs + (dropMs ?? 0), () => {
       this.booting = false;
       this.echo = true;
       this.scenario.cpcmregFailsUntilReset = false;

@@ -68,6 +68,7 @@ function smsView(record: GsmSmsRecord): GsmSmsView {
     createdAt: toIso(record.createdAt),
     sentAt: toIso(record.sentAt),
     deliveredAt: toIso(record.deliveredAt),
+    autoReply: record.autoReply,
   };
 }
 
