@@ -14,3 +14,4 @@ export * from './gsm/index.js';
 export * from './admin/messages.js';
 export * from './voice/ws.js';
 export * from './async-queue.js';
+export * from './admin/settings.js';

@@ -16,6 +16,7 @@ import {
 } from './llm-stores.js';
 import { createConversationStore as createVoiceConversationStore } from './conversation-store.js';
 import { createMessagesStore, createWebhooksStore } from './messages-store.js';
+import { createSettingsStore } from './settings-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
 
@@ -40,5 +41,6 @@ export function createStores(db: DataSource) {
     conversations: createVoiceConversationStore(db),
     messages: createMessagesStore(db),
     webhooks: createWebhooksStore(db),
+    settings: createSettingsStore(db),
   };
 }
