@@ -38,7 +38,11 @@ export async function createSettingsModule(deps: {
   store: SettingsStore;
   clock: Clock;
 }): Promise<SettingsModule> {
-  const service = createSettingsService({ store: deps.store, clock: deps.clock, defaults: settingsDefaults(deps.config) });
+  const service = createSettingsService({
+    store: deps.store,
+    clock: deps.clock,
+    defaults: settingsDefaults(deps.config),
+  });
   await service.load();
   const saved = () => {
     const current = service.current();

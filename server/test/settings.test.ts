@@ -9,7 +9,10 @@ const ENV = {
   GSM_BUSINESS_HOURS: 'mon-fri 09:00-18:00',
   VOICE_LANGUAGE: 'ru-RU',
 };
-const WEEKDAY = [{ open: '09:00', close: '13:00' }, { open: '14:00', close: '18:30' }];
+const WEEKDAY = [
+  { open: '09:00', close: '13:00' },
+  { open: '14:00', close: '18:30' },
+];
 const HOURS: WeeklyHours = { mon: WEEKDAY, tue: WEEKDAY, wed: WEEKDAY, thu: WEEKDAY, fri: WEEKDAY, sat: [], sun: [] };
 const VALID = {
   businessName: 'Acme Plumbing',
@@ -56,7 +59,16 @@ describe('/api/settings', () => {
       { ...VALID, timezone: '' },
       { ...VALID, defaultLanguage: 'de' },
       { ...VALID, businessHours: { ...HOURS, mon: [{ open: '18:00', close: '09:00' }] } },
-      { ...VALID, businessHours: { ...HOURS, tue: [{ open: '09:00', close: '12:00' }, { open: '11:00', close: '13:00' }] } },
+      {
+        ...VALID,
+        businessHours: {
+          ...HOURS,
+          tue: [
+            { open: '09:00', close: '12:00' },
+            { open: '11:00', close: '13:00' },
+          ],
+        },
+      },
       { ...VALID, businessHours: { ...HOURS, wed: [{ open: '9:00', close: '12:00' }] } },
       { ...VALID, businessHours: { ...HOURS, thu: [{ open: '25:00', close: '26:00' }] } },
       { ...VALID, businessHours: { mon: [] } },
@@ -65,7 +77,12 @@ describe('/api/settings', () => {
       { businessName: 'Only a name' },
     ];
     for (const body of bad) {
-      const res = await h.rt.app.inject({ method: 'PUT', url: '/api/settings', headers: bearer(h.admin), payload: body });
+      const res = await h.rt.app.inject({
+        method: 'PUT',
+        url: '/api/settings',
+        headers: bearer(h.admin),
+        payload: body,
+      });
       expect(res.statusCode, JSON.stringify(body).slice(0, 120)).toBe(400);
       expect(res.json().error.code).toBe('VALIDATION_FAILED');
       expect(res.json().error.message).toEqual(expect.any(String));

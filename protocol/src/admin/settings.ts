@@ -27,7 +27,10 @@ export const WeeklyHours = StrictObject({
 export type WeeklyHours = Static<typeof WeeklyHours>;
 
 const settingsFields = {
-  businessName: Type.String({ maxLength: 128, description: 'Fills {business_name}; empty = each persona keeps its own' }),
+  businessName: Type.String({
+    maxLength: 128,
+    description: 'Fills {business_name}; empty = each persona keeps its own',
+  }),
   timezone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Moscow' }),
   businessHours: Type.Union([WeeklyHours, Type.Null()], { description: 'null = calls are answered at any time' }),
   greeting: Type.String({ maxLength: 500, description: 'What the secretary says first on a call; empty = built in' }),

@@ -5,4 +5,10 @@ import { Voice1764100000000 } from './1764100000000-voice.js';
 import { Settings1764200000000 } from './1764200000000-settings.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
-export const MIGRATIONS = [Initial1763700000000, Llm1763800000000, Gsm1764000000000, Voice1764100000000, Settings1764200000000];
+export const MIGRATIONS = [
+  Initial1763700000000,
+  Llm1763800000000,
+  Gsm1764000000000,
+  Voice1764100000000,
+  Settings1764200000000,
+];

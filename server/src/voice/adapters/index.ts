@@ -25,7 +25,10 @@ export function createVoicePorts(deps: {
     vad: createWorkerVadPort(speech),
     stt: createWorkerSttPort(speech),
     tts: createWorkerTtsPort(speech),
-    llm: createRouterLlmPort({ router: deps.llm.router, route: () => voiceRoute(typeof language === 'function' ? language() : language) }),
+    llm: createRouterLlmPort({
+      router: deps.llm.router,
+      route: () => voiceRoute(typeof language === 'function' ? language() : language),
+    }),
     faq: createFaqPort(deps.llm.faq),
   };
 }
