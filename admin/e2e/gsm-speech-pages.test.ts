@@ -51,6 +51,7 @@ describe('GSM and speech pages in Chromium', { timeout: 120_000 }, () => {
     await page.getByRole('link', { name: 'Phone (GSM)' }).click();
     await page.getByTestId('gsm-simulated').waitFor();
     await expect.poll(() => page.getByTestId('gsm-status').textContent(), POLL).toContain('ready');
+    await page.getByRole('link', { name: 'SMS', exact: true }).click();
     await page.getByLabel('To (number)').fill('+79161234567');
     await page.getByLabel('Text').fill('Your appointment is at 10:00');
     await page.getByRole('button', { name: 'Send SMS' }).click();

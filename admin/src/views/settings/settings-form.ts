@@ -29,6 +29,20 @@ export function officeWeek(): WeeklyHours {
   };
 }
 
+/** A plain copy (the draft is a reactive proxy, which structuredClone refuses). */
+function copyWeek(hours: WeeklyHours): WeeklyHours {
+  const copy = (day: Weekday) => hours[day].map(({ open, close }) => ({ open, close }));
+  return {
+    mon: copy('mon'),
+    tue: copy('tue'),
+    wed: copy('wed'),
+    thu: copy('thu'),
+    fri: copy('fri'),
+    sat: copy('sat'),
+    sun: copy('sun'),
+  };
+}
+
 export function toDraft(view: SettingsView): SettingsDraft {
   const hours = view.businessHours;
   return {
@@ -37,7 +51,7 @@ export function toDraft(view: SettingsView): SettingsDraft {
     greeting: view.greeting,
     defaultLanguage: view.defaultLanguage,
     alwaysOpen: hours === null,
-    hours: hours ? structuredClone(hours) : officeWeek(),
+    hours: hours ? copyWeek(hours) : officeWeek(),
   };
 }
 
@@ -47,7 +61,7 @@ export function toRequest(draft: SettingsDraft): UpdateSettingsRequest {
     timezone: draft.timezone.trim(),
     greeting: draft.greeting.trim(),
     defaultLanguage: draft.defaultLanguage,
-    businessHours: draft.alwaysOpen ? null : structuredClone(draft.hours),
+    businessHours: draft.alwaysOpen ? null : copyWeek(draft.hours),
   };
 }
 

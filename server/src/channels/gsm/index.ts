@@ -162,6 +162,9 @@ function createService(
   simulator: InProcessSimulator | null,
 ): GsmService {
   const getCall = async (id: string) => {
+    // The live call's transcript and metrics grow in memory; the row is written when it ends.
+    const live = calls.current;
+    if (live?.id === id) return live;
     const record = await stores.gsmCalls.get(id);
     if (!record) throw new NotFoundError('Call');
     return record;
