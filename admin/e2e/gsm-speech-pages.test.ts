@@ -57,7 +57,7 @@ describe('GSM and speech pages in Chromium', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Send SMS' }).click();
     const row = page.getByTestId('gsm-sms-row').filter({ hasText: 'Your appointment is at 10:00' });
     await row.waitFor(POLL);
-    expect(await row.textContent()).toContain('+79161234567');
+    expect(await page.getByTestId('sms-thread-view').getByRole('heading').textContent()).toContain('+79161234567');
     await screenshot(page, 'gsm');
     const admin = await runtime.login('admin', TEST_ADMIN_PASSWORD);
     const sms = await runtime.app.inject({ url: '/api/gsm/sms', headers: bearer(admin.accessToken) });
