@@ -293,6 +293,7 @@ const en = {
     recordingCaller: 'Caller',
     recordingSecretary: 'Secretary',
     noRecording: 'No recording.',
+    recordingAfterCall: 'Recordings are available when the call ends.',
     recordingNeedsUser: 'Listening to recordings needs the user role.',
     roles: { caller: 'Caller', secretary: 'Secretary' },
     threads: 'Conversations',

@@ -294,6 +294,7 @@ const ru: Messages = {
     recordingCaller: 'Звонящий',
     recordingSecretary: 'Секретарь',
     noRecording: 'Записи нет.',
+    recordingAfterCall: 'Записи появятся после окончания звонка.',
     recordingNeedsUser: 'Для прослушивания записей нужна роль «Пользователь».',
     roles: { caller: 'Звонящий', secretary: 'Секретарь' },
     threads: 'Переписки',
