@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCallPolicy } from '../src/core/gsm/call-policy.js';
 import type { WeeklyHours } from '../src/core/settings/types.js';
+import { createSettingsModule } from '../src/settings-module.js';
+import { createVoicePorts } from '../src/voice/adapters/index.js';
 import { bearer, createTestDatabase, createTestRuntime } from './helpers/runtime.js';
 import { startLlmHarness, type LlmHarness } from './llm/helpers.js';
 
@@ -137,6 +139,33 @@ describe('/api/settings', () => {
     await h.client.chat.completions.create({ model: 'secretary-ru', messages: [{ role: 'user', content: 'привет' }] });
     expect(lastSystemPrompt(h)).toContain('наша компания');
     expect(lastSystemPrompt(h)).toContain('(Asia/Kolkata)');
+  });
+});
+
+describe('voice language from settings', () => {
+  let h: LlmHarness;
+  beforeEach(async () => {
+    h = await startLlmHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('switches the voice persona with the saved language, on the next request', async () => {
+    const module = await createSettingsModule({ config: h.rt.config, store: h.rt.stores.settings, clock: Date.now });
+    const ports = createVoicePorts({ speech: h.rt.speech, llm: h.rt.llm, language: module.language });
+    const ask = async () => {
+      const request = { messages: [{ role: 'user' as const, content: 'hello' }], tools: [] };
+      for await (const _event of ports.llm.stream(request, new AbortController().signal)) void _event;
+      return lastSystemPrompt(h);
+    };
+    expect(await ask()).toContain('friendly secretary of our company');
+    expect(module.voice()).toBeNull();
+    const { defaultLanguage: _en, ...rest } = VALID;
+    await module.service.update({ ...rest, defaultLanguage: 'ru', businessHours: null }, null);
+    // The runtime's own settings are unsaved, so the Russian persona keeps its own business name.
+    expect(await ask()).toContain('Вы — вежливый секретарь компании наша компания');
+    expect(module.voice()).toEqual({ greeting: 'Acme Plumbing, good day!', language: 'ru' });
   });
 });
 
