@@ -51,12 +51,13 @@ describe('GSM and speech pages in Chromium', { timeout: 120_000 }, () => {
     await page.getByRole('link', { name: 'Phone (GSM)' }).click();
     await page.getByTestId('gsm-simulated').waitFor();
     await expect.poll(() => page.getByTestId('gsm-status').textContent(), POLL).toContain('ready');
+    await page.getByRole('link', { name: 'SMS', exact: true }).click();
     await page.getByLabel('To (number)').fill('+79161234567');
     await page.getByLabel('Text').fill('Your appointment is at 10:00');
     await page.getByRole('button', { name: 'Send SMS' }).click();
     const row = page.getByTestId('gsm-sms-row').filter({ hasText: 'Your appointment is at 10:00' });
     await row.waitFor(POLL);
-    expect(await row.textContent()).toContain('+79161234567');
+    expect(await page.getByTestId('sms-thread-view').getByRole('heading').textContent()).toContain('+79161234567');
     await screenshot(page, 'gsm');
     const admin = await runtime.login('admin', TEST_ADMIN_PASSWORD);
     const sms = await runtime.app.inject({ url: '/api/gsm/sms', headers: bearer(admin.accessToken) });

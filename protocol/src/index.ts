@@ -16,3 +16,4 @@ export * from './admin/messages.js';
 export * from './voice/ws.js';
 export * from './async-queue.js';
 export * from './admin/live.js';
+export * from './admin/settings.js';

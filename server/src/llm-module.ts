@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client';
 import type { AppDeps } from './app.js';
 import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
-import { createLlmServices, type LlmServices } from './core/llm/llm-service.js';
+import { createLlmServices, type LlmServiceDeps, type LlmServices } from './core/llm/llm-service.js';
 import type { SecretBox } from './core/secrets/secret-box.js';
 import type { Stores } from './db/stores/index.js';
 import { createOpenAiCompatibleProvider } from './llm-providers/openai-compatible.js';
@@ -26,6 +26,7 @@ export async function createLlmModule(deps: {
   metrics: Registry;
   logger: Logger;
   clock: Clock;
+  personaOverrides?: LlmServiceDeps['personaOverrides'];
 }): Promise<LlmModule> {
   const logger = deps.logger.child({ module: 'llm' });
   const services = await createLlmServices({
@@ -36,6 +37,7 @@ export async function createLlmModule(deps: {
     clock: deps.clock,
     settings: deps.config.llm,
     onError: (err, message) => logger.warn({ err }, message),
+    personaOverrides: deps.personaOverrides,
   });
   return {
     services,

@@ -14,6 +14,7 @@ import { gsmRoutes } from './routes/admin/gsm/index.js';
 import type { Logger } from './logger.js';
 import { adminUiRoutes } from './routes/admin-ui/index.js';
 import { createCoreServices, type CoreServices } from './services.js';
+import { createSettingsModule, type SettingsModule } from './settings-module.js';
 import type { MessageNotifier } from './core/voice/ports.js';
 import { createVoiceWiring, type VoicePorts, type VoiceRuntime } from './voice/runtime.js';
 import { createVoicePorts } from './voice/adapters/index.js';
@@ -41,6 +42,8 @@ export interface Runtime {
   voice: VoiceRuntime;
   /** Announces taken messages through the configured webhooks (any channel may use it). */
   notifier: MessageNotifier;
+  /** Business settings (the panel's Settings page). */
+  settings: SettingsModule['service'];
   /** Closes the server, child processes and the database, in that order. */
   close(): Promise<void>;
 }
@@ -69,15 +72,19 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       },
     ];
     const metrics = createMetricsRegistry();
-    const llm = await createLlmModule({ config, stores, secrets: services.secrets, metrics, logger, clock });
+    const settings = await createSettingsModule({ config, store: stores.settings, clock });
+    const llm = await createLlmModule({
+      ...{ config, stores, secrets: services.secrets, metrics, logger, clock },
+      personaOverrides: settings.personaOverrides,
+    });
     speech = createSpeechRuntime(config.speech, config.dataDir, logger, config.logLevel);
     readiness.push(speech.readiness);
-    const ports = options.voicePorts ?? createVoicePorts({ speech, llm: llm.services, language: config.voiceLanguage });
+    const ports = options.voicePorts ?? createVoicePorts({ speech, llm: llm.services, language: settings.language });
     const voice = createVoiceWiring({
       ...{ config, logger, stores, registry: metrics, clock, ports },
-      ...{ secrets: services.secrets, auth: services.auth },
+      ...{ secrets: services.secrets, auth: services.auth, business: settings.voice },
     });
-    const adminExtra = [...(llm.appDeps.adminExtra ?? []), speech.admin, ...voice.adminExtra];
+    const adminExtra = [...(llm.appDeps.adminExtra ?? []), speech.admin, ...voice.adminExtra, settings.admin];
     if (config.gsm.enabled) {
       const speechService = speech.service;
       const handler = withFallbackHandler(
@@ -86,7 +93,15 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
         () => options.voicePorts !== undefined || speechService.voices().length > 0,
       );
       const autoReply = smsAutoReplyFromConfig(config, llm.services.router);
-      gsm = await createGsmChannel({ config, logger, stores, metrics, handler, autoReply });
+      gsm = await createGsmChannel({
+        config,
+        logger,
+        stores,
+        metrics,
+        handler,
+        autoReply,
+        schedule: settings.schedule,
+      });
       readiness.push(gsm.readiness);
       adminExtra.push({ prefix: '/gsm', plugin: gsmRoutes(gsm.service) });
     }
@@ -136,6 +151,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       gsm,
       voice: voice.voice,
       notifier: voice.notifier,
+      settings: settings.service,
       close,
     };
   } catch (error) {

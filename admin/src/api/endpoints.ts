@@ -10,7 +10,9 @@ import type {
   CreateProviderRequest,
   CreateUserRequest,
   FaqView,
+  GsmAtResponse,
   GsmCallView,
+  GsmDialRequest,
   GsmSendSmsRequest,
   GsmSmsView,
   GsmStatusView,
@@ -27,6 +29,8 @@ import type {
   UpdatePersonaRequest,
   UpdateProviderRequest,
   ReadyResponse,
+  SettingsView,
+  UpdateSettingsRequest,
   SessionView,
   UpdateUserRequest,
   UserView,
@@ -144,6 +148,22 @@ export function createAdminApi(client: ApiClient) {
       calls: (query: ListQuery = {}) => client.request<Page<GsmCallView>>('GET', '/api/gsm/calls', { query }),
       sms: (query: ListQuery = {}) => client.request<Page<GsmSmsView>>('GET', '/api/gsm/sms', { query }),
       sendSms: (body: GsmSendSmsRequest) => client.request<GsmSmsView>('POST', '/api/gsm/sms', { body }),
+      call: (callId: string) => client.request<GsmCallView>('GET', `/api/gsm/calls/${id(callId)}`),
+      dial: (body: GsmDialRequest) => client.request<GsmCallView>('POST', '/api/gsm/calls', { body }),
+      hangup: (callId: string) => client.request<Ok>('POST', `/api/gsm/calls/${id(callId)}/hangup`),
+      answer: (callId: string) => client.request<Ok>('POST', `/api/gsm/calls/${id(callId)}/answer`),
+      dtmf: (callId: string, digits: string) =>
+        client.request<Ok>('POST', `/api/gsm/calls/${id(callId)}/dtmf`, { body: { digits } }),
+      /** A call recording (WAV) fetched with the session's token, for a blob: URL. */
+      recording: async (callId: string, side: 'caller' | 'secretary') => {
+        const query = { side };
+        return (await client.stream('GET', `/api/gsm/calls/${id(callId)}/recording`, { query })).blob();
+      },
+      at: (command: string) => client.request<GsmAtResponse>('POST', '/api/gsm/at', { body: { command } }),
+    },
+    settings: {
+      get: () => client.request<SettingsView>('GET', '/api/settings'),
+      update: (body: UpdateSettingsRequest) => client.request<SettingsView>('PUT', '/api/settings', { body }),
     },
     speech: {
       workers: () => client.request<SpeechWorkerList>('GET', '/api/speech/workers'),

@@ -81,9 +81,25 @@ export const routes: RouteRecordRaw[] = [
   },
   {
     path: '/gsm',
-    name: 'gsm',
     component: () => import('../views/gsm/gsm-page.vue'),
     meta: { titleKey: 'nav.gsm' },
+    children: [
+      { path: '', name: 'gsm', component: () => import('../views/gsm/gsm-calls.vue') },
+      { path: 'calls/:id', name: 'gsm-call', component: () => import('../views/gsm/gsm-call-detail.vue') },
+      { path: 'sms', name: 'gsm-sms', component: () => import('../views/gsm/gsm-sms.vue') },
+      {
+        path: 'console',
+        name: 'gsm-console',
+        component: () => import('../views/gsm/gsm-console.vue'),
+        meta: { adminOnly: true },
+      },
+    ],
+  },
+  {
+    path: '/settings',
+    name: 'settings',
+    component: () => import('../views/settings/settings-page.vue'),
+    meta: { titleKey: 'nav.settings' },
   },
   {
     path: '/speech',
@@ -133,5 +149,6 @@ export const NAV_ROUTES = [
   'sessions',
   'api-keys',
   'audit',
+  'settings',
   'profile',
 ] as const;

@@ -7,6 +7,7 @@ import { createMessagesService, type MessagesService } from '../core/messages/me
 import { createWebhookDispatcher } from '../core/messages/webhooks.js';
 import type { SecretBox } from '../core/secrets/secret-box.js';
 import { createPhraseCache } from '../core/voice/output.js';
+import { phrasesFor } from '../core/voice/phrases.js';
 import type { FaqPort, LlmPort, SpeechHealthPort, SttPort, TtsPort, VadPort } from '../core/voice/ports.js';
 import { createVoiceSession } from '../core/voice/session.js';
 import type { VoiceSession, VoiceSessionOptions } from '../core/voice/session-types.js';
@@ -46,6 +47,8 @@ export interface VoiceWiringDeps {
   clock: () => number;
   /** The speech-worker and LLM-router adapters (voice/adapters) or fakes. */
   ports: VoicePorts;
+  /** Settings-page greeting and language, read when a session starts; null until saved. */
+  business?: () => { greeting: string; language: string } | null;
 }
 
 function sessionDefaults(config: Config): Partial<VoiceSessionOptions> {
@@ -57,6 +60,14 @@ function sessionDefaults(config: Config): Partial<VoiceSessionOptions> {
     maxCallMs: config.voiceMaxCallS * 1000,
     speechRecoveryTimeoutMs: config.voiceSpeechRecoveryS * 1000,
   };
+}
+
+/** The saved language and greeting (the greeting replaces the built-in first phrase). */
+function businessOptions(business: VoiceWiringDeps['business']): Partial<VoiceSessionOptions> {
+  const saved = business?.();
+  if (!saved) return {};
+  const greeting = saved.greeting ? { greeting: saved.greeting } : {};
+  return { language: saved.language, phrases: { ...phrasesFor(saved.language), ...greeting } };
 }
 
 /** Messages, webhooks and conversations admin routes, the voice engine and /ws/voice. */
@@ -102,7 +113,7 @@ export function createVoiceRuntime(deps: VoiceWiringDeps & { notifier: ReturnTyp
         logger: deps.logger,
         clock: deps.clock,
       },
-      { ...defaults, ...options },
+      { ...defaults, ...businessOptions(deps.business), ...options },
     );
     metrics.track(session, options.channel);
     return session;

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config.js';
 import { CallManager } from '../../core/gsm/call-manager.js';
-import { createCallPolicy } from '../../core/gsm/call-policy.js';
+import { createCallPolicy, type ScheduleSource } from '../../core/gsm/call-policy.js';
 import { createGreetingHandler } from '../../core/gsm/greeting-handler.js';
 import type { GsmService } from '../../core/gsm/gsm-service.js';
 import { Modem } from '../../core/gsm/modem.js';
@@ -31,6 +31,8 @@ export interface GsmChannelDeps {
   autoReply?: { generate: SmsReplyGenerator; limits: SmsAutoReplyLimits };
   /** Observes every downlink frame (benchmarks). */
   onFrame?(atMs: number, silent: boolean): void;
+  /** Business hours from the Settings page (override GSM_BUSINESS_HOURS once saved). */
+  schedule?: ScheduleSource;
 }
 
 export interface GsmChannel {
@@ -114,7 +116,7 @@ export async function createGsmChannel(deps: GsmChannelDeps): Promise<GsmChannel
     openAudioPort: (rate) => ports.openAudioPort(rate),
     pcmRateHz: gsm.pcmRateHz,
     answerAfterRings: gsm.answerAfterRings,
-    policy: createCallPolicy(gsm),
+    policy: createCallPolicy(gsm, deps.schedule),
     dataDir: config.dataDir,
     logger,
     onFrame: (atMs, silent) => {
@@ -181,6 +183,9 @@ function createService(
   simulator: InProcessSimulator | null,
 ): GsmService {
   const getCall = async (id: string) => {
+    // The live call's transcript and metrics grow in memory; the row is written when it ends.
+    const live = calls.current;
+    if (live?.id === id) return live;
     const record = await stores.gsmCalls.get(id);
     if (!record) throw new NotFoundError('Call');
     return record;

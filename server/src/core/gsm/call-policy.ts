@@ -1,4 +1,6 @@
 /** Which incoming calls the secretary answers: block list, allow list, business hours. */
+import { isOpenAt } from '../settings/business-hours.js';
+import type { WeeklyHours } from '../settings/types.js';
 
 export interface CallPolicyConfig {
   allowList: readonly string[];
@@ -52,7 +54,10 @@ function localDayMinute(atMs: number, timeZone: string): { day: number; minute: 
   };
 }
 
-export function createCallPolicy(config: CallPolicyConfig) {
+/** Business hours saved on the Settings page; null = use the environment's GSM_BUSINESS_HOURS. */
+export type ScheduleSource = () => { hours: WeeklyHours | null; timeZone: string } | null;
+
+export function createCallPolicy(config: CallPolicyConfig, schedule: ScheduleSource = () => null) {
   const hours = parseBusinessHours(config.businessHours);
   const allow = new Set(config.allowList.map(normalize));
   const block = new Set(config.blockList.map(normalize));
@@ -60,8 +65,16 @@ export function createCallPolicy(config: CallPolicyConfig) {
     const n = number ? normalize(number) : '';
     if (n && block.has(n)) return 'reject';
     if (allow.size > 0 && !allow.has(n)) return 'ignore';
+    const saved = schedule();
+    if (saved) return openWeekly(saved.hours, saved.timeZone, atMs) ? 'answer' : 'ignore';
     if (!hours) return 'answer';
     const { day, minute } = localDayMinute(atMs, config.timeZone);
     return hours.days.has(day) && minute >= hours.fromMin && minute < hours.toMin ? 'answer' : 'ignore';
   };
+}
+
+function openWeekly(hours: WeeklyHours | null, timeZone: string, atMs: number): boolean {
+  if (hours === null) return true;
+  const { day, minute } = localDayMinute(atMs, timeZone);
+  return isOpenAt(hours, day, minute);
 }

@@ -3,7 +3,7 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import { createFaqService } from './faq/faq-service.js';
 import { createConversationMemory } from './memory.js';
 import type { LlmMetrics } from './metrics.js';
-import { createPersonasService } from './personas.js';
+import { createPersonasService, type PersonaVariableOverrides } from './personas.js';
 import { bootstrapProvider, createProviderRegistry } from './provider-registry.js';
 import type {
   ConversationStore,
@@ -49,6 +49,8 @@ export interface LlmServiceDeps {
   clock: Clock;
   settings: LlmSettings;
   onError: (error: unknown, context: string) => void;
+  /** Business settings that override persona variables (read on every request). */
+  personaOverrides?: () => PersonaVariableOverrides;
 }
 
 /** Builds and loads every LLM service; the router is what channels call. */
@@ -62,7 +64,7 @@ export async function createLlmServices(deps: LlmServiceDeps) {
     clock,
     defaults: settings,
   });
-  const personas = createPersonasService({ store: stores.personas, clock });
+  const personas = createPersonasService({ store: stores.personas, clock, overrides: deps.personaOverrides });
   const faq = createFaqService({ store: stores.faq, clock, threshold: settings.faqThreshold, onError });
   const usage = createUsageService({
     usage: stores.usage,

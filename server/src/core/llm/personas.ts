@@ -40,10 +40,20 @@ const DEFAULT_PERSONAS: PersonaInput[] = [
   },
 ];
 
+/** Business-wide values (the Settings page) that replace the persona's own. */
+export interface PersonaVariableOverrides {
+  businessName?: string;
+  timezone?: string;
+}
+
 /** Fills `{date}`, `{time}`, `{weekday}`, `{business_name}`, `{timezone}` in the persona's language and zone. */
-export function renderPersonaPrompt(persona: PersonaRecord, nowMs: number): string {
+export function renderPersonaPrompt(
+  persona: PersonaRecord,
+  nowMs: number,
+  overrides: PersonaVariableOverrides = {},
+): string {
   const at = new Date(nowMs);
-  const zone = safeZone(persona.timezone);
+  const zone = safeZone(overrides.timezone ?? persona.timezone);
   const locale = persona.language || 'en';
   const fmt = (options: Intl.DateTimeFormatOptions) =>
     new Intl.DateTimeFormat(locale, { timeZone: zone, ...options }).format(at);
@@ -51,7 +61,7 @@ export function renderPersonaPrompt(persona: PersonaRecord, nowMs: number): stri
     date: fmt({ year: 'numeric', month: 'long', day: 'numeric' }),
     time: fmt({ hour: '2-digit', minute: '2-digit', hour12: false }),
     weekday: fmt({ weekday: 'long' }),
-    business_name: persona.businessName,
+    business_name: overrides.businessName ?? persona.businessName,
     timezone: zone,
   };
   return persona.systemPrompt.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
@@ -67,7 +77,12 @@ function safeZone(zone: string): string {
 }
 
 /** Personas are few and read on every request, so they live in memory after the first load. */
-export function createPersonasService(deps: { store: PersonaStore; clock: Clock }) {
+export function createPersonasService(deps: {
+  store: PersonaStore;
+  clock: Clock;
+  /** Read on every render: business settings that override persona variables. */
+  overrides?: () => PersonaVariableOverrides;
+}) {
   let bySlug = new Map<string, PersonaRecord>();
 
   async function reload(): Promise<void> {
@@ -121,6 +136,8 @@ export function createPersonasService(deps: { store: PersonaStore; clock: Clock 
     update,
     remove,
     get: byId,
+    /** The persona's system prompt for `nowMs`, with the business settings applied. */
+    render: (persona: PersonaRecord, nowMs: number) => renderPersonaPrompt(persona, nowMs, deps.overrides?.()),
     find: (slug: string) => bySlug.get(slug) ?? null,
     list: () => [...bySlug.values()].sort((a, b) => a.createdAt - b.createdAt),
   };

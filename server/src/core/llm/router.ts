@@ -13,7 +13,7 @@ import {
 import type { FaqHit, FaqService } from './faq/faq-service.js';
 import { estimateTokens, textOf, type ConversationMemory } from './memory.js';
 import type { LlmMetrics } from './metrics.js';
-import { renderPersonaPrompt, type PersonasService } from './personas.js';
+import type { PersonasService } from './personas.js';
 import type { ProviderHandle, ProviderRegistry } from './provider-registry.js';
 import type { LimitRecord } from './records.js';
 import {
@@ -110,7 +110,7 @@ export function createLlmRouter(deps: RouterDeps) {
     const persona = deps.personas.find(req.route);
     if (!persona && !knowsRoute(req.route)) throw new UnknownModelError(req.route);
     const system: ChatMessage[] = persona
-      ? [{ role: 'system', content: renderPersonaPrompt(persona, deps.clock()) }]
+      ? [{ role: 'system', content: deps.personas.render(persona, deps.clock()) }]
       : [];
     const history = req.sessionKey ? await deps.memory.load(req.sessionKey) : [];
     const defaults: SamplingParams = persona

@@ -9,6 +9,7 @@ import { ConversationEntity } from './conversation.entity.js';
 import { ConversationTurnEntity } from './conversation-turn.entity.js';
 import { TakenMessageEntity } from './taken-message.entity.js';
 import { WebhookEntity } from './webhook.entity.js';
+import { BusinessSettingsEntity } from './settings.entity.js';
 
 /** Every entity; later modules append theirs here. */
 export const ENTITIES = [
@@ -25,6 +26,7 @@ export const ENTITIES = [
   ConversationTurnEntity,
   TakenMessageEntity,
   WebhookEntity,
+  BusinessSettingsEntity,
 ];
 
 export { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity };

@@ -2,6 +2,7 @@ import { Initial1763700000000 } from './1763700000000-initial.js';
 import { Llm1763800000000 } from './1763800000000-llm.js';
 import { Gsm1764000000000 } from './1764000000000-gsm.js';
 import { Voice1764100000000 } from './1764100000000-voice.js';
+import { Settings1764200000000 } from './1764200000000-settings.js';
 import { GsmSmsAutoReply1764300000000 } from './1764300000000-gsm-sms-auto-reply.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
@@ -10,5 +11,6 @@ export const MIGRATIONS = [
   Llm1763800000000,
   Gsm1764000000000,
   Voice1764100000000,
+  Settings1764200000000,
   GsmSmsAutoReply1764300000000,
 ];

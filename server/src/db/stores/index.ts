@@ -17,6 +17,7 @@ import {
 import { createConversationStore as createVoiceConversationStore } from './conversation-store.js';
 import { createMessagesStore, createWebhooksStore } from './messages-store.js';
 import { createDashboardStore } from './dashboard-store.js';
+import { createSettingsStore } from './settings-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
 
@@ -42,5 +43,6 @@ export function createStores(db: DataSource) {
     messages: createMessagesStore(db),
     webhooks: createWebhooksStore(db),
     dashboard: createDashboardStore(db),
+    settings: createSettingsStore(db),
   };
 }

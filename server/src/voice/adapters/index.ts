@@ -13,8 +13,10 @@ export function voiceRoute(language: string): string {
 export function createVoicePorts(deps: {
   speech: Pick<SpeechRuntime, 'service' | 'pool'>;
   llm: Pick<LlmServices, 'router' | 'faq'>;
-  language: string;
+  /** The call language (`ru…` picks the Russian persona); a function follows the Settings page. */
+  language: string | (() => string);
 }): VoicePorts {
+  const { language } = deps;
   const speech = {
     service: deps.speech.service,
     whenAnyWorker: (s?: AbortSignal) => deps.speech.pool.whenAnyWorker(s),
@@ -23,7 +25,10 @@ export function createVoicePorts(deps: {
     vad: createWorkerVadPort(speech),
     stt: createWorkerSttPort(speech),
     tts: createWorkerTtsPort(speech),
-    llm: createRouterLlmPort({ router: deps.llm.router, route: voiceRoute(deps.language) }),
+    llm: createRouterLlmPort({
+      router: deps.llm.router,
+      route: () => voiceRoute(typeof language === 'function' ? language() : language),
+    }),
     faq: createFaqPort(deps.llm.faq),
   };
 }

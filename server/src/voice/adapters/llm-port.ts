@@ -8,8 +8,8 @@ import { AppError } from '../../errors.js';
 
 export interface RouterLlmPortOptions {
   router: { chat(request: ChatRequest): Promise<ChatStream> };
-  /** Persona slug or model route (`secretary`). */
-  route: string;
+  /** Persona slug or model route (`secretary`); a function is asked on every request. */
+  route: string | (() => string);
 }
 
 function toToolCall(call: LlmToolCall): ToolCall {
@@ -83,7 +83,7 @@ export function createRouterLlmPort(options: RouterLlmPortOptions): LlmPort {
       let stream: ChatStream;
       try {
         stream = await options.router.chat({
-          route: options.route,
+          route: typeof options.route === 'function' ? options.route() : options.route,
           messages: toChatMessages(request.messages),
           ...(request.tools.length > 0 ? { tools: toTools(request.tools) } : {}),
           channel: request.metadata?.channel ?? 'voice',
