@@ -235,7 +235,7 @@ describe('admin panel in Chromium', { timeout: 90_000 }, () => {
   });
 });
 
-describe('installed app shell without the server', { timeout: 90_000 }, () => {
+describe('installed app shell without the server', { timeout: 180_000 }, () => {
   it('has a web manifest, caches the shell in a service worker, and says when the server is unreachable', async () => {
     const own = await createTestRuntime();
     const ownBase = await own.app.listen({ port: 0, host: '127.0.0.1' });

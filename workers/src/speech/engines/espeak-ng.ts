@@ -40,6 +40,8 @@ async function* pcmChunks(
       pending = pending.subarray(chunkBytes);
     }
   }
+  // A killed engine also ends its stdout: that is an abort, not the end of the speech.
+  signal.throwIfAborted();
   if (pending.length >= 2) yield { pcm: bytesToPcm(pending), sampleRateHz: ESPEAK_RATE_HZ, channels: 1 };
 }
 
@@ -71,6 +73,7 @@ export function createEspeakTts(options: EspeakOptions = {}): TtsEngine {
         }
       }
       await exited;
+      opts.signal.throwIfAborted(); // killed mid-way: the audio is cut short, never a success
     },
   };
 }
