@@ -1,5 +1,12 @@
 import type { AudioChunk, Capabilities, SttCapability, Voice } from '@ai-secretary/protocol';
-import type { SpeechService, SpeechSpan, TranscribeOptions, TranscriptSegment } from '../core/speech/speech-service.js';
+import type {
+  SpeechService,
+  SpeechSpan,
+  TranscribeOptions,
+  TranscriptSegment,
+  VadStreamEvent,
+  VadStreamOptions,
+} from '../core/speech/speech-service.js';
 import type { Lease, WorkerPool } from '../workers/pool.js';
 import type { JobEvent, JobHandle } from '../workers/worker-connection.js';
 import { SpeechInputError, SpeechUnavailableError, UnknownVoiceError } from './errors.js';
@@ -109,6 +116,34 @@ export function createSpeechService(pool: WorkerPool, options: SpeechServiceOpti
     return voice;
   };
 
+  async function* vadJob(
+    audio: AsyncIterable<AudioChunk>,
+    opts: VadStreamOptions,
+    onsets: boolean,
+  ): AsyncIterable<VadStreamEvent> {
+    await pool.whenAnyWorker(opts.signal);
+    const lease = await pool.acquire((c) => c.vad.length > 0, 'voice activity detection', opts.signal);
+    const cap = lease.worker.capabilities.vad[0]!;
+    const job = lease.worker.startJob({
+      kind: 'vad',
+      engine: cap.engine,
+      sampleRateHz: cap.sampleRateHz,
+      ...(onsets ? { vad: { onsets: true, minSilenceMs: opts.minSilenceMs, minSpeechMs: opts.minSpeechMs } } : {}),
+    });
+    yield* runJob(
+      lease,
+      job,
+      opts.signal,
+      (e): VadStreamEvent | undefined =>
+        e.type === 'segment'
+          ? { type: 'span', startMs: e.startMs, endMs: e.endMs }
+          : e.type === 'onset'
+            ? { type: 'onset', startMs: e.startMs }
+            : undefined,
+      () => pumpAudio(audio, job, cap.sampleRateHz),
+    );
+  }
+
   return {
     sttFor,
     async *transcribeStream(audio, opts = {}): AsyncIterable<TranscriptSegment> {
@@ -161,18 +196,11 @@ export function createSpeechService(pool: WorkerPool, options: SpeechServiceOpti
       );
     },
     async *vad(audio, opts = {}): AsyncIterable<SpeechSpan> {
-      await pool.whenAnyWorker(opts.signal);
-      const lease = await pool.acquire((c) => c.vad.length > 0, 'voice activity detection', opts.signal);
-      const cap = lease.worker.capabilities.vad[0]!;
-      const job = lease.worker.startJob({ kind: 'vad', engine: cap.engine, sampleRateHz: cap.sampleRateHz });
-      yield* runJob(
-        lease,
-        job,
-        opts.signal,
-        (e) => (e.type === 'segment' ? { startMs: e.startMs, endMs: e.endMs } : undefined),
-        () => pumpAudio(audio, job, cap.sampleRateHz),
-      );
+      for await (const event of vadJob(audio, opts, false)) {
+        if (event.type === 'span') yield { startMs: event.startMs, endMs: event.endMs };
+      }
     },
+    vadStream: (audio, opts = {}) => vadJob(audio, opts, true),
     voices: () =>
       unique(
         allCaps().flatMap((c) => c.tts),
