@@ -23,9 +23,18 @@ function unique<T>(items: T[], key: (item: T) => string): T[] {
   return [...seen.values()];
 }
 
-/** Sends `audio` into a job, checking each chunk's format; stops early when the job is cancelled. */
-async function pumpAudio(audio: AsyncIterable<AudioChunk>, job: JobHandle, sampleRateHz: number): Promise<void> {
+/**
+ * Sends `audio` into a job, checking each chunk's format; stops (and closes `audio`) once the job is
+ * over, so a failed job does not go on consuming a caller's stream that a retry reads next.
+ */
+async function pumpAudio(
+  audio: AsyncIterable<AudioChunk>,
+  job: JobHandle,
+  sampleRateHz: number,
+  over: () => boolean,
+): Promise<void> {
   for await (const chunk of audio) {
+    if (over()) return;
     if (chunk.sampleRateHz !== sampleRateHz || chunk.channels !== 1) {
       throw new SpeechInputError(
         `Audio must be ${sampleRateHz} Hz mono for this engine, got ${chunk.sampleRateHz} Hz with ${chunk.channels} channel(s)`,
@@ -46,12 +55,13 @@ async function* runJob<T>(
   job: JobHandle,
   signal: AbortSignal | undefined,
   map: (event: JobEvent) => T | undefined,
-  input?: () => Promise<void>,
+  input?: (over: () => boolean) => Promise<void>,
 ): AsyncIterable<T> {
   let inputError: unknown;
+  let over = false;
   const onAbort = () => job.cancel();
   signal?.addEventListener('abort', onAbort, { once: true });
-  const pumping = input?.().catch((error: unknown) => {
+  const pumping = input?.(() => over).catch((error: unknown) => {
     inputError = error;
     job.cancel();
   });
@@ -64,6 +74,7 @@ async function* runJob<T>(
     if (inputError !== undefined) throw inputError;
     signal?.throwIfAborted();
   } finally {
+    over = true;
     signal?.removeEventListener('abort', onAbort);
     job.cancel();
     lease.release();
@@ -140,7 +151,7 @@ export function createSpeechService(pool: WorkerPool, options: SpeechServiceOpti
           : e.type === 'onset'
             ? { type: 'onset', startMs: e.startMs }
             : undefined,
-      () => pumpAudio(audio, job, cap.sampleRateHz),
+      (over) => pumpAudio(audio, job, cap.sampleRateHz, over),
     );
   }
 
@@ -168,7 +179,7 @@ export function createSpeechService(pool: WorkerPool, options: SpeechServiceOpti
           e.type === 'segment' && e.text !== undefined
             ? { text: e.text, startMs: e.startMs, endMs: e.endMs }
             : undefined,
-        () => pumpAudio(audio, job, cap.sampleRateHz),
+        (over) => pumpAudio(audio, job, cap.sampleRateHz, over),
       );
     },
     async *synthesize(text, opts): AsyncIterable<AudioChunk> {
