@@ -113,6 +113,32 @@ describe('pocketsphinx and silero on synthesized speech', () => {
     expect(spans).toHaveLength(1);
     expect(spans[0]!.startMs).toBeGreaterThan(1800);
   });
+
+  it('silero reports the speech onset while the speech goes on, before its span closes', async () => {
+    const vad = await createSileroVad();
+    const audio = await speech();
+    const silence = new Int16Array(32000);
+    const all = Int16Array.from([...silence, ...audio.pcm, ...silence]);
+    const events: Array<{ kind: string; atMs: number; fedMs: number }> = [];
+    let fedMs = 0;
+    async function* frames(): AsyncIterable<AudioChunk> {
+      for (let i = 0; i < all.length; i += 320) {
+        fedMs = (i + 320) / 16;
+        yield { pcm: all.subarray(i, i + 320), sampleRateHz: 16000, channels: 1 };
+      }
+    }
+    const onOnset = (atMs: number) => events.push({ kind: 'onset', atMs, fedMs });
+    for await (const span of vad.segments(frames(), signal(), { onOnset, minSpeechMs: 100, minSilenceMs: 100 })) {
+      events.push({ kind: 'span', atMs: span.startMs, fedMs });
+    }
+    expect(events.map((e) => e.kind)).toEqual(['onset', 'span']);
+    const [onset, span] = events as [(typeof events)[0], (typeof events)[0]];
+    // Heard before the speech was over, and dated back to where the span starts.
+    expect(onset.fedMs).toBeLessThan(2000 + audio.pcm.length / 16);
+    expect(Math.abs(onset.atMs - span.atMs)).toBeLessThan(150);
+    // Without a listener nothing changes: spans only.
+    expect(await collect(vad.segments(once({ ...audio, pcm: all }), signal()))).toHaveLength(1);
+  });
 });
 
 it('the bundled silero model file is where the worker expects it', () => {

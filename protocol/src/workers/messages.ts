@@ -88,6 +88,17 @@ export const SegmentMessage = StrictObject({
 });
 export type SegmentMessage = Static<typeof SegmentMessage>;
 
+/**
+ * VAD jobs started with `vad.onsets`: silero has just begun to detect speech (sent as soon as it does,
+ * long before the span closes). `startMs` is where the speech began on the input timeline.
+ */
+export const SpeechOnsetMessage = StrictObject({
+  type: Type.Literal('job.speech-onset'),
+  jobId: Type.String({ minLength: 1, maxLength: 64 }),
+  startMs: Type.Number({ minimum: 0 }),
+});
+export type SpeechOnsetMessage = Static<typeof SpeechOnsetMessage>;
+
 export const JobDoneMessage = StrictObject({
   type: Type.Literal('job.done'),
   jobId: Type.String({ minLength: 1, maxLength: 64 }),
@@ -110,6 +121,7 @@ export const WorkerMessage = Type.Union([
   HeartbeatMessage,
   AudioFormatMessage,
   SegmentMessage,
+  SpeechOnsetMessage,
   JobDoneMessage,
   JobErrorMessage,
 ]);
@@ -122,6 +134,16 @@ export const WelcomeMessage = StrictObject({
   heartbeatIntervalMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
 });
 export type WelcomeMessage = Static<typeof WelcomeMessage>;
+
+export const VadJobSettings = StrictObject({
+  /** Also send `job.speech-onset` as soon as speech starts (spans alone arrive only after it ends). */
+  onsets: Type.Optional(Type.Boolean()),
+  /** Silence that closes a span (silero: 300 ms). */
+  minSilenceMs: Type.Optional(Type.Integer({ minimum: 32, maximum: 5000 })),
+  /** Speech needed before a span opens, i.e. before its onset is reported (silero: 250 ms). */
+  minSpeechMs: Type.Optional(Type.Integer({ minimum: 32, maximum: 5000 })),
+});
+export type VadJobSettings = Static<typeof VadJobSettings>;
 
 export const JobStartMessage = StrictObject({
   type: Type.Literal('job.start'),
@@ -137,6 +159,8 @@ export const JobStartMessage = StrictObject({
   /** STT / VAD: format of the binary frames the orchestrator will send. */
   sampleRateHz: Type.Optional(Type.Integer({ minimum: 8000, maximum: 48_000 })),
   prompt: Type.Optional(Type.String({ maxLength: 4000 })),
+  /** VAD only: live turn-taking settings (the engine's defaults otherwise). */
+  vad: Type.Optional(VadJobSettings),
 });
 export type JobStartMessage = Static<typeof JobStartMessage>;
 

@@ -1,5 +1,12 @@
 import type { AudioChunk, Capabilities, SttCapability, Voice } from '@ai-secretary/protocol';
-import type { SpeechService, SpeechSpan, TranscribeOptions, TranscriptSegment } from '../core/speech/speech-service.js';
+import type {
+  SpeechService,
+  SpeechSpan,
+  TranscribeOptions,
+  TranscriptSegment,
+  VadStreamEvent,
+  VadStreamOptions,
+} from '../core/speech/speech-service.js';
 import type { Lease, WorkerPool } from '../workers/pool.js';
 import type { JobEvent, JobHandle } from '../workers/worker-connection.js';
 import { SpeechInputError, SpeechUnavailableError, UnknownVoiceError } from './errors.js';
@@ -16,9 +23,18 @@ function unique<T>(items: T[], key: (item: T) => string): T[] {
   return [...seen.values()];
 }
 
-/** Sends `audio` into a job, checking each chunk's format; stops early when the job is cancelled. */
-async function pumpAudio(audio: AsyncIterable<AudioChunk>, job: JobHandle, sampleRateHz: number): Promise<void> {
+/**
+ * Sends `audio` into a job, checking each chunk's format; stops (and closes `audio`) once the job is
+ * over, so a failed job does not go on consuming a caller's stream that a retry reads next.
+ */
+async function pumpAudio(
+  audio: AsyncIterable<AudioChunk>,
+  job: JobHandle,
+  sampleRateHz: number,
+  over: () => boolean,
+): Promise<void> {
   for await (const chunk of audio) {
+    if (over()) return;
     if (chunk.sampleRateHz !== sampleRateHz || chunk.channels !== 1) {
       throw new SpeechInputError(
         `Audio must be ${sampleRateHz} Hz mono for this engine, got ${chunk.sampleRateHz} Hz with ${chunk.channels} channel(s)`,
@@ -39,12 +55,13 @@ async function* runJob<T>(
   job: JobHandle,
   signal: AbortSignal | undefined,
   map: (event: JobEvent) => T | undefined,
-  input?: () => Promise<void>,
+  input?: (over: () => boolean) => Promise<void>,
 ): AsyncIterable<T> {
   let inputError: unknown;
+  let over = false;
   const onAbort = () => job.cancel();
   signal?.addEventListener('abort', onAbort, { once: true });
-  const pumping = input?.().catch((error: unknown) => {
+  const pumping = input?.(() => over).catch((error: unknown) => {
     inputError = error;
     job.cancel();
   });
@@ -57,6 +74,7 @@ async function* runJob<T>(
     if (inputError !== undefined) throw inputError;
     signal?.throwIfAborted();
   } finally {
+    over = true;
     signal?.removeEventListener('abort', onAbort);
     job.cancel();
     lease.release();
@@ -109,6 +127,34 @@ export function createSpeechService(pool: WorkerPool, options: SpeechServiceOpti
     return voice;
   };
 
+  async function* vadJob(
+    audio: AsyncIterable<AudioChunk>,
+    opts: VadStreamOptions,
+    onsets: boolean,
+  ): AsyncIterable<VadStreamEvent> {
+    await pool.whenAnyWorker(opts.signal);
+    const lease = await pool.acquire((c) => c.vad.length > 0, 'voice activity detection', opts.signal);
+    const cap = lease.worker.capabilities.vad[0]!;
+    const job = lease.worker.startJob({
+      kind: 'vad',
+      engine: cap.engine,
+      sampleRateHz: cap.sampleRateHz,
+      ...(onsets ? { vad: { onsets: true, minSilenceMs: opts.minSilenceMs, minSpeechMs: opts.minSpeechMs } } : {}),
+    });
+    yield* runJob(
+      lease,
+      job,
+      opts.signal,
+      (e): VadStreamEvent | undefined =>
+        e.type === 'segment'
+          ? { type: 'span', startMs: e.startMs, endMs: e.endMs }
+          : e.type === 'onset'
+            ? { type: 'onset', startMs: e.startMs }
+            : undefined,
+      (over) => pumpAudio(audio, job, cap.sampleRateHz, over),
+    );
+  }
+
   return {
     sttFor,
     async *transcribeStream(audio, opts = {}): AsyncIterable<TranscriptSegment> {
@@ -133,7 +179,7 @@ export function createSpeechService(pool: WorkerPool, options: SpeechServiceOpti
           e.type === 'segment' && e.text !== undefined
             ? { text: e.text, startMs: e.startMs, endMs: e.endMs }
             : undefined,
-        () => pumpAudio(audio, job, cap.sampleRateHz),
+        (over) => pumpAudio(audio, job, cap.sampleRateHz, over),
       );
     },
     async *synthesize(text, opts): AsyncIterable<AudioChunk> {
@@ -161,18 +207,11 @@ export function createSpeechService(pool: WorkerPool, options: SpeechServiceOpti
       );
     },
     async *vad(audio, opts = {}): AsyncIterable<SpeechSpan> {
-      await pool.whenAnyWorker(opts.signal);
-      const lease = await pool.acquire((c) => c.vad.length > 0, 'voice activity detection', opts.signal);
-      const cap = lease.worker.capabilities.vad[0]!;
-      const job = lease.worker.startJob({ kind: 'vad', engine: cap.engine, sampleRateHz: cap.sampleRateHz });
-      yield* runJob(
-        lease,
-        job,
-        opts.signal,
-        (e) => (e.type === 'segment' ? { startMs: e.startMs, endMs: e.endMs } : undefined),
-        () => pumpAudio(audio, job, cap.sampleRateHz),
-      );
+      for await (const event of vadJob(audio, opts, false)) {
+        if (event.type === 'span') yield { startMs: event.startMs, endMs: event.endMs };
+      }
     },
+    vadStream: (audio, opts = {}) => vadJob(audio, opts, true),
     voices: () =>
       unique(
         allCaps().flatMap((c) => c.tts),

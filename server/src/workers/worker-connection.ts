@@ -20,6 +20,7 @@ const checkMessage = Compile(WorkerMessage);
 /** What a job yields back from the worker. */
 export type JobEvent =
   | { type: 'segment'; text?: string; startMs: number; endMs: number }
+  | { type: 'onset'; startMs: number }
   | { type: 'audio'; pcm: Int16Array; sampleRateHz: number; channels: number };
 
 export interface JobHandle {
@@ -142,6 +143,9 @@ export class WorkerConnection extends EventEmitter<WorkerConnectionEvents> {
         this.jobs
           .get(message.jobId)
           ?.events.push({ type: 'segment', text: message.text, startMs: message.startMs, endMs: message.endMs });
+        return;
+      case 'job.speech-onset':
+        this.jobs.get(message.jobId)?.events.push({ type: 'onset', startMs: message.startMs });
         return;
       case 'job.done':
         this.finish(message.jobId);

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { LlmUnavailableError as RouterUnavailableError } from '../../src/core/llm/errors.js';
 import { isLlmUnavailable, isSpeechUnavailable, SpeechUnavailableError } from '../../src/core/voice/errors.js';
 import { SpeechEngineError, SpeechWorkerLostError } from '../../src/speech/errors.js';
-import { createToolCallAssembler, toChatMessages, toVoiceLlmError } from '../../src/voice/adapters/llm-port.js';
+import type { ChatStream } from '../../src/core/llm/chat-stream.js';
+import type { ChatRequest } from '../../src/core/llm/router.js';
+import {
+  createRouterLlmPort,
+  createToolCallAssembler,
+  toChatMessages,
+  toVoiceLlmError,
+} from '../../src/voice/adapters/llm-port.js';
 import { toVoiceSpeechError } from '../../src/voice/adapters/speech-ports.js';
 import { voiceRoute } from '../../src/voice/adapters/index.js';
 
@@ -71,5 +78,28 @@ describe('voice adapters', () => {
   it('talks through the secretary persona of the call language', () => {
     expect(voiceRoute('en')).toBe('secretary');
     expect(voiceRoute('ru-RU')).toBe('secretary-ru');
+  });
+
+  it("hands the engine's system prompt to the router as instructions, not as a second system message", async () => {
+    const seen: ChatRequest[] = [];
+    const router = {
+      chat: async (request: ChatRequest) => {
+        seen.push(request);
+        const stream = (async function* () {
+          yield { content: 'Hi.' };
+        })();
+        return Object.assign(stream, { cancel: () => undefined }) as unknown as ChatStream;
+      },
+    };
+    const port = createRouterLlmPort({ router, route: 'secretary' });
+    const events = [];
+    const messages = [
+      { role: 'system' as const, content: 'Voice call: answer briefly.' },
+      { role: 'user' as const, content: 'hi' },
+    ];
+    for await (const e of port.stream({ messages, tools: [] }, new AbortController().signal)) events.push(e);
+    expect(events).toEqual([{ type: 'text', delta: 'Hi.' }]);
+    expect(seen[0]!.instructions).toBe('Voice call: answer briefly.');
+    expect(seen[0]!.messages).toEqual([{ role: 'user', content: 'hi' }]);
   });
 });

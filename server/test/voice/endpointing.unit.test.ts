@@ -76,4 +76,16 @@ describe('endpointing', () => {
     endpointer.vad({ type: 'speech_end', atMs: 1150 });
     expect(endpointer.audio(1300)).toEqual([]);
   });
+
+  it("counts voiced time only up to the VAD's reporting lag behind the input", () => {
+    const endpointer = createEndpointer({ trailingSilenceMs: 400, maxUtteranceMs: 20_000, vadLagMs: 200 });
+    endpointer.vad({ type: 'speech_start', atMs: 1000 });
+    expect(endpointer.audio(1150)).toEqual([{ type: 'speech_progress', atMs: 1150, voicedMs: 0 }]);
+    expect(endpointer.audio(1500)).toEqual([{ type: 'speech_progress', atMs: 1500, voicedMs: 300 }]);
+    // The span's real length still decides the turn.
+    endpointer.vad({ type: 'speech_end', atMs: 1450 });
+    expect(endpointer.audio(1900)).toEqual([
+      { type: 'turn_end', startMs: 1000, speechEndMs: 1450, atMs: 1900, voicedMs: 450, reason: 'silence' },
+    ]);
+  });
 });

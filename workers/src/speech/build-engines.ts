@@ -57,7 +57,8 @@ export async function buildEngines(config: SpeechWorkerConfig, logger: Logger): 
   const stt: SttEngine[] = [];
   for (const spec of config.stt) {
     const [kind, name] = spec.split(':');
-    if (kind === 'pocketsphinx') stt.push(...(await attempt(spec, () => createPocketsphinxStt())));
+    if (kind === 'pocketsphinx')
+      stt.push(...(await attempt(spec, () => createPocketsphinxStt({ extraArgs: config.pocketsphinxArgs }))));
     else if (kind === 'sherpa')
       stt.push(
         ...(await attempt(spec, () =>

@@ -11,6 +11,8 @@ export interface SpeechWorkerConfig {
   /** Engine specs: `pocketsphinx`, `sherpa:<model set>`, `remote`; `espeak-ng`, `sherpa:<set>`, `remote`. */
   readonly stt: string[];
   readonly tts: string[];
+  /** `SPEECH_POCKETSPHINX_ARGS`: extra `pocketsphinx_continuous` flags, e.g. `-fwdflat yes`. */
+  readonly pocketsphinxArgs: string[];
   readonly vad: 'silero' | 'none';
   readonly device: 'cpu' | 'cuda';
   readonly capacity: number;
@@ -74,6 +76,7 @@ export function loadSpeechWorkerConfig(argv: string[], env: Env, repoRoot: strin
     name: values.name ?? env.SPEECH_WORKER_NAME ?? os.hostname(),
     stt: list(env.SPEECH_STT, ['pocketsphinx']),
     tts: list(env.SPEECH_TTS, ['espeak-ng']),
+    pocketsphinxArgs: (env.SPEECH_POCKETSPHINX_ARGS ?? '').split(/\s+/).filter((arg) => arg !== ''),
     vad: oneOf('SPEECH_VAD', env.SPEECH_VAD, ['silero', 'none'] as const, 'silero'),
     device: oneOf('SPEECH_DEVICE', env.SPEECH_DEVICE, ['cpu', 'cuda'] as const, 'cpu'),
     capacity: capacity(env.SPEECH_WORKER_CAPACITY),

@@ -107,8 +107,17 @@ export function createSpeechHost(options: SpeechHostOptions): WorkerHandlers {
           link,
         );
       }
-      case 'vad':
-        return sendSegments(pickVad(engines, job).segments(running.input, signal), job.jobId, link);
+      case 'vad': {
+        const onOnset = job.vad?.onsets
+          ? (startMs: number) => link.send({ type: 'job.speech-onset', jobId: job.jobId, startMs })
+          : undefined;
+        const segments = pickVad(engines, job).segments(running.input, signal, {
+          onOnset,
+          minSilenceMs: job.vad?.minSilenceMs,
+          minSpeechMs: job.vad?.minSpeechMs,
+        });
+        return sendSegments(segments, job.jobId, link);
+      }
       case 'tts':
         return runTts(pickTts(engines, job), job, signal, link);
     }

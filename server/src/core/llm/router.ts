@@ -48,6 +48,11 @@ export interface ChatRequest {
   user?: string;
   /** FAQ instant answers for persona routes (default true). */
   faq?: boolean;
+  /**
+   * The channel's own system instructions (the voice engine's call rules): merged with the persona
+   * prompt into ONE system message, persona first. Without a persona they are the system message.
+   */
+  instructions?: string;
   signal?: AbortSignal;
 }
 
@@ -109,9 +114,10 @@ export function createLlmRouter(deps: RouterDeps) {
   async function plan(req: ChatRequest): Promise<Plan> {
     const persona = deps.personas.find(req.route);
     if (!persona && !knowsRoute(req.route)) throw new UnknownModelError(req.route);
-    const system: ChatMessage[] = persona
-      ? [{ role: 'system', content: deps.personas.render(persona, deps.clock()) }]
-      : [];
+    const prompt = [persona ? deps.personas.render(persona, deps.clock()) : '', req.instructions?.trim() ?? '']
+      .filter((part) => part !== '')
+      .join('\n\n');
+    const system: ChatMessage[] = prompt === '' ? [] : [{ role: 'system', content: prompt }];
     const history = req.sessionKey ? await deps.memory.load(req.sessionKey) : [];
     const defaults: SamplingParams = persona
       ? dropNulls({ temperature: persona.temperature, topP: persona.topP, maxTokens: persona.maxTokens })

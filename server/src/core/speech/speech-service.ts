@@ -12,6 +12,17 @@ export interface SpeechSpan {
   endMs: number;
 }
 
+/** Live VAD: `onset` as soon as speech is detected, then its `span` once it ends. */
+export type VadStreamEvent = { type: 'onset'; startMs: number } | ({ type: 'span' } & SpeechSpan);
+
+export interface VadStreamOptions {
+  signal?: AbortSignal;
+  /** Silence that closes a span (the engine's default otherwise; silero 300 ms). */
+  minSilenceMs?: number;
+  /** Speech needed before a span opens and its onset is reported (silero 250 ms). */
+  minSpeechMs?: number;
+}
+
 export interface TranscribeOptions {
   /** ISO 639-1 language (`en`, `ru`); picks an engine that knows it. */
   language?: string;
@@ -39,6 +50,8 @@ export interface SpeechService {
   synthesize(text: string, options: SynthesizeOptions): AsyncIterable<AudioChunk>;
   /** Speech spans (silero VAD, 16 kHz mono input). */
   vad(audio: AsyncIterable<AudioChunk>, options?: { signal?: AbortSignal }): AsyncIterable<SpeechSpan>;
+  /** Speech onsets and spans as the VAD finds them (for barge-in and turn-taking). */
+  vadStream(audio: AsyncIterable<AudioChunk>, options?: VadStreamOptions): AsyncIterable<VadStreamEvent>;
   voices(): Voice[];
   sttModels(): SttCapability[];
 }

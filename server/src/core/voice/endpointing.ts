@@ -5,6 +5,8 @@ export interface EndpointingOptions {
   trailingSilenceMs: number;
   /** A turn longer than this is cut (and a new one starts at once if the caller keeps talking). */
   maxUtteranceMs: number;
+  /** The VAD's reporting lag (`VadPort.lagMs`): voiced time in progress counts only up to this far back. */
+  vadLagMs?: number;
 }
 
 export const DEFAULT_ENDPOINTING: EndpointingOptions = { trailingSilenceMs: 400, maxUtteranceMs: 20_000 };
@@ -65,7 +67,8 @@ export function createEndpointer(options: EndpointingOptions = DEFAULT_ENDPOINTI
   }
 
   function speaking(current: Extract<State, { kind: 'speech' }>, positionMs: number): EndpointEvent[] {
-    const voicedMs = current.voicedBeforeMs + Math.max(0, positionMs - current.segmentStartMs);
+    const heardMs = positionMs - (options.vadLagMs ?? 0);
+    const voicedMs = current.voicedBeforeMs + Math.max(0, heardMs - current.segmentStartMs);
     if (positionMs - current.startMs < options.maxUtteranceMs) {
       return [{ type: 'speech_progress', atMs: positionMs, voicedMs }];
     }

@@ -59,7 +59,7 @@ export class CallerListener {
   private vadDown = false;
 
   constructor(private readonly host: ListenerHost) {
-    this.endpointer = createEndpointer(host.endpointing);
+    this.endpointer = createEndpointer({ ...host.endpointing, vadLagMs: host.vad.lagMs ?? 0 });
   }
 
   /** The caller's turn in progress, if any. */

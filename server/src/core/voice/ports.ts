@@ -12,6 +12,12 @@ export type VadEvent = { type: 'speech_start'; atMs: number } | { type: 'speech_
 
 export interface VadPort {
   /**
+   * How far behind the input its boundaries can arrive (an asynchronous VAD such as the worker's:
+   * hangover + transport). While the caller speaks, the engine counts voiced time only up to this
+   * much before the input position, so a short sound is not taken for long speech. Default 0.
+   */
+  readonly lagMs?: number;
+  /**
    * Consumes the caller's audio (16 kHz mono, any chunk size) and yields speech boundaries on the
    * input audio timeline (`atMs` = milliseconds of audio since the stream began). Pull-driven: all
    * events for a chunk are yielded before the next chunk is pulled, so the engine knows how far the

@@ -76,15 +76,32 @@ export function toVoiceLlmError(error: unknown): unknown {
   return error;
 }
 
+/**
+ * Splits the engine's leading system messages (its voice-call rules) from the conversation: the router
+ * merges them into the persona's system message, so the model sees one system prompt, persona first.
+ */
+export function splitInstructions(messages: LlmMessage[]): { instructions: string; rest: LlmMessage[] } {
+  const lead = messages.findIndex((m) => m.role !== 'system');
+  const count = lead === -1 ? messages.length : lead;
+  const instructions = messages
+    .slice(0, count)
+    .map((m) => m.content.trim())
+    .filter((text) => text !== '')
+    .join('\n\n');
+  return { instructions, rest: messages.slice(count) };
+}
+
 /** The voice engine's LLM port on the router: streamed text deltas, then complete tool calls. */
 export function createRouterLlmPort(options: RouterLlmPortOptions): LlmPort {
   return {
     async *stream(request, signal): AsyncIterable<LlmEvent> {
       let stream: ChatStream;
+      const { instructions, rest } = splitInstructions(request.messages);
       try {
         stream = await options.router.chat({
           route: typeof options.route === 'function' ? options.route() : options.route,
-          messages: toChatMessages(request.messages),
+          ...(instructions !== '' ? { instructions } : {}),
+          messages: toChatMessages(rest),
           ...(request.tools.length > 0 ? { tools: toTools(request.tools) } : {}),
           channel: request.metadata?.channel ?? 'voice',
           faq: false, // the engine asks the FAQ port itself, before the LLM

@@ -6,7 +6,7 @@ import { AppError } from '../../errors.js';
 
 /** What the adapters need from the speech runtime: the service and a way to wait for a worker. */
 export interface SpeechPortDeps {
-  service: Pick<SpeechService, 'vad' | 'transcribeStream' | 'synthesize' | 'voices' | 'sttModels'>;
+  service: Pick<SpeechService, 'vadStream' | 'transcribeStream' | 'synthesize' | 'voices' | 'sttModels'>;
   /** Resolves once a worker is connected (or none is expected); `pool.whenAnyWorker`. */
   whenAnyWorker(signal?: AbortSignal): Promise<void>;
 }
@@ -32,21 +32,42 @@ async function* guarded<T>(stage: SpeechStage, source: () => AsyncIterable<T>): 
 const baseLanguage = (language: string | undefined) => language?.toLowerCase().split(/[-_]/)[0];
 
 /**
- * VAD on the worker's silero job. The worker reports a span once silero closes it (its own
- * 300 ms minimum silence), so both boundaries are known only shortly after the speech ended. The
- * adapter yields `speech_start`, lets the engine see one more chunk (so it measures the span as
- * voiced: a late barge-in still counts, a turn begun during playback is not dropped as noise), then
- * `speech_end`; the endpointer measures the trailing silence on the audio timeline.
+ * Silero settings of the engine's VAD job. Hangover: the port contract asks for raw boundaries
+ * (≈100 ms); the engine adds the trailing silence. Minimum speech: an onset comes this long after
+ * speech starts, and a pause plus this must stay under the trailing silence or the turn is cut at
+ * the pause (250 ms, silero's default, cut turns at 150 ms pauses).
+ */
+export const VOICE_VAD = { minSilenceMs: 100, minSpeechMs: 100 } as const;
+/** Hangover + two silero windows + transport: how late the worker's boundaries arrive. */
+const WORKER_VAD_LAG_MS = VOICE_VAD.minSilenceMs + 64 + 30;
+
+/**
+ * VAD on the worker's silero job. The worker reports an onset as soon as silero detects speech
+ * (after its minimum speech, dated back to where the speech began), so the engine can barge
+ * in while the caller is still talking; the span follows once silero closes it. A span without an
+ * onset (a worker that does not send them) yields `speech_start`, lets the engine see one more chunk
+ * (so it counts the span as voiced), then `speech_end`.
  */
 export function createWorkerVadPort(deps: SpeechPortDeps): VadPort {
   return {
+    lagMs: WORKER_VAD_LAG_MS,
     detect: (input, signal) =>
       guarded('vad', async function* (): AsyncIterable<VadEvent> {
         const progress = countPulls(input, signal);
-        for await (const span of deps.service.vad(progress.audio, { signal })) {
-          yield { type: 'speech_start', atMs: span.startMs };
-          await progress.nextPull();
-          yield { type: 'speech_end', atMs: span.endMs };
+        let open = false;
+        const events = deps.service.vadStream(progress.audio, { signal, ...VOICE_VAD });
+        for await (const event of events) {
+          if (event.type === 'onset') {
+            if (!open) yield { type: 'speech_start', atMs: event.startMs };
+            open = true;
+            continue;
+          }
+          if (!open) {
+            yield { type: 'speech_start', atMs: event.startMs };
+            await progress.nextPull();
+          }
+          open = false;
+          yield { type: 'speech_end', atMs: event.endMs };
         }
       }),
   };

@@ -10,6 +10,8 @@ export interface SherpaSpeechSegment {
 export interface SherpaVad {
   acceptWaveform(samples: Float32Array): void;
   isEmpty(): boolean;
+  /** True while a speech segment is open (silero has heard at least its minimum speech). */
+  isDetected(): boolean;
   front(enableExternalBuffer?: boolean): SherpaSpeechSegment;
   pop(): void;
   flush(): void;

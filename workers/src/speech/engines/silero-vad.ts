@@ -3,7 +3,13 @@ import { createRequire } from 'node:module';
 import type { AudioChunk, VadCapability } from '@ai-secretary/protocol';
 import { sha256File } from '../models/verify.js';
 import { loadSherpa, toFloat32, type ExecutionProvider, type SherpaVad } from './sherpa-addon.js';
-import { BadSpeechInputError, EngineSetupError, type SpeechSegment, type VadEngine } from './types.js';
+import {
+  BadSpeechInputError,
+  EngineSetupError,
+  type SpeechSegment,
+  type VadEngine,
+  type VadJobOptions,
+} from './types.js';
 
 const RATE_HZ = 16_000;
 const WINDOW_SAMPLES = 512;
@@ -56,15 +62,32 @@ function drain(vad: SherpaVad, out: SpeechSegment[]): void {
   }
 }
 
+/**
+ * Reports speech onsets: sherpa's silero flips to "detected" once `minSpeechMs` of speech has been
+ * heard (about two windows late), and dates the segment back by that much, as this does.
+ */
+function onsetTracker(vad: SherpaVad, minSpeechMs: number, onOnset: ((startMs: number) => void) | undefined) {
+  let detected = false;
+  let samples = 0;
+  const backdateMs = minSpeechMs + (2 * WINDOW_SAMPLES * 1000) / RATE_HZ;
+  return (windowSamples: number) => {
+    samples += windowSamples;
+    if (onOnset === undefined) return;
+    const now = vad.isDetected();
+    if (now && !detected) onOnset(Math.max(0, (samples * 1000) / RATE_HZ - backdateMs));
+    detected = now;
+  };
+}
+
 export async function createSileroVad(options: SileroVadOptions = {}): Promise<VadEngine> {
   const modelFile = options.modelFile ?? BUNDLED_SILERO.resolve();
   await validateModelFile(modelFile, options.expected ?? BUNDLED_SILERO, 'silero-vad');
-  const config = {
+  const configFor = (minSilenceMs: number, minSpeechMs: number) => ({
     sileroVad: {
       model: modelFile,
       threshold: options.threshold ?? 0.5,
-      minSilenceDuration: (options.minSilenceMs ?? 300) / 1000,
-      minSpeechDuration: (options.minSpeechMs ?? 250) / 1000,
+      minSilenceDuration: minSilenceMs / 1000,
+      minSpeechDuration: minSpeechMs / 1000,
       windowSize: WINDOW_SAMPLES,
       maxSpeechDuration: 20,
     },
@@ -72,12 +95,14 @@ export async function createSileroVad(options: SileroVadOptions = {}): Promise<V
     numThreads: 1,
     provider: options.provider ?? 'cpu',
     debug: 0,
-  };
+  });
   const sherpa = loadSherpa();
   return {
     capability: { engine: 'silero', sampleRateHz: RATE_HZ } satisfies VadCapability,
-    async *segments(audio: AsyncIterable<AudioChunk>, signal: AbortSignal) {
-      const vad = new sherpa.Vad(config, 60);
+    async *segments(audio: AsyncIterable<AudioChunk>, signal: AbortSignal, job: VadJobOptions = {}) {
+      const minSpeechMs = job.minSpeechMs ?? options.minSpeechMs ?? 250;
+      const vad = new sherpa.Vad(configFor(job.minSilenceMs ?? options.minSilenceMs ?? 300, minSpeechMs), 60);
+      const heard = onsetTracker(vad, minSpeechMs, job.onOnset);
       const found: SpeechSegment[] = [];
       let pending: Float32Array = new Float32Array(0);
       for await (const chunk of audio) {
@@ -92,6 +117,7 @@ export async function createSileroVad(options: SileroVadOptions = {}): Promise<V
         let offset = 0;
         for (; offset + WINDOW_SAMPLES <= pending.length; offset += WINDOW_SAMPLES) {
           vad.acceptWaveform(pending.subarray(offset, offset + WINDOW_SAMPLES));
+          heard(WINDOW_SAMPLES);
         }
         pending = pending.slice(offset);
         drain(vad, found);

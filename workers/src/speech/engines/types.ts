@@ -31,9 +31,22 @@ export interface TtsEngine {
   synthesize(text: string, options: TtsOptions): AsyncIterable<AudioChunk>;
 }
 
+export interface VadJobOptions {
+  /** Called as soon as the VAD starts detecting speech (before the span closes); `startMs` on the input timeline. */
+  onOnset?: (startMs: number) => void;
+  /** Silence that closes a span (the engine's default otherwise). */
+  minSilenceMs?: number;
+  /** Speech needed before a span opens (the engine's default otherwise). */
+  minSpeechMs?: number;
+}
+
 export interface VadEngine {
   readonly capability: VadCapability;
-  segments(audio: AsyncIterable<AudioChunk>, signal: AbortSignal): AsyncIterable<SpeechSegment>;
+  segments(
+    audio: AsyncIterable<AudioChunk>,
+    signal: AbortSignal,
+    options?: VadJobOptions,
+  ): AsyncIterable<SpeechSegment>;
 }
 
 /** An engine refused a job because of what the caller sent (maps to a 400 at the API). */
