@@ -232,7 +232,7 @@ function loadSpeechConfig(env: Env, cwd: string): SpeechConfig {
   return Object.freeze({
     localWorker: bool(env, 'SPEECH_LOCAL_WORKER', true),
     workerToken: token,
-    workerCapacity: int(env, 'SPEECH_WORKER_CAPACITY', 2, 1, 64),
+    workerCapacity: int(env, 'SPEECH_WORKER_CAPACITY', 4, 1, 64),
     workerMemoryLimitMb: int(env, 'SPEECH_WORKER_MEMORY_LIMIT_MB', 1536, 64, 262_144),
     heartbeatIntervalMs: int(env, 'SPEECH_HEARTBEAT_INTERVAL_MS', 2000, 100, 60_000),
     workerReadyTimeoutMs: int(env, 'SPEECH_WORKER_READY_TIMEOUT_MS', 60_000, 1000, 600_000),

@@ -51,7 +51,7 @@ function oneOf<T extends string>(name: string, raw: string | undefined, allowed:
 }
 
 function capacity(raw: string | undefined): number {
-  const value = Number(raw ?? '2');
+  const value = Number(raw ?? '4');
   if (!Number.isInteger(value) || value < 1 || value > 64) fail(`SPEECH_WORKER_CAPACITY must be 1..64, got "${raw}"`);
   return value;
 }
