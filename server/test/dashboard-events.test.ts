@@ -148,3 +148,15 @@ describe('GET /api/events: the live dashboard feed', () => {
     }
   });
 });
+
+describe('GET /api/events and shutdown', () => {
+  it('an open stream does not hold up closing the server', { timeout: 60_000 }, async () => {
+    const own = await createTestRuntime();
+    const base = await own.app.listen({ port: 0, host: '127.0.0.1' });
+    const feed = await openFeed(base, await own.adminToken());
+    await feed.waitFor(() => true, 'a first status');
+    // Without ending the open streams first, close() waits for this connection forever.
+    await own.dispose();
+    feed.close();
+  });
+});

@@ -30,7 +30,9 @@ function send(reply: FastifyReply, event: string, data: unknown): void {
 export function eventsRoutes(feed: LiveFeed): FastifyPluginAsyncTypebox {
   return async (app) => {
     const open = new Set<FastifyReply>();
-    app.addHook('onClose', async () => {
+    // Before the server stops accepting and waits for its connections: an open stream never ends by
+    // itself, so a shutdown (or a test's dispose) with a dashboard open would wait forever.
+    app.addHook('preClose', async () => {
       for (const reply of open) reply.raw.end();
     });
     app.get(
