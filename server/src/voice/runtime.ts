@@ -96,7 +96,10 @@ export function createVoiceWiring(deps: VoiceWiringDeps) {
     { prefix: '/conversations', plugin: async (app) => app.register(conversationRoutes, { messages }) },
   ];
   const widgetTokens = createWidgetTokensService({ store: stores.widgetTokens, clock: deps.clock });
-  adminExtra.push({ prefix: '/widget-tokens', plugin: async (app) => app.register(widgetTokenRoutes, { widgetTokens }) });
+  adminExtra.push({
+    prefix: '/widget-tokens',
+    plugin: async (app) => app.register(widgetTokenRoutes, { widgetTokens }),
+  });
   const voice = createVoiceRuntime({ ...deps, notifier, widgetTokens });
   return { messages, notifier, voice, adminExtra, rootExtra: [voice.routes] };
 }

@@ -28,7 +28,9 @@ const Query = StrictObject({
       description: 'PCM rate of both directions (default 16000)',
     }),
   ),
-  token: Type.Optional(Type.String({ minLength: 10, maxLength: 4096, description: 'Admin-panel access token or widget token (wt-…)' })),
+  token: Type.Optional(
+    Type.String({ minLength: 10, maxLength: 4096, description: 'Admin-panel access token or widget token (wt-…)' }),
+  ),
 });
 
 declare module 'fastify' {
