@@ -2,6 +2,7 @@ export * from './common.js';
 export * from './admin/auth.js';
 export * from './admin/users.js';
 export * from './admin/api-keys.js';
+export * from './admin/widget-tokens.js';
 export * from './admin/audit.js';
 export * from './admin/health.js';
 export * from './llm/admin.js';

@@ -45,7 +45,8 @@ export type ErrorCode =
   // voice (issue 5)
   | 'VOICE_BAD_AUDIO'
   | 'VOICE_BAD_MESSAGE'
-  | 'VOICE_UNAVAILABLE';
+  | 'VOICE_UNAVAILABLE'
+  | 'WIDGET_TOKEN_INVALID';
 
 export interface AppErrorOptions {
   statusCode?: number;

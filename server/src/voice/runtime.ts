@@ -16,6 +16,8 @@ import type { Logger } from '../logger.js';
 import { conversationRoutes } from '../routes/admin/conversations/index.js';
 import { messageRoutes } from '../routes/admin/messages/index.js';
 import { webhookRoutes } from '../routes/admin/webhooks/index.js';
+import { widgetTokenRoutes } from '../routes/admin/widget-tokens/index.js';
+import { createWidgetTokensService, type WidgetTokensService } from '../core/widget-tokens/widget-tokens-service.js';
 import { createVoiceMetrics } from './metrics.js';
 
 /** What the speech worker and LLM router adapters provide (docs/voice.md, "Ports"). */
@@ -93,12 +95,19 @@ export function createVoiceWiring(deps: VoiceWiringDeps) {
     { prefix: '/webhooks', plugin: async (app) => app.register(webhookRoutes, { messages }) },
     { prefix: '/conversations', plugin: async (app) => app.register(conversationRoutes, { messages }) },
   ];
-  const voice = createVoiceRuntime({ ...deps, notifier });
+  const widgetTokens = createWidgetTokensService({ store: stores.widgetTokens, clock: deps.clock });
+  adminExtra.push({
+    prefix: '/widget-tokens',
+    plugin: async (app) => app.register(widgetTokenRoutes, { widgetTokens }),
+  });
+  const voice = createVoiceRuntime({ ...deps, notifier, widgetTokens });
   return { messages, notifier, voice, adminExtra, rootExtra: [voice.routes] };
 }
 
 /** One per process: sessions share the phrase cache and the Prometheus metrics. */
-export function createVoiceRuntime(deps: VoiceWiringDeps & { notifier: ReturnType<typeof createWebhookDispatcher> }) {
+export function createVoiceRuntime(
+  deps: VoiceWiringDeps & { notifier: ReturnType<typeof createWebhookDispatcher>; widgetTokens: WidgetTokensService },
+) {
   const metrics = createVoiceMetrics(deps.registry);
   const phraseCache = createPhraseCache(deps.ports.tts);
   const defaults = sessionDefaults(deps.config);
@@ -118,7 +127,7 @@ export function createVoiceRuntime(deps: VoiceWiringDeps & { notifier: ReturnTyp
     metrics.track(session, options.channel);
     return session;
   };
-  const routes = webVoiceRoutes({ auth: deps.auth, startSession });
+  const routes = webVoiceRoutes({ auth: deps.auth, widgetTokens: deps.widgetTokens, startSession });
   return { startSession, routes };
 }
 

@@ -101,5 +101,10 @@ describe('voice adapters', () => {
     expect(events).toEqual([{ type: 'text', delta: 'Hi.' }]);
     expect(seen[0]!.instructions).toBe('Voice call: answer briefly.');
     expect(seen[0]!.messages).toEqual([{ role: 'user', content: 'hi' }]);
+    expect(seen[0]!.route).toBe('secretary');
+    // A session's own route (a widget token's persona) replaces the port's default.
+    const metadata = { channel: 'widget', route: 'shop-persona' };
+    for await (const e of port.stream({ messages, tools: [], metadata }, new AbortController().signal)) void e;
+    expect(seen[1]!.route).toBe('shop-persona');
   });
 });

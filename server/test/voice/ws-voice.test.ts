@@ -1,57 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { VOICE_WS_SUBPROTOCOL, type VoiceServerMessage } from '@ai-secretary/protocol';
+import { VOICE_WS_SUBPROTOCOL } from '@ai-secretary/protocol';
 import { createCallerLine } from '../../src/testing/fake-caller.js';
 import { createFakeLlm } from '../../src/testing/fake-llm-port.js';
 import { createFakeStt } from '../../src/testing/fake-stt.js';
 import { createFakeTts } from '../../src/testing/fake-tts.js';
 import { createFakeVad } from '../../src/testing/fake-vad.js';
 import { bearer, createTestRuntime, type TestRuntime } from '../helpers/runtime.js';
-
-interface Client {
-  ws: WebSocket;
-  events: VoiceServerMessage[];
-  audioBytes: number;
-  next(predicate: (m: VoiceServerMessage) => boolean, timeoutMs?: number): Promise<VoiceServerMessage>;
-  closed: Promise<number>;
-}
-
-function connect(url: string, protocols: string[] = []): Client {
-  const ws = new WebSocket(url, protocols);
-  const events: VoiceServerMessage[] = [];
-  const waiters: Array<{ predicate: (m: VoiceServerMessage) => boolean; resolve: (m: VoiceServerMessage) => void }> =
-    [];
-  const client: Client = {
-    ws,
-    events,
-    audioBytes: 0,
-    next(predicate, timeoutMs = 15_000) {
-      const seen = events.find(predicate);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('timed out waiting for a ws event')), timeoutMs);
-        waiters.push({ predicate, resolve: (m) => (clearTimeout(timer), resolve(m)) });
-      });
-    },
-    closed: new Promise((resolve) => ws.on('close', (code) => resolve(code))),
-  };
-  ws.on('message', (data: Buffer, isBinary) => {
-    if (isBinary) return void (client.audioBytes += data.length);
-    const message = JSON.parse(data.toString()) as VoiceServerMessage;
-    events.push(message);
-    for (const w of waiters.filter((x) => x.predicate(message))) w.resolve(message);
-  });
-  return client;
-}
-
-function rejected(url: string, protocols: string[] = []): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, protocols);
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('open', () => reject(new Error('connection was accepted')));
-    ws.on('error', () => undefined);
-  });
-}
+import { connect, rejected } from '../helpers/ws-voice-client.js';
 
 describe('GET /ws/voice', () => {
   let rt: TestRuntime;

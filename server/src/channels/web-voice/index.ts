@@ -11,6 +11,8 @@ import {
 } from '@ai-secretary/protocol';
 import type { AuthService } from '../../core/auth/auth-service.js';
 import type { Principal } from '../../core/auth/types.js';
+import type { WidgetTokenRecord } from '../../core/widget-tokens/types.js';
+import { isWidgetToken, type WidgetTokensService } from '../../core/widget-tokens/widget-tokens-service.js';
 import { AsyncQueue } from '@ai-secretary/protocol';
 import { paceRealtime, type AudioChunk } from '../../core/voice/audio.js';
 import type { VoiceSession } from '../../core/voice/session-types.js';
@@ -26,12 +28,15 @@ const Query = StrictObject({
       description: 'PCM rate of both directions (default 16000)',
     }),
   ),
-  token: Type.Optional(Type.String({ minLength: 10, maxLength: 4096, description: 'Admin-panel access token' })),
+  token: Type.Optional(
+    Type.String({ minLength: 10, maxLength: 4096, description: 'Admin-panel access token or widget token (wt-…)' }),
+  ),
 });
 
 declare module 'fastify' {
   interface FastifyRequest {
     voicePrincipal?: Principal;
+    voiceWidget?: WidgetTokenRecord;
   }
 }
 
@@ -92,7 +97,31 @@ async function pumpOutput(session: VoiceSession, socket: WebSocket, signal: Abor
 
 export interface WebVoiceDeps {
   auth: AuthService;
+  widgetTokens: WidgetTokensService;
   startSession: StartVoiceSession;
+}
+
+/** Close code when a widget token already has its maximum of concurrent sessions open. */
+export const WIDGET_SESSION_LIMIT_CLOSE = 4429;
+
+/** Admin-panel user or widget token; refusals throw before the upgrade (401/403). */
+async function authorizeUpgrade(deps: WebVoiceDeps, request: FastifyRequest): Promise<void> {
+  const token = tokenOf(request);
+  if (token === null) throw new AuthError('AUTH_REQUIRED', 'Pass an access token as ?token= or subprotocol');
+  if (isWidgetToken(token)) {
+    request.voiceWidget = await deps.widgetTokens.verify(token, request.headers.origin);
+    return;
+  }
+  const principal = await deps.auth.authenticate(token);
+  if (principal.role === 'guest') throw new ForbiddenError('Guests cannot start voice sessions');
+  request.voicePrincipal = principal;
+}
+
+/** Where the session comes from: the admin page (`web`) or a widget token (`widget`, its persona). */
+function sessionSource(request: FastifyRequest): { channel: string; caller: string | null; route?: string } {
+  const widget = request.voiceWidget;
+  if (widget === undefined) return { channel: 'web', caller: request.voicePrincipal?.username ?? null };
+  return { channel: 'widget', caller: widget.name, ...(widget.route !== null ? { route: widget.route } : {}) };
 }
 
 /** GET /ws/voice: the browser "talk to your secretary" transport (PCM both ways + JSON events). */
@@ -103,24 +132,20 @@ export function webVoiceRoutes(deps: WebVoiceDeps): FastifyPluginAsyncTypebox {
       {
         websocket: true,
         schema: { hide: true, querystring: Query },
-        preValidation: async (request) => {
-          const token = tokenOf(request);
-          if (token === null) throw new AuthError('AUTH_REQUIRED', 'Pass an access token as ?token= or subprotocol');
-          const principal = await deps.auth.authenticate(token);
-          if (principal.role === 'guest') throw new ForbiddenError('Guests cannot start voice sessions');
-          request.voicePrincipal = principal;
-        },
+        preValidation: (request) => authorizeUpgrade(deps, request),
       },
       (socket, request) => {
+        const widget = request.voiceWidget;
+        const slot = widget === undefined ? null : deps.widgetTokens.acquire(widget);
+        if (widget !== undefined && slot === null) {
+          const message = `This widget token allows ${widget.maxConcurrentSessions} concurrent voice sessions`;
+          send(socket, { type: 'error', code: 'VOICE_SESSION_LIMIT', message });
+          return socket.close(WIDGET_SESSION_LIMIT_CLOSE, 'too many sessions for this widget token');
+        }
         const sampleRateHz = request.query.sampleRate ?? 16000;
         const input = new AsyncQueue<AudioChunk>();
         const closed = new AbortController();
-        const session = deps.startSession({
-          input,
-          channel: 'web',
-          caller: request.voicePrincipal?.username ?? null,
-          outputSampleRateHz: sampleRateHz,
-        });
+        const session = deps.startSession({ input, ...sessionSource(request), outputSampleRateHz: sampleRateHz });
         send(socket, { type: 'ready', sessionId: session.id, sampleRateHz });
         forwardEvents(session, socket);
         socket.on('message', (data: Buffer, isBinary: boolean) => {
@@ -131,12 +156,14 @@ export function webVoiceRoutes(deps: WebVoiceDeps): FastifyPluginAsyncTypebox {
           input.push(chunk);
         });
         socket.on('close', () => {
+          slot?.release();
           closed.abort();
           input.end();
           session.hangUp();
         });
         void pumpOutput(session, socket, closed.signal);
         void session.done.then(({ outcome }) => {
+          slot?.release();
           send(socket, { type: 'ended', outcome });
           socket.close(1000, 'call ended');
         });

@@ -58,6 +58,8 @@ export interface VoiceSessionOptions {
   outputSampleRateHz?: number;
   language?: string;
   voice?: string;
+  /** Persona slug or model route for the LLM (a widget token's); absent: the LLM port's default. */
+  route?: string;
   /** Persona and business facts; the engine adds tool instructions. */
   systemPrompt?: string;
   phrases?: VoicePhrases;

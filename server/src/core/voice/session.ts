@@ -68,8 +68,10 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
   readonly output: OutputChannel;
   readonly done: Promise<{ outcome: ConversationOutcome }>;
   private resolveDone!: (value: { outcome: ConversationOutcome }) => void;
-  private readonly o: Required<Omit<VoiceSessionOptions, 'signal' | 'caller' | 'language' | 'voice' | 'endpointing'>> &
-    Pick<VoiceSessionOptions, 'language' | 'voice'>;
+  private readonly o: Required<
+    Omit<VoiceSessionOptions, 'signal' | 'caller' | 'language' | 'voice' | 'endpointing' | 'route'>
+  > &
+    Pick<VoiceSessionOptions, 'language' | 'voice' | 'route'>;
   private readonly phrases: VoicePhrases;
   private readonly cache: PhraseCache;
   private readonly now: () => number;
@@ -374,7 +376,8 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
   private async llmRound(reply: Reply): Promise<{ content: string; calls: LlmToolCall[] }> {
     const chunker = (reply.chunker = createChunker());
     const messages: LlmMessage[] = [{ role: 'system', content: this.o.systemPrompt }, ...this.history];
-    const metadata = { channel: this.o.channel, conversationId: this.id };
+    const metadata: Record<string, string> = { channel: this.o.channel, conversationId: this.id };
+    if (this.o.route !== undefined) metadata.route = this.o.route;
     reply.timing.llmStartMs ??= this.now();
     let content = '';
     const calls: LlmToolCall[] = [];

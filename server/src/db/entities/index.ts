@@ -10,6 +10,7 @@ import { ConversationTurnEntity } from './conversation-turn.entity.js';
 import { TakenMessageEntity } from './taken-message.entity.js';
 import { WebhookEntity } from './webhook.entity.js';
 import { BusinessSettingsEntity } from './settings.entity.js';
+import { WidgetTokenEntity } from './widget-token.entity.js';
 
 /** Every entity; later modules append theirs here. */
 export const ENTITIES = [
@@ -27,6 +28,7 @@ export const ENTITIES = [
   TakenMessageEntity,
   WebhookEntity,
   BusinessSettingsEntity,
+  WidgetTokenEntity,
 ];
 
 export { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity };

@@ -4,6 +4,7 @@ import { Gsm1764000000000 } from './1764000000000-gsm.js';
 import { Voice1764100000000 } from './1764100000000-voice.js';
 import { Settings1764200000000 } from './1764200000000-settings.js';
 import { GsmSmsAutoReply1764300000000 } from './1764300000000-gsm-sms-auto-reply.js';
+import { WidgetTokens1764400000000 } from './1764400000000-widget-tokens.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Voice1764100000000,
   Settings1764200000000,
   GsmSmsAutoReply1764300000000,
+  WidgetTokens1764400000000,
 ];

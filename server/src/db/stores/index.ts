@@ -18,6 +18,7 @@ import { createConversationStore as createVoiceConversationStore } from './conve
 import { createMessagesStore, createWebhooksStore } from './messages-store.js';
 import { createDashboardStore } from './dashboard-store.js';
 import { createSettingsStore } from './settings-store.js';
+import { createWidgetTokenStore } from './widget-token-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
 
@@ -44,5 +45,6 @@ export function createStores(db: DataSource) {
     webhooks: createWebhooksStore(db),
     dashboard: createDashboardStore(db),
     settings: createSettingsStore(db),
+    widgetTokens: createWidgetTokenStore(db),
   };
 }

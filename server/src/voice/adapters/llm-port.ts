@@ -99,7 +99,7 @@ export function createRouterLlmPort(options: RouterLlmPortOptions): LlmPort {
       const { instructions, rest } = splitInstructions(request.messages);
       try {
         stream = await options.router.chat({
-          route: typeof options.route === 'function' ? options.route() : options.route,
+          route: request.metadata?.route ?? (typeof options.route === 'function' ? options.route() : options.route),
           ...(instructions !== '' ? { instructions } : {}),
           messages: toChatMessages(rest),
           ...(request.tools.length > 0 ? { tools: toTools(request.tools) } : {}),

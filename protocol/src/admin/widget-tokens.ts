@@ -1,0 +1,38 @@
+import { Type, type Static } from 'typebox';
+import { StrictObject } from '../common.js';
+
+/** An exact web origin: scheme, host and optional port, no path (`https://shop.example`). */
+const Origin = Type.String({
+  pattern: '^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$',
+  maxLength: 255,
+  description: 'Exact origin, e.g. https://shop.example',
+});
+
+export const WidgetTokenView = StrictObject({
+  id: Type.String(),
+  name: Type.String(),
+  prefix: Type.String({ description: 'The visible start of the token, e.g. wt-3f9a2c1b' }),
+  allowedOrigins: Type.Array(Type.String(), { description: 'Empty: any origin' }),
+  route: Type.Union([Type.String(), Type.Null()], { description: 'Persona slug or model route; null: default' }),
+  maxConcurrentSessions: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export type WidgetTokenView = Static<typeof WidgetTokenView>;
+
+export const CreateWidgetTokenRequest = StrictObject({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  allowedOrigins: Type.Optional(Type.Array(Origin, { maxItems: 50 })),
+  route: Type.Optional(
+    Type.Union([Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:/-]+$' }), Type.Null()]),
+  ),
+  maxConcurrentSessions: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
+export type CreateWidgetTokenRequest = Static<typeof CreateWidgetTokenRequest>;
+
+export const CreatedWidgetToken = StrictObject({
+  token: Type.String({ description: 'The full token; shown once and never again' }),
+  widgetToken: WidgetTokenView,
+});
+export type CreatedWidgetToken = Static<typeof CreatedWidgetToken>;
