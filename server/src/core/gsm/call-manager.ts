@@ -33,6 +33,9 @@ interface ActiveCall {
   port: PcmAudioPort | null;
   ending: boolean;
   audioFailed: boolean;
+  /** The call's database writes, in order: URC handlers run concurrently, and an update must never
+   * overtake the insert (on PostgreSQL it would then change no row, e.g. the +CLIP number). */
+  writes: Promise<unknown>;
 }
 
 export interface CallManagerEvents {
@@ -67,7 +70,7 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
     if (this.options.modem.state !== 'ready') throw new GsmUnavailableError(`Modem is ${this.options.modem.state}`);
     const record = this.newRecord('outgoing', number, 'dialing', task);
     this.call = this.newActive(record);
-    await this.options.store.insert(record);
+    await this.write(this.call, () => this.options.store.insert({ ...record }));
     try {
       await this.options.modem.send(`ATD${number};`, { timeoutMs: 20_000 });
     } catch (error) {
@@ -126,12 +129,20 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
     };
   }
 
+  /** Runs a database write for the call after the ones already queued for it. */
+  private write(call: ActiveCall, operation: () => Promise<unknown>): Promise<unknown> {
+    const next = call.writes.then(operation);
+    call.writes = next.catch(() => undefined);
+    return next;
+  }
+
   private newActive(record: GsmCallRecord): ActiveCall {
     return {
       record,
       rings: 0,
       firstRingAtMs: performance.now(),
       decided: false,
+      writes: Promise.resolve(),
       bridge: null,
       port: null,
       ending: false,
@@ -167,14 +178,14 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
     if (!this.call) {
       const record = this.newRecord('incoming', number, 'ringing', null);
       this.call = this.newActive(record);
-      await this.options.store.insert(record);
+      await this.write(this.call, () => this.options.store.insert({ ...record }));
       this.emit('callStarted', { ...record });
     }
     const call = this.call;
     if (call.record.direction !== 'incoming' || call.record.status !== 'ringing') return;
     if (number && !call.record.number) {
       call.record.number = number;
-      await this.options.store.update(call.record.id, { number });
+      await this.write(call, () => this.options.store.update(call.record.id, { number }));
     }
     if (!clipOnly) call.rings++;
     await this.decide(call);
@@ -203,7 +214,8 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
     call.record.status = 'active';
     call.record.answeredAt = this.clock();
     this.options.modem.setInCall(true);
-    await this.options.store.update(call.record.id, { status: 'active', answeredAt: call.record.answeredAt });
+    const answeredAt = call.record.answeredAt;
+    await this.write(call, () => this.options.store.update(call.record.id, { status: 'active', answeredAt }));
     try {
       call.port = await this.options.openAudioPort(this.options.pcmRateHz);
       await this.options.modem.send('AT+CPCMREG=1');
@@ -286,7 +298,7 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
     call.record.endedAt = this.clock();
     this.call = null;
     const { id, ...patch } = call.record;
-    await this.options.store.update(id, patch);
+    await this.write(call, () => this.options.store.update(id, patch));
     this.options.modem.setInCall(false);
     this.emit('callEnded', { ...call.record });
     if (this.pendingReset) {
