@@ -18,6 +18,7 @@ import { createFakeStt } from '../../server/src/testing/fake-stt.js';
 import { createFakeTts } from '../../server/src/testing/fake-tts.js';
 import { createFakeVad } from '../../server/src/testing/fake-vad.js';
 import { createRecordingNotifier } from '../../server/src/testing/recording-notifier.js';
+import { reportTurns } from './voice-report.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const fixtures = path.join(root, 'server', 'test', 'fixtures', 'speech', 'generated');
@@ -89,11 +90,6 @@ const nullStore: ConversationStore = {
   addMessage: async () => undefined,
 };
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
 async function main(): Promise<void> {
   const utterances = loadUtterances();
   const session = createVoiceSession(
@@ -122,36 +118,9 @@ async function main(): Promise<void> {
 }
 
 function report(turns: TurnMetrics[], expected: number): void {
-  const rows: Record<string, number[]> = {
-    'end-of-speech delay': [],
-    'STT final': [],
-    'LLM first token': [],
-    'TTS first audio': [],
-    'voice-to-voice (total)': [],
-    'engine overhead': [],
-  };
-  for (const m of turns) {
-    const parts = [m.endOfSpeechDelayMs, m.sttFinalMs, m.llmTtftMs, m.ttsFirstAudioMs].map((v) => v ?? 0);
-    rows['end-of-speech delay']!.push(parts[0]!);
-    rows['STT final']!.push(parts[1]!);
-    rows['LLM first token']!.push(parts[2]!);
-    rows['TTS first audio']!.push(parts[3]!);
-    rows['voice-to-voice (total)']!.push(m.voiceToVoiceMs ?? NaN);
-    rows['engine overhead']!.push((m.voiceToVoiceMs ?? NaN) - parts.reduce((a, b) => a + b, 0));
-  }
-  console.log(
+  reportTurns(
+    turns,
     `voice engine, ${turns.length}/${expected} turns, trailing silence ${values.trailing} ms, speed ${speed}x`,
-  );
-  console.log('metric                      p50 ms    p95 ms');
-  for (const [name, list] of Object.entries(rows)) {
-    console.log(
-      `${name.padEnd(26)} ${percentile(list, 50).toFixed(1).padStart(7)}   ${percentile(list, 95).toFixed(1).padStart(7)}`,
-    );
-  }
-  const total = percentile(rows['voice-to-voice (total)']!, 50);
-  const overhead = percentile(rows['engine overhead']!, 50);
-  console.log(
-    `targets: total p50 <= 500 ms (${total <= 500 ? 'met' : 'MISSED'}), overhead <= 20 ms (${overhead <= 20 ? 'met' : 'MISSED'})`,
   );
 }
 

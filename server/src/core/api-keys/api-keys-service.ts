@@ -1,7 +1,7 @@
 import { AuthError, NotFoundError, RateLimitError } from '../../errors.js';
 import type { Principal } from '../auth/types.js';
 import type { Clock } from '../clock.js';
-import { newId, randomToken, sha256Hex } from '../ids.js';
+import { mintSecret, newId, sha256Hex } from '../ids.js';
 import type { RateLimiter } from '../rate-limiter.js';
 import type { UsersService } from '../users/users-service.js';
 import type { UserRecord } from '../users/types.js';
@@ -55,18 +55,12 @@ export function createApiKeysService(deps: ApiKeysServiceDeps) {
 
   async function create(input: NewApiKey): Promise<{ key: string; record: ApiKeyRecord }> {
     await deps.users.get(input.ownerId);
-    const prefix =
-      KEY_PREFIX +
-      randomToken(4)
-        .replace(/[^A-Za-z0-9]/g, '')
-        .slice(0, 4) +
-      newId().slice(0, 4);
-    const key = `${prefix}_${randomToken(32)}`;
+    const { secret: key, prefix, hash } = mintSecret(KEY_PREFIX);
     const record: ApiKeyRecord = {
       id: newId(),
       name: input.name,
       prefix,
-      keyHash: sha256Hex(key),
+      keyHash: hash,
       ownerId: input.ownerId,
       rateLimitPerMinute: input.rateLimitPerMinute ?? null,
       createdAt: deps.clock(),

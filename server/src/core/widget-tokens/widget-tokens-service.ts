@@ -1,6 +1,6 @@
 import { AuthError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { Clock } from '../clock.js';
-import { newId, randomToken, sha256Hex } from '../ids.js';
+import { mintSecret, newId, sha256Hex } from '../ids.js';
 import type { WidgetTokenRecord, WidgetTokenStore } from './types.js';
 
 export interface WidgetTokensServiceDeps {
@@ -38,18 +38,12 @@ export function createWidgetTokensService(deps: WidgetTokensServiceDeps) {
   const open = new Map<string, number>();
 
   async function create(input: NewWidgetToken): Promise<{ token: string; record: WidgetTokenRecord }> {
-    const prefix =
-      WIDGET_TOKEN_PREFIX +
-      randomToken(4)
-        .replace(/[^A-Za-z0-9]/g, '')
-        .slice(0, 4) +
-      newId().slice(0, 4);
-    const token = `${prefix}_${randomToken(32)}`;
+    const { secret: token, prefix, hash } = mintSecret(WIDGET_TOKEN_PREFIX);
     const record: WidgetTokenRecord = {
       id: newId(),
       name: input.name,
       prefix,
-      tokenHash: sha256Hex(token),
+      tokenHash: hash,
       allowedOrigins: [...new Set(input.allowedOrigins ?? [])],
       route: input.route ?? null,
       maxConcurrentSessions: input.maxConcurrentSessions ?? DEFAULT_WIDGET_SESSIONS,
