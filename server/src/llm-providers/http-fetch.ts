@@ -15,7 +15,7 @@ export function createHttpFetch(options: { maxSockets?: number } = {}): typeof f
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
     const transport = url.protocol === 'https:' ? https : http;
     const agent = agents[url.protocol as 'http:' | 'https:'];
-    const headers = Object.fromEntries(new Headers(init.headers).entries());
+    const headers = plainHeaders(init.headers);
     const body =
       typeof init.body === 'string' ? init.body : init.body == null ? undefined : await new Response(init.body).text();
     // A known length keeps the request out of chunked encoding: head and body leave in one socket write.
@@ -24,12 +24,7 @@ export function createHttpFetch(options: { maxSockets?: number } = {}): typeof f
       const signal = init.signal ?? undefined;
       if (signal?.aborted) return reject(abortError(signal));
       const req = transport.request(url, { method: init.method ?? 'GET', headers, agent }, (res) => {
-        const responseHeaders = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) {
-          if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
-        }
-        const status = res.statusCode ?? 502;
-        resolve(nodeBodyResponse(res, { status, statusText: res.statusMessage, headers: responseHeaders }));
+        resolve(new NodeResponse(res, url.href) as unknown as Response);
       });
       const onAbort = () => req.destroy(abortError(signal!));
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -41,37 +36,93 @@ export function createHttpFetch(options: { maxSockets?: number } = {}): typeof f
   return shim;
 }
 
+function plainHeaders(init: RequestInit['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (init instanceof Headers) init.forEach((value, name) => (out[name] = value));
+  else if (Array.isArray(init)) for (const [name, value] of init as [string, string][]) out[name.toLowerCase()] = value;
+  else if (init)
+    for (const [name, value] of Object.entries(init as Record<string, string>)) out[name.toLowerCase()] = value;
+  return out;
+}
+
 /**
- * A Response whose body is the node stream itself. The openai client reads async-iterable bodies
- * directly (and cancels them through `return()`), which saves building a web ReadableStream per
- * request, one of the larger per-request costs on the /v1 path. text()/json() read the same stream.
+ * The read side of a fetch Headers over node's parsed (lower-cased) response headers, without
+ * copying them into a web Headers object per response.
  */
-function nodeBodyResponse(res: http.IncomingMessage, init: ResponseInit): Response {
-  const status = init.status ?? 200;
-  if (status === 204 || status === 304) {
-    res.resume();
-    return new Response(null, init);
+class NodeHeaders {
+  readonly #raw: http.IncomingHttpHeaders;
+  constructor(raw: http.IncomingHttpHeaders) {
+    this.#raw = raw;
   }
-  const response = new Response(null, init);
-  const bytes = async () => {
+  get(name: string): string | null {
+    const value = this.#raw[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  }
+  has(name: string): boolean {
+    return this.#raw[name.toLowerCase()] !== undefined;
+  }
+  *entries(): IterableIterator<[string, string]> {
+    for (const name of Object.keys(this.#raw).sort()) yield [name, this.get(name)!];
+  }
+  *keys(): IterableIterator<string> {
+    for (const [name] of this.entries()) yield name;
+  }
+  *values(): IterableIterator<string> {
+    for (const [, value] of this.entries()) yield value;
+  }
+  forEach(callback: (value: string, name: string, parent: NodeHeaders) => void): void {
+    for (const [name, value] of this.entries()) callback(value, name, this);
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+}
+
+/**
+ * What the openai client reads from a fetch Response, over node's IncomingMessage: the body is the
+ * node stream itself (the client reads async-iterable bodies and cancels them through `return()`),
+ * which saves a web ReadableStream, a Headers copy and a Response per request, the larger
+ * per-request costs on the /v1 path. text()/json()/arrayBuffer() read the same stream.
+ */
+class NodeResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly ok: boolean;
+  readonly headers: NodeHeaders;
+  readonly body: http.IncomingMessage | null;
+  readonly redirected = false;
+  readonly type = 'basic';
+  constructor(
+    private readonly res: http.IncomingMessage,
+    readonly url: string,
+  ) {
+    this.status = res.statusCode ?? 502;
+    this.statusText = res.statusMessage ?? '';
+    this.ok = this.status >= 200 && this.status < 300;
+    this.headers = new NodeHeaders(res.headers);
+    const empty = this.status === 204 || this.status === 304;
+    if (empty) res.resume();
+    this.body = empty ? null : res;
+  }
+  get bodyUsed(): boolean {
+    return this.res.readableDidRead;
+  }
+  async bytes(): Promise<Buffer> {
+    if (!this.body) return Buffer.alloc(0);
     const chunks: Buffer[] = [];
-    for await (const chunk of res) chunks.push(chunk as Buffer);
+    for await (const chunk of this.body) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
-  };
-  const text = async () => (await bytes()).toString('utf8');
-  Object.defineProperties(response, {
-    body: { value: res },
-    bodyUsed: { get: () => res.readableDidRead },
-    text: { value: text },
-    json: { value: async () => JSON.parse(await text()) as unknown },
-    arrayBuffer: {
-      value: async () => {
-        const b = await bytes();
-        return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
-      },
-    },
-  });
-  return response;
+  }
+  async text(): Promise<string> {
+    return (await this.bytes()).toString('utf8');
+  }
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text()) as unknown;
+  }
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const b = await this.bytes();
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  }
 }
 
 function abortError(signal: AbortSignal): Error {

@@ -13,6 +13,10 @@ import {
   type ProviderRequest,
 } from '../core/llm/types.js';
 import { createHttpFetch } from './http-fetch.js';
+import { SseReader, type SseMessage } from './sse.js';
+
+/** How long the rest of a finished answer's body (after `[DONE]`) may take before the connection is dropped. */
+const DRAIN_GRACE_MS = 5000;
 
 /**
  * Every supported provider type speaks the OpenAI chat format (vLLM natively; Gemini, Anthropic,
@@ -29,11 +33,30 @@ export function createOpenAiCompatibleProvider(config: ProviderConfig): LlmProvi
   });
   return {
     async *stream(request, signal) {
-      const chunks = await open(client, request, signal);
+      const reader = new SseReader(await open(client, request, signal));
       try {
-        for await (const chunk of chunks) yield* toEvents(chunk);
+        for (let batch = await reader.next(); batch !== null; batch = await reader.next()) {
+          const events: ProviderEvent[] = [];
+          for (const message of batch) {
+            if (message.data.startsWith('[DONE]')) {
+              // The answer is complete: pass it on now, read the body's end in the background.
+              reader.release(DRAIN_GRACE_MS);
+              if (events.length > 0) yield events;
+              return;
+            }
+            try {
+              appendEvents(parseChunk(message), events);
+            } catch (error) {
+              if (events.length > 0) yield events; // what came before the error is still the answer's
+              throw error;
+            }
+          }
+          if (events.length > 0) yield events;
+        }
       } catch (error) {
         throw classify(error, signal);
+      } finally {
+        reader.cancel();
       }
     },
     async listModels(signal) {
@@ -47,12 +70,42 @@ export function createOpenAiCompatibleProvider(config: ProviderConfig): LlmProvi
   };
 }
 
+/**
+ * Sends the request through the `openai` client (headers, auth, timeouts, and its typed errors for
+ * non-2xx answers) and takes the raw body: the SSE events are read by `sseBatches`, which parses
+ * each network read in one pass instead of the client's per-event async generators, the larger
+ * share of the router's per-token cost (docs/llm.md, "The /v1 hot path").
+ */
 async function open(client: OpenAI, request: ProviderRequest, signal: AbortSignal) {
   try {
-    return await client.chat.completions.create(toBody(request), { signal });
+    const response = await client.chat.completions.create(toBody(request), { signal }).asResponse();
+    if (!response.body) throw new ProviderFailure('connection', 'the provider sent no body');
+    return response.body as unknown as AsyncIterable<Uint8Array>;
   } catch (error) {
     throw classify(error, signal);
   }
+}
+
+/** One `data:` payload as a chunk; an `error` object or an `event: error` in the stream is the provider failing. */
+function parseChunk(message: SseMessage): ChatCompletionChunk {
+  let data: unknown;
+  try {
+    data = JSON.parse(message.data);
+  } catch {
+    throw new ProviderFailure(
+      'connection',
+      `the provider sent an event that is not JSON: ${message.data.slice(0, 80)}`,
+    );
+  }
+  const error = (data as { error?: unknown } | null)?.error;
+  if (message.event === 'error' || error) throw streamError(error ?? data);
+  return data as ChatCompletionChunk;
+}
+
+function streamError(error: unknown): ProviderFailure {
+  const detail = error as { message?: unknown; code?: unknown } | null;
+  const message = typeof detail?.message === 'string' ? detail.message : JSON.stringify(error).slice(0, 200);
+  return new ProviderFailure('server_error', `the provider reported an error mid-stream: ${message}`);
 }
 
 function toBody(request: ProviderRequest): ChatCompletionCreateParamsStreaming {
@@ -81,14 +134,14 @@ function toBody(request: ProviderRequest): ChatCompletionCreateParamsStreaming {
   return body;
 }
 
-function* toEvents(chunk: ChatCompletionChunk): Generator<ProviderEvent> {
+function appendEvents(chunk: ChatCompletionChunk, into: ProviderEvent[]): void {
   const choice = chunk.choices?.[0];
-  if (choice) yield { kind: 'delta', delta: toDelta(choice) };
+  if (choice) into.push({ kind: 'delta', delta: toDelta(choice) });
   if (chunk.usage) {
-    yield {
+    into.push({
       kind: 'usage',
       usage: { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens },
-    };
+    });
   }
 }
 

@@ -6,7 +6,8 @@ import type { AddressInfo, Socket } from 'node:net';
  * (SSE `data:` lines, `: keep-alive` comments, `[DONE]`, OpenAI error bodies) and can be told to
  * fail the way real providers do.
  */
-export type FakeMode = 'ok' | 'error500' | 'error429' | 'error400' | 'hang' | 'cut' | 'refuse';
+/** `error-event`: two tokens, then an OpenAI error object as an SSE event (what vLLM and OpenRouter send mid-stream). */
+export type FakeMode = 'ok' | 'error500' | 'error429' | 'error400' | 'hang' | 'cut' | 'error-event' | 'refuse';
 
 export interface FakeRequest {
   body: Record<string, unknown>;
@@ -36,6 +37,8 @@ export interface FakeLlm {
   tokens: string[];
   tokenDelayMs: number;
   requests: FakeRequest[];
+  /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
+  connections: number;
   close(): Promise<void>;
 }
 
@@ -91,6 +94,7 @@ export async function createFakeLlm(options: FakeLlmOptions = {}): Promise<FakeL
     tokens: options.tokens ?? ['Hello', ' from', ' the', ' fake', ' model', '.'],
     tokenDelayMs: options.tokenDelayMs ?? 0,
     requests: [],
+    connections: 0,
     setMode,
     close,
   };
@@ -119,6 +123,7 @@ export async function createFakeLlm(options: FakeLlmOptions = {}): Promise<FakeL
       if (fake.tokenDelayMs > 0) await sleep(fake.tokenDelayMs);
       if (record.aborted) return;
       if (fake.mode === 'cut' && index === 2) return cut(res);
+      if (fake.mode === 'error-event' && index === 2) return errorEvent(res);
       res.write(chunk(id, model, tool ? toolDelta(tool, index, piece) : { content: piece }, null));
     }
     res.write(chunk(id, model, {}, tool ? 'tool_calls' : 'stop'));
@@ -165,6 +170,7 @@ export async function createFakeLlm(options: FakeLlmOptions = {}): Promise<FakeL
   });
   server.keepAliveTimeout = 60_000;
   server.on('connection', (socket) => {
+    fake.connections += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -212,4 +218,10 @@ function toolDelta(name: string, index: number, piece: string): Record<string, u
   const call: Record<string, unknown> = { index: 0, function: { arguments: piece } };
   if (index === 0) Object.assign(call, { id: 'call_fake_1', type: 'function', function: { name, arguments: piece } });
   return { tool_calls: [call] };
+}
+
+/** An error object in the event stream, then the end of the response (no [DONE]). */
+function errorEvent(res: http.ServerResponse): void {
+  const error = { message: 'The model ran out of memory', type: 'server_error', param: null, code: 'oom' };
+  res.end(`data: ${JSON.stringify({ error })}\n\n`);
 }

@@ -207,6 +207,43 @@ describe('/v1/chat/completions with the official openai client', () => {
     expect((failure as InstanceType<typeof OpenAI.APIError>).message).toMatch(/stopped in the middle/);
   });
 
+  it('ends the stream cleanly when the provider sends an error object mid-stream', async () => {
+    await h.primary.setMode('error-event');
+    const stream = await h.client.chat.completions.create({
+      model: 'fake-model',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    });
+    let text = '';
+    const failure = await (async () => {
+      try {
+        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+        return null;
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(text).toBe('Hello from');
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect((failure as InstanceType<typeof OpenAI.APIError>).message).toMatch(/stopped in the middle/);
+  });
+
+  it('reuses one upstream keep-alive connection for consecutive streamed answers', async () => {
+    const before = h.primary.connections;
+    for (let i = 0; i < 5; i++) {
+      const stream = await h.client.chat.completions.create({
+        model: 'fake-model',
+        messages: [{ role: 'user', content: `turn ${i}` }],
+        stream: true,
+      });
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      expect(text).toBe('Hello from the fake model.');
+    }
+    expect(h.primary.requests.filter((r) => r.completed)).toHaveLength(5);
+    expect(h.primary.connections - before).toBeLessThanOrEqual(1);
+  });
+
   it('does not fail over mid-stream even when another provider is healthy', async () => {
     const backup = await createFakeLlm();
     extra.push(backup);

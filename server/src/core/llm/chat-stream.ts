@@ -31,6 +31,11 @@ export interface ChatStream extends AsyncIterable<ChatDelta> {
   readonly model: string;
   readonly source: 'llm' | 'faq';
   readonly created: number;
+  /**
+   * The same deltas grouped as they arrived (one upstream read often carries several tokens), for
+   * writers that send a group at once. Iterate either this or the stream itself, not both.
+   */
+  batches(): AsyncIterable<ChatDelta[]>;
   /** Resolves when the stream has ended and usage is recorded; rejects with the stream's error. */
   readonly result: Promise<ChatResult>;
   cancel(): void;
@@ -84,4 +89,21 @@ export function deferred<T>() {
   });
   promise.catch(() => undefined);
   return { promise, resolve, reject };
+}
+
+/** Batches as one delta at a time; ending the loop early returns (and so cancels) the batches. */
+export async function* flatten(batches: AsyncIterable<ChatDelta[]>): AsyncGenerator<ChatDelta> {
+  for await (const batch of batches) {
+    for (const delta of batch) yield delta;
+  }
+}
+
+/** The deltas an upstream batch contributes to the answer (the accumulator keeps the totals). */
+export function absorbAll(acc: Accumulator, events: ProviderEvent[]): ChatDelta[] {
+  const out: ChatDelta[] = [];
+  for (const event of events) {
+    const delta = acc.absorb(event);
+    if (delta) out.push(delta);
+  }
+  return out;
 }

@@ -1,6 +1,14 @@
 import type { Clock } from '../clock.js';
 import { randomToken } from '../ids.js';
-import { createAccumulator, deferred, type Accumulator, type ChatResult, type ChatStream } from './chat-stream.js';
+import {
+  absorbAll,
+  createAccumulator,
+  deferred,
+  flatten,
+  type Accumulator,
+  type ChatResult,
+  type ChatStream,
+} from './chat-stream.js';
 import {
   ChatAbortedError,
   LimitExceededError,
@@ -81,7 +89,7 @@ interface Plan {
 
 interface Committed {
   candidate: Candidate;
-  iterator: AsyncIterator<ProviderEvent>;
+  iterator: AsyncIterator<ProviderEvent[]>;
   pending: ProviderEvent[];
   done: boolean;
   controller: AbortController;
@@ -277,8 +285,8 @@ export function createLlmRouter(deps: RouterDeps) {
           break;
         }
         timer.refresh();
-        pending.push(next.value);
-        if (commits(next.value)) break;
+        pending.push(...next.value);
+        if (next.value.some(commits)) break;
       }
       return { candidate, iterator, pending, done, controller, timer, detach, ttftMs: performance.now() - started };
     } catch (error) {
@@ -302,19 +310,17 @@ export function createLlmRouter(deps: RouterDeps) {
     let finished = false;
     let started = false;
 
-    async function* deltas(): AsyncGenerator<ChatDelta> {
+    async function* batches(): AsyncGenerator<ChatDelta[]> {
       started = true;
       let failure: unknown = null;
       try {
-        for (const event of c.pending) {
-          const delta = acc.absorb(event);
-          if (delta) yield delta;
-        }
+        const first = absorbAll(acc, c.pending);
+        if (first.length > 0) yield first;
         while (!c.done) {
-          const next = await nextEvent(c);
+          const next = await nextBatch(c);
           if (next.done) break;
-          const delta = acc.absorb(next.value);
-          if (delta) yield delta;
+          const deltas = absorbAll(acc, next.value);
+          if (deltas.length > 0) yield deltas;
         }
         finished = true;
       } catch (error) {
@@ -336,7 +342,7 @@ export function createLlmRouter(deps: RouterDeps) {
       else void final.then(result.resolve, result.reject);
     }
 
-    async function nextEvent(committed: Committed): Promise<IteratorResult<ProviderEvent>> {
+    async function nextBatch(committed: Committed): Promise<IteratorResult<ProviderEvent[]>> {
       try {
         const next = await committed.iterator.next();
         committed.timer.refresh();
@@ -349,23 +355,32 @@ export function createLlmRouter(deps: RouterDeps) {
       }
     }
 
-    const iterator = deltas();
+    const grouped = batches();
+    const single = flatten(grouped);
     const cancel = () => {
-      if (started) return void iterator.return(undefined);
+      if (started) return void grouped.return(undefined);
       started = true;
-      void iterator.return(undefined);
+      void grouped.return(undefined);
       close(c, 'aborted', null);
     };
-    return { ...meta, result: result.promise, [Symbol.asyncIterator]: () => iterator, cancel };
+    return {
+      ...meta,
+      result: result.promise,
+      [Symbol.asyncIterator]: () => single,
+      batches: () => grouped,
+      cancel,
+    };
   }
 
   function faqStream(hit: FaqHit, p: Plan, req: ChatRequest, startedAt: number): ChatStream {
     const acc = createAccumulator();
     const result = deferred<ChatResult>();
     const meta = streamMeta(p, 'faq', 'faq', 'faq');
-    async function* deltas(): AsyncGenerator<ChatDelta> {
-      yield acc.absorb({ kind: 'delta', delta: { role: 'assistant', content: hit.answer } })!;
-      yield acc.absorb({ kind: 'delta', delta: { finishReason: 'stop' } })!;
+    async function* batches(): AsyncGenerator<ChatDelta[]> {
+      yield absorbAll(acc, [
+        { kind: 'delta', delta: { role: 'assistant', content: hit.answer } },
+        { kind: 'delta', delta: { finishReason: 'stop' } },
+      ]);
       const final = finalize(meta, p, req, acc, [], {
         ttftMs: performance.now() - startedAt,
         startedAt,
@@ -373,12 +388,14 @@ export function createLlmRouter(deps: RouterDeps) {
       });
       void final.then(result.resolve, result.reject);
     }
-    const iterator = deltas();
+    const grouped = batches();
+    const single = flatten(grouped);
     return {
       ...meta,
       result: result.promise,
-      [Symbol.asyncIterator]: () => iterator,
-      cancel: () => void iterator.return(undefined),
+      [Symbol.asyncIterator]: () => single,
+      batches: () => grouped,
+      cancel: () => void grouped.return(undefined),
     };
   }
 

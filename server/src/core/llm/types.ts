@@ -84,7 +84,11 @@ export type ProviderEvent =
  * `ProviderFailure` for anything the router may fail over on.
  */
 export interface LlmProvider {
-  stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderEvent>;
+  /**
+   * The answer's events, batched as they arrived (one network read often carries several tokens);
+   * never an empty batch. Ending the iteration early aborts the upstream request.
+   */
+  stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderEvent[]>;
   /** Lists the upstream's models (used by "test connection"). */
   listModels(signal: AbortSignal): Promise<string[]>;
 }

@@ -75,9 +75,10 @@ function sseWriter(reply: FastifyReply) {
       raw.once('close', done);
     });
   return {
-    async send(text: string): Promise<void> {
-      if (blocked) await blocked;
+    /** Queues text for this tick's write; returns a promise to await before sending more while the socket is full. */
+    send(text: string): Promise<void> | null {
       if (pending.push(text) === 1) process.nextTick(flush);
+      return blocked;
     },
     end(text: string): void {
       pending.push(text);
@@ -93,12 +94,15 @@ async function sendStream(reply: FastifyReply, stream: ChatStream, model: string
   reply.raw.writeHead(200, { ...SSE_HEADERS, ...routingHeaders(stream) });
   const out = sseWriter(reply);
   try {
-    for await (const delta of stream) {
+    for await (const batch of stream.batches()) {
       if (reply.raw.destroyed) break;
-      await out.send(chunks.delta(delta));
+      let text = '';
+      for (const delta of batch) text += chunks.delta(delta);
+      const full = out.send(text);
+      if (full) await full;
     }
     const result = await stream.result;
-    if (includeUsage) await out.send(chunks.usage(result));
+    if (includeUsage) void out.send(chunks.usage(result));
     out.end('data: [DONE]\n\n');
   } catch (error) {
     if (error instanceof ChatAbortedError || reply.raw.destroyed) return void reply.raw.destroy();
