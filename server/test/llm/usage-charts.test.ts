@@ -80,4 +80,29 @@ describe('/api/usage for the charts: per-provider series and latency percentiles
     expect(real.ttftP50Ms).not.toBeNull();
     expect(real.totalP50Ms).toBeGreaterThanOrEqual(real.ttftP50Ms);
   });
+
+  it('stores a flush of several hundred rows whole, in several statements, with every field', async () => {
+    const before = Date.UTC(2020, 0, 1);
+    const rows = Array.from({ length: 257 }, (_, i) => ({
+      ...row('bulk', before + i, 1000 + i, i % 2 ? null : i),
+      instanceId: 'bot-1',
+      userId: null,
+      apiKeyId: `key-${i % 3}`,
+      costUsd: i / 1000,
+    }));
+    await h.rt.stores.llm.usage.insertMany(rows);
+    const range = { from: before, to: before + 1000 };
+    const [all] = await h.rt.stores.llm.usage.totals(range, null);
+    expect(all).toMatchObject({ requests: 257, promptTokens: 2570, completionTokens: 1285 });
+    expect(all!.costUsd).toBeCloseTo(
+      rows.reduce((sum, r) => sum + r.costUsd, 0),
+      6,
+    );
+    const byKey = await h.rt.stores.llm.usage.totals(range, 'api_key');
+    expect(byKey.map((g) => [g.key, g.requests])).toEqual([
+      ['key-0', 86],
+      ['key-1', 86],
+      ['key-2', 85],
+    ]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { randomToken } from '../ids.js';
+import { newId } from '../ids.js';
 import {
   absorbAll,
   createAccumulator,
@@ -401,7 +401,7 @@ export function createLlmRouter(deps: RouterDeps) {
 
   function streamMeta(p: Plan, provider: string, model: string, source: 'llm' | 'faq') {
     return {
-      id: `chatcmpl-${randomToken(18)}`,
+      id: `chatcmpl-${newId().replaceAll('-', '')}`,
       route: p.route,
       provider,
       model,
