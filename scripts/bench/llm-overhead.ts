@@ -2,6 +2,8 @@
 //
 //   node_modules/.bin/tsx --tsconfig server/tsconfig.json scripts/bench/llm-overhead.ts
 //   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" … profiles the orchestrator
+//   FAKE_TOKEN_DELAY_MS=20 …  the upstream paces its tokens like a real model (default: one burst)
+//   BENCH_CONCURRENCY=1,50 BENCH_REQUESTS=3000 …  other levels / sample sizes
 //
 // Three processes: the fake upstream, the orchestrator (server/src/main.ts on SQLite in a temp dir),
 // and this client. The same client and keep-alive agent measure both paths, alternating, at each
@@ -18,7 +20,7 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,50,200').split(',').map(Number);
 const REQUESTS: Record<number, number> = process.env.BENCH_REQUESTS
   ? Object.fromEntries(CONCURRENCY.map((c) => [c, Number(process.env.BENCH_REQUESTS)]))
-  : { 1: 200, 50: 600, 200: 800 };
+  : { 1: 2000, 50: 2000, 200: 2000 };
 const PASSWORD = 'bench-admin-password';
 
 interface Sample {
@@ -173,10 +175,17 @@ async function main(): Promise<void> {
     console.log(
       `baseline GET /v1/models (API-key auth + Fastify only), concurrency 1: p50 ${models.total50.toFixed(2)} ms, p99 ${models.total99.toFixed(2)} ms, orchestrator CPU ${modelsCpuMs.toFixed(2)} ms/request`,
     );
-    console.log(`upstream: fake, 16 tokens per answer, no delay; node ${process.version}, ${os.cpus().length} CPUs`);
+    const delay = Number(process.env.FAKE_TOKEN_DELAY_MS ?? 0);
+    console.log(
+      `upstream: fake, ${process.env.FAKE_TOKENS ?? 16} tokens per answer, ${delay > 0 ? `${delay} ms before each token (LLM-paced)` : 'no delay (the whole answer in one burst)'}; node ${process.version}, ${os.cpus().length} CPUs`,
+    );
     console.log('conc  path      n  ttft p50  ttft p99  total p50 total p99   (ms)');
     for (const c of CONCURRENCY) {
       const n = REQUESTS[c] ?? 1000;
+      // Unmeasured warm-up at this concurrency: opens its connections on both paths, so the figures
+      // are the steady state rather than the first burst's TCP handshakes.
+      await run(c, c * 4, direct);
+      await run(c, c * 4, viaV1);
       const cpuBefore = await serverCpuS(base);
       const halves = [
         await run(c, n / 2, direct),
