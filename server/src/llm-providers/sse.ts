@@ -1,3 +1,6 @@
+/** An unterminated line this long is a broken upstream, not an answer (the buffer would grow without bound). */
+const MAX_LINE_CHARS = 4 * 1024 * 1024;
+
 /** One server-sent event: its `event:` name (null when absent) and its data lines joined by "\n". */
 export interface SseMessage {
   event: string | null;
@@ -38,6 +41,9 @@ export class SseParser {
       lineStart = i + 1;
     }
     this.buffer = all.slice(lineStart);
+    if (this.buffer.length > MAX_LINE_CHARS) {
+      throw new Error(`the event stream has a line longer than ${MAX_LINE_CHARS} characters`);
+    }
     return out;
   }
 

@@ -54,6 +54,14 @@ describe('SseParser', () => {
     ).toEqual(whole);
   });
 
+  it('refuses a line that never ends instead of buffering it without bound', () => {
+    const parser = new SseParser();
+    const piece = bytes('x'.repeat(1024 * 1024));
+    expect(() => {
+      for (let i = 0; i < 5; i++) parser.push(piece);
+    }).toThrow(/longer than/);
+  });
+
   it('drops an event the body ended in the middle of', () => {
     const parser = new SseParser();
     expect(parser.push(bytes('data: complete\n\ndata: cut off'))).toEqual([{ event: null, data: 'complete' }]);
