@@ -33,6 +33,15 @@ export function outgoingCallPrompt(task: string, basePrompt = DEFAULT_PROMPT): s
   );
 }
 
+/** What the engine hears when the person it called picks up: it speaks first, about its task. */
+export const OUTGOING_OPENING_CUE =
+  '[The person you called has answered the phone. Speak first: greet them, say who you are calling for and why.]';
+
+/** An outgoing call opens with the secretary's own words (not the "you have reached" greeting). */
+function outgoingCall(task: string | null | undefined) {
+  return { opening: OUTGOING_OPENING_CUE, ...(task ? { systemPrompt: outgoingCallPrompt(task) } : {}) };
+}
+
 /**
  * Runs one voice-engine session per phone call: caller audio in, the secretary's audio out (pulled
  * one chunk at a time, so a barge-in drops what the modem has not taken), transcript and metrics
@@ -51,7 +60,7 @@ export function createVoiceCallHandler(options: VoiceCallHandlerOptions): CallAu
         outputSampleRateHz: sampleRateHz,
         signal: call.signal,
         conversationId: call.callId,
-        ...(call.direction === 'outgoing' && call.task ? { systemPrompt: outgoingCallPrompt(call.task) } : {}),
+        ...(call.direction === 'outgoing' ? outgoingCall(call.task) : {}),
       });
       const pending: CallHandlerOutput[] = [];
       let wake: (() => void) | null = null;

@@ -117,6 +117,38 @@ describe('voice engine: a full turn', () => {
     expect(call.said).toContain('Please hold, I am transferring your call.');
   });
 
+  it('opens an outgoing call with its own words from the LLM instead of the greeting, then listens', async () => {
+    const cue = '[The person you called has answered the phone. Speak first.]';
+    const call = startCall({
+      store: rt.stores.conversations,
+      stt: ['Yes, that works.'],
+      llm: [
+        { text: 'Hello, this is the dental clinic calling about your appointment on Friday.' },
+        { text: 'Thank you!' },
+      ],
+      session: { opening: cue },
+    });
+    await call.greeted;
+    expect(call.said).toEqual(['Hello, this is the dental clinic calling about your appointment on Friday.']);
+    expect(call.tts.state.texts).not.toContain('Hello, how can I help?');
+    expect(call.llm.state.calls[0]!.request.messages.at(-1)).toEqual({ role: 'user', content: cue });
+    const answered = waitFor(call.session, 'reply', (e) => e.text === 'Thank you!');
+    await call.caller.say(700);
+    await answered;
+    // The second request carries the whole exchange: cue, the opening, then what the person said.
+    expect(call.llm.state.calls[1]!.request.messages.slice(-3)).toEqual([
+      { role: 'user', content: cue },
+      { role: 'assistant', content: 'Hello, this is the dental clinic calling about your appointment on Friday.' },
+      { role: 'user', content: 'Yes, that works.' },
+    ]);
+    await call.end();
+    const turns = await rt.stores.conversations.turns(call.session.id);
+    expect(turns.map((t) => [t.userText, t.mode])).toEqual([
+      [null, 'llm'],
+      ['Yes, that works.', 'llm'],
+    ]);
+  });
+
   it('ends the call politely at the maximum call length', async () => {
     const call = startCall({ store: rt.stores.conversations, session: { maxCallMs: 1500 } });
     await call.greeted;

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rms } from '../../src/core/gsm/audio-dsp.js';
 import { PtySimulator } from '../../src/channels/gsm/simulator/pty-simulator.js';
 import { createFakeLlm, type FakeLlm } from '../../src/testing/fake-llm.js';
+import { OUTGOING_OPENING_CUE } from '../../src/voice/gsm-call-handler.js';
 import { entersState } from '../../src/workers/supervisor.js';
 import { until } from '../gsm/helpers.js';
 import { bearer, createTestRuntime, type TestRuntime } from '../helpers/runtime.js';
@@ -125,7 +126,12 @@ describe('GSM call answered by the voice engine', () => {
     const messages = f.requests[0]!.body.messages as Array<{ role: string; content: string }>;
     const system = messages.filter((m) => m.role === 'system').map((m) => m.content);
     expect(system.some((text) => text.includes(task) && text.includes('outgoing call'))).toBe(true);
-    expect(messages.at(-1)!.role).toBe('user');
+    // The secretary speaks first, from the LLM: no "you have reached …" greeting on a call it placed.
+    expect(messages.at(-1)).toEqual({ role: 'user', content: OUTGOING_OPENING_CUE });
+    const lastMessage = (i: number) =>
+      (f.requests[i]!.body.messages as Array<{ role: string; content: string }>).at(-1)!;
+    const heard = () => f.requests.some((_, i) => lastMessage(i).role === 'user' && i > 0);
+    await until(heard, 40_000, 'the engine answers what the person said');
     s.emulator.remoteHangup();
     const record = await until(async () => {
       const rec = await r.stores.gsmCalls.get(active.id);
@@ -133,5 +139,6 @@ describe('GSM call answered by the voice engine', () => {
     }, 15_000);
     expect(record).toMatchObject({ direction: 'outgoing', task });
     expect(record.transcript.some((t) => t.role === 'caller')).toBe(true);
+    expect(record.transcript.find((t) => t.role === 'secretary')?.text).toBe('We are open from nine to five.');
   }, 150_000);
 });

@@ -62,6 +62,11 @@ export interface VoiceSessionOptions {
   route?: string;
   /** Persona and business facts; the engine adds tool instructions. */
   systemPrompt?: string;
+  /**
+   * Speak first with an LLM reply to this cue instead of the fixed greeting: an outgoing call, where
+   * "you have reached …" would be wrong and the secretary introduces itself and its task.
+   */
+  opening?: string;
   phrases?: VoicePhrases;
   endpointing?: Partial<EndpointingOptions>;
   /** Caller speech during playback shorter than this does not interrupt (cough, "uh-huh"). */

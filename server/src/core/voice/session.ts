@@ -69,7 +69,7 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
   readonly done: Promise<{ outcome: ConversationOutcome }>;
   private resolveDone!: (value: { outcome: ConversationOutcome }) => void;
   private readonly o: Required<
-    Omit<VoiceSessionOptions, 'signal' | 'caller' | 'language' | 'voice' | 'endpointing' | 'route'>
+    Omit<VoiceSessionOptions, 'signal' | 'caller' | 'language' | 'voice' | 'endpointing' | 'route' | 'opening'>
   > &
     Pick<VoiceSessionOptions, 'language' | 'voice' | 'route'>;
   private readonly phrases: VoicePhrases;
@@ -138,8 +138,15 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
     const p = this.phrases;
     for (const text of [p.apology, p.speechLost, p.stillThere, p.goodbye]) void this.cached(text);
     void this.listener.run(this.options.input);
+    if (this.options.opening !== undefined) return this.open(this.options.opening);
     const greeting = await this.cached(p.greeting);
     if (!this.ending) this.startReply('prompt', null, async (reply) => reply.speaker.say(p.greeting, greeting));
+  }
+
+  /** The secretary speaks first with the LLM's words (outgoing calls); the cue stays in the history. */
+  private open(cue: string): void {
+    this.history.push({ role: 'user', content: cue });
+    this.startReply('llm', null, (reply) => this.runLlm(reply, null));
   }
 
   private setState(to: VoiceStatus): void {
@@ -354,8 +361,9 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
     await reply.done;
   }
 
-  private async runLlm(reply: Reply, text: string): Promise<void> {
-    const faq = await this.deps.faq?.match(text, reply.abort.signal);
+  /** `text` is what the caller said (checked against the FAQ first); null for the opening of an outgoing call. */
+  private async runLlm(reply: Reply, text: string | null): Promise<void> {
+    const faq = text === null ? null : await this.deps.faq?.match(text, reply.abort.signal);
     if (faq) return ((reply.mode = 'faq'), reply.speaker.say(speakable(faq)));
     try {
       for (let round = 0; round < this.o.maxToolRounds; round++) {
