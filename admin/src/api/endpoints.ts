@@ -5,6 +5,8 @@ import type {
   ChangePasswordRequest,
   CreateApiKeyRequest,
   CreatedApiKey,
+  CreateWidgetTokenRequest,
+  CreatedWidgetToken,
   CreateFaqRequest,
   CreatePersonaRequest,
   CreateProviderRequest,
@@ -44,6 +46,7 @@ import type {
   UsageLatency,
   UsageSeries,
   UsageSummary,
+  WidgetTokenView,
 } from '@ai-secretary/protocol';
 import type { ApiClient } from './client.js';
 
@@ -110,6 +113,12 @@ export function createAdminApi(client: ApiClient) {
       list: () => client.request<{ items: ApiKeyView[] }>('GET', '/api/api-keys'),
       create: (body: CreateApiKeyRequest) => client.request<CreatedApiKey>('POST', '/api/api-keys', { body }),
       revoke: (keyId: string) => client.request<ApiKeyView>('DELETE', `/api/api-keys/${id(keyId)}`),
+    },
+    widgetTokens: {
+      list: () => client.request<{ items: WidgetTokenView[] }>('GET', '/api/widget-tokens'),
+      create: (body: CreateWidgetTokenRequest) =>
+        client.request<CreatedWidgetToken>('POST', '/api/widget-tokens', { body }),
+      revoke: (tokenId: string) => client.request<WidgetTokenView>('DELETE', `/api/widget-tokens/${id(tokenId)}`),
     },
     audit: {
       list: (query: AuditQuery = {}) => client.request<Page<AuditEntryView>>('GET', '/api/audit', { query }),

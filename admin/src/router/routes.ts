@@ -50,6 +50,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'nav.apiKeys' },
   },
   {
+    path: '/widget-tokens',
+    name: 'widget-tokens',
+    component: () => import('../views/widget-tokens/widget-tokens-page.vue'),
+    meta: { adminOnly: true, titleKey: 'nav.widgetTokens' },
+  },
+  {
     path: '/audit',
     name: 'audit',
     component: () => import('../views/audit/audit-page.vue'),
@@ -148,6 +154,7 @@ export const NAV_ROUTES = [
   'users',
   'sessions',
   'api-keys',
+  'widget-tokens',
   'audit',
   'settings',
   'profile',

@@ -15,6 +15,7 @@ export const WidgetTokenView = StrictObject({
   allowedOrigins: Type.Array(Type.String(), { description: 'Empty: any origin' }),
   route: Type.Union([Type.String(), Type.Null()], { description: 'Persona slug or model route; null: default' }),
   maxConcurrentSessions: Type.Integer(),
+  openSessions: Type.Integer({ description: 'GET /ws/voice sessions open with this token (this server process)' }),
   createdAt: Type.String({ format: 'date-time' }),
   lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { VOICE_WS_SUBPROTOCOL } from '@ai-secretary/protocol';
-import { WIDGET_SESSION_LIMIT_CLOSE } from '../../src/channels/web-voice/index.js';
+import {
+  WIDGET_SESSION_LIMIT_CLOSE,
+  WIDGET_TOKEN_REVOKED_CLOSE,
+  WIDGET_TOKEN_REVOKED_REASON,
+} from '../../src/channels/web-voice/index.js';
 import { createCallerLine } from '../../src/testing/fake-caller.js';
 import { createFakeLlm } from '../../src/testing/fake-llm-port.js';
 import { createFakeStt } from '../../src/testing/fake-stt.js';
@@ -170,6 +174,49 @@ describe('widget tokens: /api/widget-tokens and GET /ws/voice', () => {
       headers: bearer(admin),
     });
     expect(missing.statusCode).toBe(404);
+  });
+
+  it("revoking a token closes its open sessions with 4401, refuses it afterwards, and leaves other tokens' sessions", async () => {
+    const { token, widgetToken } = await createToken({ name: 'Leaked', allowedOrigins: [SHOP] });
+    const { token: otherToken } = await createToken({ name: 'Kept' });
+    const leaked = connect(`${base}/ws/voice`, [VOICE_WS_SUBPROTOCOL, `bearer.${token}`], { origin: SHOP });
+    const sessionId = await opened(leaked);
+    const kept = connect(`${base}/ws/voice?token=${otherToken}`);
+    await opened(kept);
+
+    const listed = async () => {
+      const res = await rt.app.inject({ url: '/api/widget-tokens', headers: bearer(admin) });
+      return res
+        .json<{ items: Array<{ id: string; openSessions: number }> }>()
+        .items.find((t) => t.id === widgetToken.id);
+    };
+    expect((await listed())?.openSessions).toBe(1);
+
+    const revoke = await rt.app.inject({
+      method: 'DELETE',
+      url: `/api/widget-tokens/${widgetToken.id}`,
+      headers: bearer(admin),
+    });
+    expect(revoke.statusCode, revoke.body).toBe(200);
+    expect(revoke.json()).toMatchObject({ revokedAt: expect.any(String), openSessions: 0 });
+
+    const stillOpen = new Promise<string>((resolve) => setTimeout(() => resolve('still open after 10 s'), 10_000));
+    expect(await Promise.race([leaked.closed, stillOpen])).toBe(WIDGET_TOKEN_REVOKED_CLOSE);
+    expect(leaked.closeReason).toBe(WIDGET_TOKEN_REVOKED_REASON);
+    expect((await listed())?.openSessions).toBe(0);
+    expect(await rejected(`${base}/ws/voice`, [VOICE_WS_SUBPROTOCOL, `bearer.${token}`], { origin: SHOP })).toBe(401);
+    expect(await rejected(`${base}/ws/voice?token=${token}`, [], { origin: SHOP })).toBe(401);
+
+    // The engine saw the session end; the other token's session goes on.
+    await expect
+      .poll(async () => {
+        const res = await rt.app.inject({ url: `/api/conversations/${sessionId}`, headers: bearer(admin) });
+        return res.json<{ conversation?: { endedAt: string | null } }>().conversation?.endedAt ?? null;
+      })
+      .not.toBeNull();
+    expect(kept.ws.readyState).toBe(WebSocket.OPEN);
+    kept.ws.send(JSON.stringify({ type: 'hangup' }));
+    expect(await kept.closed).toBe(1000);
   });
 
   it('accepts any origin when the allow-list is empty', async () => {

@@ -103,6 +103,9 @@ export interface WebVoiceDeps {
 
 /** Close code when a widget token already has its maximum of concurrent sessions open. */
 export const WIDGET_SESSION_LIMIT_CLOSE = 4429;
+/** Close code of a widget session whose token an admin revoked (like the 401 a new connection gets). */
+export const WIDGET_TOKEN_REVOKED_CLOSE = 4401;
+export const WIDGET_TOKEN_REVOKED_REASON = 'widget token revoked';
 
 /** Admin-panel user or widget token; refusals throw before the upgrade (401/403). */
 async function authorizeUpgrade(deps: WebVoiceDeps, request: FastifyRequest): Promise<void> {
@@ -136,12 +139,15 @@ export function webVoiceRoutes(deps: WebVoiceDeps): FastifyPluginAsyncTypebox {
       },
       (socket, request) => {
         const widget = request.voiceWidget;
-        const slot = widget === undefined ? null : deps.widgetTokens.acquire(widget);
-        if (widget !== undefined && slot === null) {
+        const revoked = () => socket.close(WIDGET_TOKEN_REVOKED_CLOSE, WIDGET_TOKEN_REVOKED_REASON);
+        const acquired = widget === undefined ? null : deps.widgetTokens.acquire(widget, revoked);
+        if (widget !== undefined && acquired?.ok === false) {
+          if (acquired.reason === 'revoked') return revoked();
           const message = `This widget token allows ${widget.maxConcurrentSessions} concurrent voice sessions`;
           send(socket, { type: 'error', code: 'VOICE_SESSION_LIMIT', message });
           return socket.close(WIDGET_SESSION_LIMIT_CLOSE, 'too many sessions for this widget token');
         }
+        const slot = acquired?.ok === true ? acquired.slot : null;
         const sampleRateHz = request.query.sampleRate ?? 16000;
         const input = new AsyncQueue<AudioChunk>();
         const closed = new AbortController();

@@ -29,13 +29,24 @@ export interface WidgetSlot {
 }
 
 /**
+ * What `acquire()` answers: a slot, or why there is none (`limit`: every slot in use; `revoked`: the token
+ * was revoked between `verify()` and the upgrade).
+ */
+export type WidgetAcquireResult = { ok: true; slot: WidgetSlot } | { ok: false; reason: 'limit' | 'revoked' };
+
+/**
  * Tokens look like `wt-<8 alphanumerics>_<43 base64url>`, shown once; the first part is kept in clear
  * as the visible prefix, the whole token only as a SHA-256 hash (256 random bits, like API keys).
  * They authenticate `GET /ws/voice` only: nothing under /api or /v1 accepts them.
  */
 export function createWidgetTokensService(deps: WidgetTokensServiceDeps) {
-  /** Open voice sessions per token id (this process). */
-  const open = new Map<string, number>();
+  /**
+   * Open voice sessions per token id (this process), each with the channel's callback that ends it; a token
+   * without open sessions has no entry.
+   */
+  const open = new Map<string, Set<() => void>>();
+  /** Tokens revoked by this process: a session verified just before its revocation is refused at `acquire()`. */
+  const revokedHere = new Set<string>();
 
   async function create(input: NewWidgetToken): Promise<{ token: string; record: WidgetTokenRecord }> {
     const { secret: token, prefix, hash } = mintSecret(WIDGET_TOKEN_PREFIX);
@@ -56,11 +67,17 @@ export function createWidgetTokensService(deps: WidgetTokensServiceDeps) {
     return { token, record };
   }
 
+  /** Revokes the token and ends its open voice sessions in this process (idempotent). */
   async function revoke(id: string): Promise<WidgetTokenRecord> {
     const record = await deps.store.findById(id);
     if (record === null) throw new NotFoundError('Widget token');
     const revokedAt = record.revokedAt ?? deps.clock();
     if (record.revokedAt === null) await deps.store.update(id, { revokedAt });
+    revokedHere.add(id);
+    // The sessions stop counting at once; their slots' later `release()` is then a no-op.
+    const sessions = open.get(id);
+    open.delete(id);
+    for (const end of sessions ?? []) end();
     return { ...record, revokedAt };
   }
 
@@ -84,19 +101,25 @@ export function createWidgetTokensService(deps: WidgetTokensServiceDeps) {
     return record;
   }
 
-  /** Takes one of the token's concurrent-session slots, or null when all are in use. */
-  function acquire(record: WidgetTokenRecord): WidgetSlot | null {
-    const used = open.get(record.id) ?? 0;
-    if (used >= record.maxConcurrentSessions) return null;
-    open.set(record.id, used + 1);
-    let released = false;
+  /**
+   * Takes one of the token's concurrent-session slots for a session that `end()` closes when the token is
+   * revoked; the channel calls `release()` when the session ends for any reason.
+   */
+  function acquire(record: WidgetTokenRecord, end: () => void): WidgetAcquireResult {
+    if (revokedHere.has(record.id)) return { ok: false, reason: 'revoked' };
+    const sessions = open.get(record.id) ?? new Set<() => void>();
+    if (sessions.size >= record.maxConcurrentSessions) return { ok: false, reason: 'limit' };
+    // A wrapper of its own, so the same callback registered twice still counts as two sessions.
+    const entry = () => end();
+    sessions.add(entry);
+    open.set(record.id, sessions);
     return {
-      release() {
-        if (released) return;
-        released = true;
-        const left = (open.get(record.id) ?? 1) - 1;
-        if (left <= 0) open.delete(record.id);
-        else open.set(record.id, left);
+      ok: true,
+      slot: {
+        release() {
+          if (!sessions.delete(entry)) return;
+          if (sessions.size === 0 && open.get(record.id) === sessions) open.delete(record.id);
+        },
       },
     };
   }
@@ -106,7 +129,7 @@ export function createWidgetTokensService(deps: WidgetTokensServiceDeps) {
     revoke,
     verify,
     acquire,
-    openSessions: (id: string) => open.get(id) ?? 0,
+    openSessions: (id: string) => open.get(id)?.size ?? 0,
     list: () => deps.store.list(),
   };
 }

@@ -16,7 +16,7 @@ import { toIso } from '../../../core/clock.js';
 const errors = { 400: AdminErrorBody, 401: AdminErrorBody, 403: AdminErrorBody, 404: AdminErrorBody };
 const tags = ['widget-tokens'];
 
-export function toWidgetTokenView(token: WidgetTokenRecord): WidgetTokenView {
+export function toWidgetTokenView(token: WidgetTokenRecord, openSessions: number): WidgetTokenView {
   return {
     id: token.id,
     name: token.name,
@@ -24,6 +24,7 @@ export function toWidgetTokenView(token: WidgetTokenRecord): WidgetTokenView {
     allowedOrigins: token.allowedOrigins,
     route: token.route,
     maxConcurrentSessions: token.maxConcurrentSessions,
+    openSessions,
     createdAt: toIso(token.createdAt),
     lastUsedAt: toIso(token.lastUsedAt),
     revokedAt: toIso(token.revokedAt),
@@ -41,7 +42,9 @@ export const widgetTokenRoutes: FastifyPluginAsyncTypebox<{ widgetTokens: Widget
       config: { access: 'admin' },
       schema: { tags, response: { 200: StrictObject({ items: Type.Array(WidgetTokenView) }), ...errors } },
     },
-    async () => ({ items: (await widgetTokens.list()).map(toWidgetTokenView) }),
+    async () => ({
+      items: (await widgetTokens.list()).map((token) => toWidgetTokenView(token, widgetTokens.openSessions(token.id))),
+    }),
   );
 
   app.post(
@@ -55,7 +58,7 @@ export const widgetTokenRoutes: FastifyPluginAsyncTypebox<{ widgetTokens: Widget
         ...request.body,
         createdBy: principalOf(request).userId,
       });
-      return reply.status(201).send({ token, widgetToken: toWidgetTokenView(record) });
+      return reply.status(201).send({ token, widgetToken: toWidgetTokenView(record, 0) });
     },
   );
 
@@ -65,6 +68,9 @@ export const widgetTokenRoutes: FastifyPluginAsyncTypebox<{ widgetTokens: Widget
       config: { access: 'admin', audit: 'widget_tokens.revoke' },
       schema: { tags, params: IdParams, response: { 200: WidgetTokenView, ...errors } },
     },
-    async (request) => toWidgetTokenView(await widgetTokens.revoke(request.params.id)),
+    async (request) => {
+      const record = await widgetTokens.revoke(request.params.id);
+      return toWidgetTokenView(record, widgetTokens.openSessions(record.id));
+    },
   );
 };
