@@ -34,6 +34,11 @@ function validationMessage(error: FastifyError): string {
   if (first?.keyword === 'additionalProperties' && params?.additionalProperty) {
     return `${error.validationContext ?? 'body'} has an unknown field "${params.additionalProperty}"`;
   }
+  // A regular expression means nothing to the person who typed the value; the field's description does.
+  const description = (first as { parentSchema?: { description?: unknown } } | undefined)?.parentSchema?.description;
+  if (first?.keyword === 'pattern' && typeof description === 'string') {
+    return `${error.validationContext ?? 'body'}${first.instancePath} is not valid (expected: ${description})`;
+  }
   return error.message;
 }
 

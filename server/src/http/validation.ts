@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 function createAjv(options: Options): Ajv {
-  const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: false, ...options });
+  // verbose: errors carry their schema, so a failed `pattern` can quote the field's description.
+  const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: false, verbose: true, ...options });
   addFormats(ajv);
   return ajv;
 }

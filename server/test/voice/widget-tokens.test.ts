@@ -86,6 +86,15 @@ describe('widget tokens: /api/widget-tokens and GET /ws/voice', () => {
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
       expect(res.json().error.code).toBe('VALIDATION_FAILED');
     }
+    const badOrigin = await rt.app.inject({
+      method: 'POST',
+      url: '/api/widget-tokens',
+      headers: bearer(admin),
+      payload: { name: 'x', allowedOrigins: ['https://shop.example', 'shop.example'] },
+    });
+    expect(badOrigin.json().error.message).toBe(
+      'body/allowedOrigins/1 is not valid (expected: Exact origin, e.g. https://shop.example)',
+    );
     for (const role of ['guest', 'user'] as const) {
       const { token } = await rt.createUser(role);
       const create = await rt.app.inject({
