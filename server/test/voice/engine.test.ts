@@ -132,9 +132,11 @@ describe('voice engine: a full turn', () => {
     expect(call.said).toEqual(['Hello, this is the dental clinic calling about your appointment on Friday.']);
     expect(call.tts.state.texts).not.toContain('Hello, how can I help?');
     expect(call.llm.state.calls[0]!.request.messages.at(-1)).toEqual({ role: 'user', content: cue });
-    const answered = waitFor(call.session, 'reply', (e) => e.text === 'Thank you!');
+    // Metrics come once the answer has been played out and its turn recorded.
+    const answered = waitFor(call.session, 'metrics', (e) => e.turn === 2);
     await call.caller.say(700);
     await answered;
+    expect(call.said.at(-1)).toBe('Thank you!');
     // The second request carries the whole exchange: cue, the opening, then what the person said.
     expect(call.llm.state.calls[1]!.request.messages.slice(-3)).toEqual([
       { role: 'user', content: cue },
