@@ -6,7 +6,7 @@ import { createFakeTts } from '../../server/src/testing/fake-tts.js';
 import { createFakeVad } from '../../server/src/testing/fake-vad.js';
 import { until } from '../../server/test/gsm/helpers.js';
 import { bearer, createTestRuntime, TEST_ADMIN_PASSWORD, type TestRuntime } from '../../server/test/helpers/runtime.js';
-import { ensureAdminBuilt, launchChromium, screenshot } from './browser.js';
+import { ensureAdminBuilt, launchChromium, screenshot, signIn } from './browser.js';
 
 // Call detail, dial/DTMF/hang up, SMS threads, the AT console and Settings in headless Chromium, against
 // the real server with the simulated modem; calls are answered by the voice engine on fake speech/LLM ports.
@@ -24,11 +24,7 @@ async function signedInPage(username = 'admin', password = TEST_ADMIN_PASSWORD, 
   contexts.push(context);
   const page = await context.newPage();
   page.on('dialog', (dialog) => void dialog.accept());
-  await page.goto(`${base}/admin/login`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/admin\/dashboard/);
+  await signIn(page, base, username, password);
   return page;
 }
 

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entersState } from '../../server/src/workers/supervisor.js';
 import { bearer, createTestRuntime, TEST_ADMIN_PASSWORD, type TestRuntime } from '../../server/test/helpers/runtime.js';
-import { ensureAdminBuilt, launchChromium, screenshot } from './browser.js';
+import { ensureAdminBuilt, launchChromium, screenshot, signIn } from './browser.js';
 
 // The GSM page (simulated modem) and the speech page (a real local espeak-ng worker) in headless Chromium.
 let runtime: TestRuntime;
@@ -16,11 +16,7 @@ async function signedInPage(): Promise<Page> {
   contexts.push(context);
   const page = await context.newPage();
   page.on('dialog', (dialog) => void dialog.accept());
-  await page.goto(`${base}/admin/login`);
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password', { exact: true }).fill(TEST_ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/admin\/dashboard/);
+  await signIn(page, base, 'admin', TEST_ADMIN_PASSWORD);
   return page;
 }
 

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeLlm, type FakeLlm } from '../../server/src/testing/fake-llm.js';
 import { bearer, createTestRuntime, TEST_ADMIN_PASSWORD, type TestRuntime } from '../../server/test/helpers/runtime.js';
-import { ensureAdminBuilt, launchChromium, screenshot } from './browser.js';
+import { ensureAdminBuilt, launchChromium, screenshot, signIn } from './browser.js';
 
 // The FAQ, chat test and messages pages in headless Chromium against the real orchestrator on a real port.
 let runtime: TestRuntime;
@@ -19,14 +19,6 @@ async function newPage(): Promise<Page> {
   const page = await context.newPage();
   page.on('dialog', (dialog) => void dialog.accept());
   return page;
-}
-
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(`${base}/admin/login`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/admin\/dashboard/);
 }
 
 /** A hand-written request with the page's own access token (what a curious guest could send). */
@@ -63,7 +55,7 @@ afterAll(async () => {
 describe('LLM, chat and messages pages in Chromium', { timeout: 90_000 }, () => {
   it('creates an FAQ entry, tests a question, and the chat page streams its instant answer', async () => {
     const page = await newPage();
-    await signIn(page, 'admin', TEST_ADMIN_PASSWORD);
+    await signIn(page, base, 'admin', TEST_ADMIN_PASSWORD);
     await page.getByRole('link', { name: 'FAQ' }).click();
     const form = page.getByTestId('faq-form');
     await form.getByLabel('Questions (one per line)').fill('What are your opening hours?\nWhen are you open?');
@@ -100,7 +92,7 @@ describe('LLM, chat and messages pages in Chromium', { timeout: 90_000 }, () => 
   it('shows a guest the FAQ without edit controls, and the API refuses the guest a forged write', async () => {
     const guest = await runtime.createUser('guest', 'faq-reader');
     const page = await newPage();
-    await signIn(page, guest.username, `${guest.username}-password`);
+    await signIn(page, base, guest.username, `${guest.username}-password`);
     await page.getByRole('link', { name: 'FAQ' }).click();
     await page.getByTestId('faq-row').first().waitFor();
     expect(await page.getByTestId('faq-form').count()).toBe(0);
@@ -139,7 +131,7 @@ describe('LLM, chat and messages pages in Chromium', { timeout: 90_000 }, () => 
       handledBy: null,
     });
     const page = await newPage();
-    await signIn(page, 'admin', TEST_ADMIN_PASSWORD);
+    await signIn(page, base, 'admin', TEST_ADMIN_PASSWORD);
     await page.getByRole('link', { name: 'Messages' }).click();
     const row = page.getByTestId('message-row').filter({ hasText: 'Anna Petrova' });
     await row.waitFor();
@@ -152,7 +144,7 @@ describe('LLM, chat and messages pages in Chromium', { timeout: 90_000 }, () => 
 
   it('streams an LLM reply on the chat page when the FAQ has no answer', async () => {
     const page = await newPage();
-    await signIn(page, 'admin', TEST_ADMIN_PASSWORD);
+    await signIn(page, base, 'admin', TEST_ADMIN_PASSWORD);
     await page.getByRole('link', { name: 'Chat test' }).click();
     await page.getByLabel('Message').fill('Tell me something unrelated');
     await page.getByRole('button', { name: 'Send' }).click();
@@ -164,7 +156,7 @@ describe('LLM, chat and messages pages in Chromium', { timeout: 90_000 }, () => 
 
   it('adds a provider, tests it, moves it up and disables it; edits a persona with a live preview', async () => {
     const page = await newPage();
-    await signIn(page, 'admin', TEST_ADMIN_PASSWORD);
+    await signIn(page, base, 'admin', TEST_ADMIN_PASSWORD);
     await page.getByRole('link', { name: 'LLM providers' }).click();
     await page.locator('tr[data-provider="local-vllm"]').waitFor();
     const form = page.getByTestId('provider-form');

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeLlm, type FakeLlm } from '../../server/src/testing/fake-llm.js';
 import { bearer, createTestRuntime, TEST_ADMIN_PASSWORD, type TestRuntime } from '../../server/test/helpers/runtime.js';
-import { ensureAdminBuilt, launchChromium, screenshot } from './browser.js';
+import { ensureAdminBuilt, launchChromium, screenshot, signIn } from './browser.js';
 
 // The live dashboard (SSE feed) and the usage/limits page with its charts, in headless Chromium
 // against the real orchestrator (simulated modem, fake OpenAI-compatible upstream) on a real port.
@@ -20,14 +20,6 @@ async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
   const page = await context.newPage();
   page.on('dialog', (dialog) => void dialog.accept());
   return page;
-}
-
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(`${base}/admin/login`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/admin\/dashboard/);
 }
 
 async function chat(text: string): Promise<void> {
@@ -65,7 +57,7 @@ afterAll(async () => {
 describe('live dashboard and usage charts in Chromium', { timeout: 120_000 }, () => {
   it('updates today’s counters live when a chat is answered and an SMS is sent', async () => {
     const page = await newPage();
-    await signIn(page, 'admin', TEST_ADMIN_PASSWORD);
+    await signIn(page, base, 'admin', TEST_ADMIN_PASSWORD);
     await expect.poll(() => page.getByTestId('feed-state').textContent(), POLL).toContain('Live');
     await page.getByTestId('today-chats').waitFor();
     const chatsBefore = await counter(page, 'chats');
@@ -96,7 +88,7 @@ describe('live dashboard and usage charts in Chromium', { timeout: 120_000 }, ()
     expect(put.statusCode).toBe(200);
     await chat('a priced question');
     const page = await newPage();
-    await signIn(page, 'admin', TEST_ADMIN_PASSWORD);
+    await signIn(page, base, 'admin', TEST_ADMIN_PASSWORD);
     await page.getByRole('link', { name: 'Usage and limits' }).click();
     await page.getByTestId('usage-providers').waitFor();
     const api = (await runtime.app.inject({ method: 'GET', url: '/api/usage', headers: bearer(admin) })).json<{
@@ -133,7 +125,7 @@ describe('live dashboard and usage charts in Chromium', { timeout: 120_000 }, ()
   it('keeps the usage page from a guest; the guest dashboard still goes live without providers', async () => {
     const guest = await runtime.createUser('guest', 'usage-guest');
     const page = await newPage();
-    await signIn(page, guest.username, `${guest.username}-password`);
+    await signIn(page, base, guest.username, `${guest.username}-password`);
     await expect.poll(() => page.getByTestId('feed-state').textContent(), POLL).toContain('Live');
     expect(await page.getByTestId('service-provider').count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Usage and limits' }).count()).toBe(0);

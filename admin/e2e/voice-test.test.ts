@@ -5,13 +5,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeLlm, type FakeLlm } from '../../server/src/testing/fake-llm.js';
 import { entersState } from '../../server/src/workers/supervisor.js';
 import { createTestRuntime, TEST_ADMIN_PASSWORD, type TestRuntime } from '../../server/test/helpers/runtime.js';
 import { fixturePath } from '../../server/test/helpers/speech.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureAdminBuilt, screenshot } from './browser.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureAdminBuilt, screenshot, signIn } from './browser.js';
 
 // The voice test page in headless Chromium: the fake microphone plays a 16 kHz fixture into
 // getUserMedia, the page streams it over /ws/voice to the REAL speech worker (VAD, pocketsphinx,
@@ -60,14 +60,6 @@ function callerWav(): string {
   return out;
 }
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${base}/admin/login`);
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password', { exact: true }).fill(TEST_ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/admin\/dashboard/);
-}
-
 beforeAll(async () => {
   ensureAdminBuilt();
   const wav = callerWav();
@@ -112,7 +104,7 @@ describe('voice test and speech pages in Chromium', { timeout: 180_000 }, () => 
   it('talks to the secretary from the microphone: live transcript, reply audio and turn latency', async () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await signIn(page);
+    await signIn(page, base, 'admin', TEST_ADMIN_PASSWORD);
     await page.getByRole('link', { name: 'Voice test' }).click();
     await page.getByRole('button', { name: 'Start talking' }).click();
     await expect.poll(() => page.getByTestId('voice-phase').textContent(), POLL).toContain('Live');
@@ -149,7 +141,7 @@ describe('voice test and speech pages in Chromium', { timeout: 180_000 }, () => 
   it('downloads a missing model with progress and transcribes an uploaded file and the microphone', async () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await signIn(page);
+    await signIn(page, base, 'admin', TEST_ADMIN_PASSWORD);
     await page.getByRole('link', { name: 'Speech', exact: true }).click();
 
     const row = page.getByTestId('model-row').filter({ hasText: 'test-voice' });

@@ -6,7 +6,7 @@ import { createFakeTts } from '../../server/src/testing/fake-tts.js';
 import { createFakeVad } from '../../server/src/testing/fake-vad.js';
 import { bearer, createTestRuntime, TEST_ADMIN_PASSWORD, type TestRuntime } from '../../server/test/helpers/runtime.js';
 import { rejected } from '../../server/test/helpers/ws-voice-client.js';
-import { ensureAdminBuilt, launchChromium, screenshot } from './browser.js';
+import { ensureAdminBuilt, launchChromium, screenshot, signIn } from './browser.js';
 
 // The widget tokens page in headless Chromium against the real orchestrator on a real port, with the voice
 // engine on fake ports so a "website" page can hold a /ws/voice session with the token.
@@ -26,14 +26,6 @@ async function newPage(): Promise<Page> {
     void dialog.accept();
   });
   return page;
-}
-
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(`${base}/admin/login`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/admin\/dashboard/);
 }
 
 interface SiteSocket {
@@ -93,7 +85,7 @@ describe('widget tokens page in Chromium', { timeout: 90_000 }, () => {
   it("shows the API's message for a bad origin, creates a token shown once, and revoking it ends the site's session", async () => {
     const page = await newPage();
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
-    await signIn(page, 'admin', TEST_ADMIN_PASSWORD);
+    await signIn(page, base, 'admin', TEST_ADMIN_PASSWORD);
     await page.getByRole('link', { name: 'Widget tokens' }).click();
     await page.waitForURL(/\/admin\/widget-tokens/);
     const form = page.getByTestId('create-widget-token-form');
@@ -178,7 +170,7 @@ describe('widget tokens page in Chromium', { timeout: 90_000 }, () => {
     for (const role of ['user', 'guest'] as const) {
       const someone = await runtime.createUser(role, `widget-${role}`);
       const page = await newPage();
-      await signIn(page, someone.username, `${someone.username}-password`);
+      await signIn(page, base, someone.username, `${someone.username}-password`);
       await page.getByRole('link', { name: 'Dashboard' }).waitFor();
       expect(await page.getByRole('link', { name: 'Widget tokens' }).count(), role).toBe(0);
       await page.goto(`${base}/admin/widget-tokens`);

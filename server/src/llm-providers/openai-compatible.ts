@@ -36,22 +36,12 @@ export function createOpenAiCompatibleProvider(config: ProviderConfig): LlmProvi
       const reader = new SseReader(await open(client, request, signal));
       try {
         for (let batch = await reader.next(); batch !== null; batch = await reader.next()) {
-          const events: ProviderEvent[] = [];
-          for (const message of batch) {
-            if (message.data.startsWith('[DONE]')) {
-              // The answer is complete: pass it on now, read the body's end in the background.
-              reader.release(DRAIN_GRACE_MS);
-              if (events.length > 0) yield events;
-              return;
-            }
-            try {
-              appendEvents(parseChunk(message), events);
-            } catch (error) {
-              if (events.length > 0) yield events; // what came before the error is still the answer's
-              throw error;
-            }
-          }
-          if (events.length > 0) yield events;
+          const { events, done, error } = readBatch(batch);
+          // The answer is complete: read the body's end in the background, the keep-alive connection stays.
+          if (done) reader.release(DRAIN_GRACE_MS);
+          if (events.length > 0) yield events; // what came before [DONE] or an error is still the answer's
+          if (error !== null) throw error;
+          if (done) return;
         }
       } catch (error) {
         throw classify(error, signal);
@@ -72,7 +62,7 @@ export function createOpenAiCompatibleProvider(config: ProviderConfig): LlmProvi
 
 /**
  * Sends the request through the `openai` client (headers, auth, timeouts, and its typed errors for
- * non-2xx answers) and takes the raw body: the SSE events are read by `sseBatches`, which parses
+ * non-2xx answers) and takes the raw body: the SSE events are read by `SseReader`, which parses
  * each network read in one pass instead of the client's per-event async generators, the larger
  * share of the router's per-token cost (docs/llm.md, "The /v1 hot path").
  */
@@ -84,6 +74,20 @@ async function open(client: OpenAI, request: ProviderRequest, signal: AbortSigna
   } catch (error) {
     throw classify(error, signal);
   }
+}
+
+/** The events of one network read, up to `[DONE]` (then `done`) or up to a bad event (then `error`). */
+function readBatch(batch: SseMessage[]): { events: ProviderEvent[]; done: boolean; error: unknown } {
+  const events: ProviderEvent[] = [];
+  for (const message of batch) {
+    if (message.data.startsWith('[DONE]')) return { events, done: true, error: null };
+    try {
+      appendEvents(parseChunk(message), events);
+    } catch (error) {
+      return { events, done: false, error };
+    }
+  }
+  return { events, done: false, error: null };
 }
 
 /** One `data:` payload as a chunk; an `error` object or an `event: error` in the stream is the provider failing. */

@@ -3,6 +3,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeLlm, type FakeLlm } from '../../src/testing/fake-llm.js';
 import { startLlmHarness, type LlmHarness } from './helpers.js';
 
+/** Reads a stream to its end or its error: the text received before it, and the error (null if none). */
+async function readUntilFailure(stream: AsyncIterable<OpenAI.Chat.ChatCompletionChunk>) {
+  let text = '';
+  try {
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    return { text, failure: null };
+  } catch (failure) {
+    return { text, failure };
+  }
+}
+
 describe('/v1/chat/completions with the official openai client', () => {
   let h: LlmHarness;
   const extra: FakeLlm[] = [];
@@ -193,15 +204,7 @@ describe('/v1/chat/completions with the official openai client', () => {
       messages: [{ role: 'user', content: 'x' }],
       stream: true,
     });
-    let text = '';
-    const failure = await (async () => {
-      try {
-        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-        return null;
-      } catch (error) {
-        return error;
-      }
-    })();
+    const { text, failure } = await readUntilFailure(stream);
     expect(text).toBe('Hello from');
     expect(failure).toBeInstanceOf(OpenAI.APIError);
     expect((failure as InstanceType<typeof OpenAI.APIError>).message).toMatch(/stopped in the middle/);
@@ -214,15 +217,7 @@ describe('/v1/chat/completions with the official openai client', () => {
       messages: [{ role: 'user', content: 'x' }],
       stream: true,
     });
-    let text = '';
-    const failure = await (async () => {
-      try {
-        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-        return null;
-      } catch (error) {
-        return error;
-      }
-    })();
+    const { text, failure } = await readUntilFailure(stream);
     expect(text).toBe('Hello from');
     expect(failure).toBeInstanceOf(OpenAI.APIError);
     expect((failure as InstanceType<typeof OpenAI.APIError>).message).toMatch(/stopped in the middle/);

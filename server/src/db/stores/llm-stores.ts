@@ -124,43 +124,26 @@ function toTotals(row: Record<string, unknown> | undefined): UsageTotals {
 }
 
 const INSERT_CHUNK_ROWS = 100;
-const USAGE_COLUMNS = [
-  'at',
-  'route',
-  'provider',
-  'model',
-  'channel',
-  'instance_id',
-  'user_id',
-  'api_key_id',
-  'prompt_tokens',
-  'completion_tokens',
-  'ttft_ms',
-  'duration_ms',
-  'cost_usd',
-  'attempts',
-  'outcome',
+/** Each usage column with the record field it stores: one list for the column names and the row values. */
+const USAGE_COLUMNS: Array<[string, keyof UsageRecord]> = [
+  ['at', 'at'],
+  ['route', 'route'],
+  ['provider', 'provider'],
+  ['model', 'model'],
+  ['channel', 'channel'],
+  ['instance_id', 'instanceId'],
+  ['user_id', 'userId'],
+  ['api_key_id', 'apiKeyId'],
+  ['prompt_tokens', 'promptTokens'],
+  ['completion_tokens', 'completionTokens'],
+  ['ttft_ms', 'ttftMs'],
+  ['duration_ms', 'durationMs'],
+  ['cost_usd', 'costUsd'],
+  ['attempts', 'attempts'],
+  ['outcome', 'outcome'],
 ];
-
-function usageRow(r: UsageRecord): unknown[] {
-  return [
-    r.at,
-    r.route,
-    r.provider,
-    r.model,
-    r.channel,
-    r.instanceId,
-    r.userId,
-    r.apiKeyId,
-    r.promptTokens,
-    r.completionTokens,
-    r.ttftMs,
-    r.durationMs,
-    r.costUsd,
-    r.attempts,
-    r.outcome,
-  ];
-}
+const USAGE_COLUMN_NAMES = USAGE_COLUMNS.map(([column]) => column);
+const usageRow = (record: UsageRecord): unknown[] => USAGE_COLUMNS.map(([, field]) => record[field]);
 
 export function createUsageStore(db: DataSource): UsageStore {
   const repo = db.getRepository(LlmUsageEntity);
@@ -173,7 +156,8 @@ export function createUsageStore(db: DataSource): UsageStore {
       // every request in flight for milliseconds at each flush.
       for (let i = 0; i < records.length; i += INSERT_CHUNK_ROWS) {
         if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-        await insertRows(db, LlmUsageEntity, USAGE_COLUMNS, records.slice(i, i + INSERT_CHUNK_ROWS).map(usageRow));
+        const rows = records.slice(i, i + INSERT_CHUNK_ROWS).map(usageRow);
+        await insertRows(db, LlmUsageEntity, USAGE_COLUMN_NAMES, rows);
       }
     },
     async totals({ from, to }, groupBy) {
