@@ -1,5 +1,5 @@
 # One image for the orchestrator and the CPU speech worker.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ pocketsphinx pocketsphinx-en-us espeak-ng ffmpeg sox \
  && rm -rf /var/lib/apt/lists/*
@@ -11,7 +11,7 @@ COPY workers/package.json workers/
 COPY admin/package.json admin/
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build -w admin
+RUN npm run build
 ENV NODE_ENV=production HOST=0.0.0.0 DATA_DIR=/data
 VOLUME /data
 EXPOSE 8002

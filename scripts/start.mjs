@@ -1,23 +1,27 @@
 #!/usr/bin/env node
-// `npm start`: builds the admin panel if admin/dist is missing, then runs the orchestrator,
-// forwarding SIGINT/SIGTERM/SIGHUP to it and exiting with its exit code.
+// `npm start`: compiles what changed since the last build (server, workers, protocol, admin panel), then runs the
+// orchestrator as plain JavaScript (`node --conditions=compiled server/dist/main.js`), forwarding
+// SIGINT/SIGTERM/SIGHUP to it and exiting with its exit code. `npm run dev` runs the TypeScript sources instead.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ensureAdminBuilt } from './build-admin.mjs';
+import { ensureBuilt } from './build.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
-if (!ensureAdminBuilt()) console.error('The admin panel failed to build; starting the API without it.');
-// One process (node with tsx's loader) rather than the tsx CLI, whose extra parent process can leave the
-// server running when a signal arrives before main.ts has installed its handlers.
-const server = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...process.argv.slice(2)], {
+if (!ensureBuilt({ ifStale: true })) {
+  console.error('AI Secretary failed to compile; see the errors above.');
+  process.exit(1);
+}
+if (!ensureAdminBuilt({ ifStale: true })) console.error('The admin panel failed to build; starting the API without it.');
+// `compiled` makes workspace packages (protocol) resolve to their dist/ JavaScript; children inherit it.
+const server = spawn(process.execPath, ['--conditions=compiled', 'server/dist/main.js', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
   env: {
     ...process.env,
     // DATA_DIR=./data means the directory npm start was run from (the repository root for `npm start`).
     DATA_DIR: path.resolve(process.cwd(), process.env.DATA_DIR || 'data'),
-    TSX_TSCONFIG_PATH: path.join(root, 'server', 'tsconfig.json'),
   },
 });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {

@@ -12,10 +12,12 @@ import { createModelDownloads } from './model-downloads.js';
 import { WorkerSupervisor } from '../workers/supervisor.js';
 import { workerEndpoint } from '../workers/ws-endpoint.js';
 import { loadWorkerToken } from '../workers/worker-token.js';
+import { nodeEntryArgs } from '../entry-points.js';
 import { createSpeechService, type WorkerSpeechService } from './speech-service.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const WORKER_ENTRY = path.join(repoRoot, 'workers/src/speech/main.ts');
+/** Where the speech worker's entry point is, relative to the repository root (compiled or run from source). */
+export const WORKER_ENTRY = 'workers/src/speech/main.ts';
 export const MANIFEST_FILE = path.join(repoRoot, 'models/manifest.json');
 
 export interface SpeechRuntime {
@@ -76,7 +78,7 @@ export function createSpeechRuntime(
   const supervisor = config.localWorker
     ? new WorkerSupervisor({
         command: process.execPath,
-        args: ['--import', 'tsx', WORKER_ENTRY],
+        args: nodeEntryArgs(WORKER_ENTRY),
         env: { ...localWorkerEnv(config), LOG_LEVEL: logLevel },
         pool,
         token,
