@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseBusinessHours } from './core/gsm/call-policy.js';
+import { parseBusinessHours } from './core/settings/business-hours.js';
 import { ConfigError } from './errors.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

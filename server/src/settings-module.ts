@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
-import { parseBusinessHours, type ScheduleSource } from './core/gsm/call-policy.js';
+import type { ScheduleSource } from './core/gsm/call-policy.js';
 import type { PersonaVariableOverrides } from './core/llm/personas.js';
-import { weekFromDays } from './core/settings/business-hours.js';
+import { parseBusinessHours } from './core/settings/business-hours.js';
 import { createSettingsService, type SettingsService } from './core/settings/settings-service.js';
 import type { BusinessSettings, SettingsStore } from './core/settings/types.js';
 import { settingsRoutes } from './routes/admin/settings/index.js';
@@ -12,7 +12,7 @@ export interface SettingsModule {
   service: SettingsService;
   admin: { prefix: string; plugin: FastifyPluginAsyncTypebox };
   personaOverrides: () => PersonaVariableOverrides;
-  /** GSM call policy: the saved hours in the saved zone, or null (GSM_BUSINESS_HOURS applies). */
+  /** Opening hours for every channel: the saved hours in the saved zone, else the environment's. */
   schedule: ScheduleSource;
   /** Voice sessions: saved language and greeting, or null (VOICE_LANGUAGE and built-in phrases). */
   voice: () => { greeting: string; language: string } | null;
@@ -22,11 +22,10 @@ export interface SettingsModule {
 
 /** The environment's values, in force until an admin saves the Settings page. */
 export function settingsDefaults(config: Config): BusinessSettings {
-  const hours = parseBusinessHours(config.gsm.businessHours);
   return {
     businessName: '',
     timezone: config.gsm.timeZone,
-    businessHours: hours ? weekFromDays(hours.days, hours.fromMin, hours.toMin) : null,
+    businessHours: parseBusinessHours(config.gsm.businessHours),
     greeting: '',
     defaultLanguage: config.voiceLanguage.toLowerCase().startsWith('ru') ? 'ru' : 'en',
   };
@@ -53,8 +52,8 @@ export async function createSettingsModule(deps: {
     admin: { prefix: '/settings', plugin: settingsRoutes(service) },
     personaOverrides: () => service.personaVariables(),
     schedule: () => {
-      const s = saved();
-      return s && { hours: s.businessHours, timeZone: s.timezone };
+      const s = service.current();
+      return { hours: s.businessHours, timeZone: s.timezone };
     },
     voice: () => {
       const s = saved();

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCallPolicy } from '../src/core/gsm/call-policy.js';
+import { scheduleFromSpec } from '../src/core/settings/business-hours.js';
 import type { WeeklyHours } from '../src/core/settings/types.js';
 import { createSettingsModule } from '../src/settings-module.js';
 import { createVoicePorts } from '../src/voice/adapters/index.js';
@@ -52,6 +53,16 @@ describe('/api/settings', () => {
     expect(view.businessHours.mon).toEqual([{ open: '09:00', close: '18:00' }]);
     expect(view.businessHours.fri).toEqual([{ open: '09:00', close: '18:00' }]);
     expect(view.businessHours.sat).toEqual([]);
+  });
+
+  it('gives every channel one schedule: the environment hours until saved, then the saved week', async () => {
+    const module = await createSettingsModule({ config: h.rt.config, store: h.rt.stores.settings, clock: Date.now });
+    const before = module.schedule();
+    expect(before.timeZone).toBe('Asia/Tokyo');
+    expect(before.hours?.mon).toEqual([{ open: '09:00', close: '18:00' }]);
+    expect(before.hours?.sun).toEqual([]);
+    await module.service.update({ ...VALID, defaultLanguage: 'en' }, null);
+    expect(module.schedule()).toEqual({ hours: HOURS, timeZone: 'America/New_York' });
   });
 
   it('refuses bad input with 400 in the admin error format and stores nothing', async () => {
@@ -193,7 +204,7 @@ describe('settings persistence', () => {
 describe('GSM call policy with saved business hours', () => {
   // 2026-11-23 is a Monday.
   const at = (iso: string) => Date.parse(iso);
-  const envHours = { allowList: [], blockList: [], businessHours: 'mon-fri 09:00-18:00', timeZone: 'UTC' };
+  const envHours = { allowList: [], blockList: [] };
 
   it('uses the saved week in the saved zone instead of GSM_BUSINESS_HOURS', () => {
     const policy = createCallPolicy(envHours, () => ({ hours: HOURS, timeZone: 'America/New_York' }));
@@ -208,7 +219,7 @@ describe('GSM call policy with saved business hours', () => {
     expect(createCallPolicy(envHours, () => ({ hours: null, timeZone: 'UTC' }))('+1', at('2026-11-28T03:00:00Z'))).toBe(
       'answer',
     );
-    const unsaved = createCallPolicy(envHours, () => null);
+    const unsaved = createCallPolicy(envHours, () => scheduleFromSpec('mon-fri 09:00-18:00', 'UTC'));
     expect(unsaved('+1', at('2026-11-28T12:00:00Z'))).toBe('ignore');
     expect(unsaved('+1', at('2026-11-23T12:00:00Z'))).toBe('answer');
   });

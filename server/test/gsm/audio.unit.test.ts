@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createDownlinkConditioner, createResampler, FrameBuffer, rms } from '../../src/core/gsm/audio-dsp.js';
 import { decodeWav, encodeWav, WavError } from '@ai-secretary/protocol';
-import { createCallPolicy, parseBusinessHours } from '../../src/core/gsm/call-policy.js';
+import { createCallPolicy } from '../../src/core/gsm/call-policy.js';
+import { parseBusinessHours, scheduleFromSpec } from '../../src/core/settings/business-hours.js';
 
 const tone = (hz: number, rate: number, ms: number) =>
   Int16Array.from({ length: (rate * ms) / 1000 }, (_, i) =>
@@ -52,12 +53,8 @@ describe('GSM audio edge', () => {
 
 describe('incoming call policy', () => {
   it('applies block list, allow list and business hours', () => {
-    const policy = createCallPolicy({
-      allowList: [],
-      blockList: ['+100'],
-      businessHours: 'mon-fri 09:00-18:00',
-      timeZone: 'UTC',
-    });
+    const hours = scheduleFromSpec('mon-fri 09:00-18:00', 'UTC');
+    const policy = createCallPolicy({ allowList: [], blockList: ['+100'] }, () => hours);
     const mondayNoon = Date.UTC(2026, 10, 23, 12, 0);
     const mondayNight = Date.UTC(2026, 10, 23, 22, 0);
     const saturdayNoon = Date.UTC(2026, 10, 21, 12, 0);
@@ -65,7 +62,8 @@ describe('incoming call policy', () => {
     expect(policy('+200', mondayNoon)).toBe('answer');
     expect(policy('+200', mondayNight)).toBe('ignore');
     expect(policy('+200', saturdayNoon)).toBe('ignore');
-    const allow = createCallPolicy({ allowList: ['+300'], blockList: [], businessHours: '', timeZone: 'UTC' });
+    const always = scheduleFromSpec('', 'UTC');
+    const allow = createCallPolicy({ allowList: ['+300'], blockList: [] }, () => always);
     expect(allow('+300', 0)).toBe('answer');
     expect(allow('+301', 0)).toBe('ignore');
     expect(() => parseBusinessHours('whenever')).toThrow(RangeError);

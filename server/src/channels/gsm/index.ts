@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../../config.js';
 import { CallManager } from '../../core/gsm/call-manager.js';
 import { createCallPolicy, type ScheduleSource } from '../../core/gsm/call-policy.js';
+import { scheduleFromSpec } from '../../core/settings/business-hours.js';
 import { createGreetingHandler } from '../../core/gsm/greeting-handler.js';
 import type { GsmService } from '../../core/gsm/gsm-service.js';
 import { Modem } from '../../core/gsm/modem.js';
@@ -31,7 +32,7 @@ export interface GsmChannelDeps {
   autoReply?: { generate: SmsReplyGenerator; limits: SmsAutoReplyLimits };
   /** Observes every downlink frame (benchmarks). */
   onFrame?(atMs: number, silent: boolean): void;
-  /** Business hours from the Settings page (override GSM_BUSINESS_HOURS once saved). */
+  /** Opening hours from settings (saved, or the environment's); GSM_BUSINESS_HOURS when absent. */
   schedule?: ScheduleSource;
 }
 
@@ -82,6 +83,11 @@ async function choosePorts(config: Config, logger: Logger): Promise<Ports> {
   };
 }
 
+function envSchedule(gsm: Config['gsm']): ScheduleSource {
+  const schedule = scheduleFromSpec(gsm.businessHours, gsm.timeZone);
+  return () => schedule;
+}
+
 /** The built-in greeting handler (GSM_GREETING_WAV or a chime); the fallback when the voice engine cannot talk. */
 export function loadGreetingHandler(config: Config): CallAudioHandler {
   const { greetingWav, maxCallS } = config.gsm;
@@ -116,7 +122,7 @@ export async function createGsmChannel(deps: GsmChannelDeps): Promise<GsmChannel
     openAudioPort: (rate) => ports.openAudioPort(rate),
     pcmRateHz: gsm.pcmRateHz,
     answerAfterRings: gsm.answerAfterRings,
-    policy: createCallPolicy(gsm, deps.schedule),
+    policy: createCallPolicy(gsm, deps.schedule ?? envSchedule(gsm)),
     dataDir: config.dataDir,
     logger,
     onFrame: (atMs, silent) => {
