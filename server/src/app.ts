@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
-import type { TypeBoxTypeProvider, FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Config } from './config.js';
@@ -12,10 +12,10 @@ import { installHttpMetrics } from './http/metrics.js';
 import type { RouteInfo } from './http/types.js';
 import { installValidators } from './http/validation.js';
 import type { Logger } from './logger.js';
+import type { Module } from './modules/module.js';
 import { adminApi } from './routes/admin/index.js';
-import { systemRoutes, type ComponentCheck } from './routes/system/index.js';
-import { v1Routes, type V1Plugin } from './routes/v1/index.js';
-import { modelsRoutes, type ModelCatalog } from './routes/v1/models.js';
+import { systemRoutes } from './routes/system/index.js';
+import { v1Routes } from './routes/v1/index.js';
 import type { CoreServices } from './services.js';
 
 export interface AppDeps {
@@ -23,12 +23,8 @@ export interface AppDeps {
   logger: Logger;
   services: CoreServices;
   metrics: Registry;
-  readiness: ComponentCheck[];
-  modelCatalog?: ModelCatalog;
-  /** Extra /api resource folders, /v1 groups and root plugins (WebSockets, admin UI) from later modules. */
-  adminExtra?: Array<{ prefix: string; plugin: FastifyPluginAsyncTypebox }>;
-  v1Extra?: V1Plugin[];
-  rootExtra?: FastifyPluginAsyncTypebox[];
+  /** The started modules, in list order: their `/api` folders, `/v1` groups, root plugins and readiness. */
+  modules: readonly Module[];
 }
 
 export type App = FastifyInstance & { routeInventory: RouteInfo[] };
@@ -59,11 +55,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   installHttpMetrics(app, deps.metrics);
   if (deps.config.serveDocs) await registerDocs(app);
   await app.register(websocket);
-  await app.register(systemRoutes, { readiness: deps.readiness, metrics: deps.metrics });
-  await app.register(adminApi, { prefix: '/api', ...deps.services, extra: deps.adminExtra ?? [] });
-  const catalog = deps.modelCatalog ?? (async () => []);
-  await app.register(v1Routes, { prefix: '/v1', plugins: [modelsRoutes(catalog), ...(deps.v1Extra ?? [])] });
-  for (const plugin of deps.rootExtra ?? []) await app.register(plugin);
+  const routes = (m: Module) => m.routes ?? {};
+  const readiness = deps.modules.flatMap((m) => m.readiness ?? []);
+  await app.register(systemRoutes, { readiness, metrics: deps.metrics });
+  await app.register(adminApi, { prefix: '/api', folders: deps.modules.flatMap((m) => routes(m).api ?? []) });
+  await app.register(v1Routes, { prefix: '/v1', plugins: deps.modules.flatMap((m) => routes(m).v1 ?? []) });
+  for (const plugin of deps.modules.flatMap((m) => routes(m).root ?? [])) await app.register(plugin);
   const withInventory: App = Object.assign(app, { routeInventory: inventory });
   return withInventory;
 }

@@ -2,30 +2,19 @@ import type { DataSource } from 'typeorm';
 import { buildApp, type App } from './app.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
-import { loadKeyMaterial } from './core/secrets/key-material.js';
-import { ensureFirstAdmin, type FirstAdminResult } from './core/users/first-admin.js';
-import { databaseKind, openDatabase, pingDatabase } from './db/data-source.js';
-import { createStores, type Stores } from './db/stores/index.js';
-import { createGsmChannel, loadGreetingHandler, type GsmChannel } from './channels/gsm/index.js';
-import { createMetricsRegistry } from './http/metrics.js';
-import { createLlmModule, type LlmModule } from './llm-module.js';
-import { createSpeechRuntime, type SpeechRuntime } from './speech/speech-runtime.js';
-import { gsmRoutes } from './routes/admin/gsm/index.js';
-import type { Logger } from './logger.js';
-import { adminUiRoutes } from './routes/admin-ui/index.js';
-import { createCoreServices, type CoreServices } from './services.js';
-import { createSettingsModule, type SettingsModule } from './settings-module.js';
+import type { FirstAdminResult } from './core/users/first-admin.js';
 import type { MessageNotifier } from './core/voice/ports.js';
-import { createVoiceWiring, type VoicePorts, type VoiceRuntime } from './voice/runtime.js';
-import { createVoicePorts } from './voice/adapters/index.js';
-import { smsAutoReplyFromConfig } from './channels/gsm/llm-sms-reply.js';
-import { createVoiceCallHandler, withFallbackHandler } from './voice/gsm-call-handler.js';
-import { createLiveFeed } from './core/dashboard/live-feed.js';
-import { createLiveSources } from './live-sources.js';
-import { eventsRoutes } from './routes/admin/events/index.js';
-
-/** How often the dashboard feed re-reads the status while someone listens. */
-const LIVE_FEED_INTERVAL_MS = 2_000;
+import type { Stores } from './db/stores/index.js';
+import type { GsmChannel } from './channels/gsm/index.js';
+import { createMetricsRegistry } from './http/metrics.js';
+import type { Logger } from './logger.js';
+import { moduleList, type ModuleListOptions, type Started } from './modules/index.js';
+import type { LlmModule } from './modules/llm.js';
+import { startModules, type StartedModules } from './modules/runner.js';
+import type { SettingsModule } from './modules/settings.js';
+import type { CoreServices } from './services.js';
+import type { SpeechRuntime } from './speech/speech-runtime.js';
+import type { VoiceRuntime } from './voice/runtime.js';
 
 export interface Runtime {
   app: App;
@@ -44,120 +33,68 @@ export interface Runtime {
   notifier: MessageNotifier;
   /** Business settings (the panel's Settings page). */
   settings: SettingsModule['service'];
-  /** Closes the server, child processes and the database, in that order. */
+  /** Drains the modules (child processes), closes the server, then closes the modules in reverse order. */
   close(): Promise<void>;
 }
 
-export interface RuntimeOptions {
+export interface RuntimeOptions extends ModuleListOptions {
   clock?: Clock;
-  /** Replaces the speech-worker and LLM-router adapters (tests use fakes). */
-  voicePorts?: VoicePorts;
 }
 
-/** Opens everything the orchestrator needs and builds the app (not yet listening). */
+/** Calls every module's onListening once the server listens (workers dial back to its address). */
+function announceListening(app: App, started: StartedModules<Started>): void {
+  app.addHook('onListen', async () => {
+    const address = app.server.address();
+    if (!address || typeof address !== 'object') return;
+    for (const module of started.modules) module.onListening?.({ port: address.port, host: address.address });
+  });
+}
+
+/** What the runtime exposes of the started modules (main.ts, the CLI and tests read these). */
+function runtimeView(started: StartedModules<Started>, app: App, close: () => Promise<void>): Runtime {
+  const { db, stores } = started.get('database');
+  const accounts = started.get('accounts');
+  const voice = started.get('voice');
+  return {
+    ...{ app, db, stores, services: accounts.services, firstAdmin: accounts.firstAdmin },
+    llm: started.get('llm').services,
+    generatedSecrets: started.modules.flatMap((m) => m.generatedFiles ?? []),
+    speech: started.get('speech').runtime,
+    gsm: started.find('gsm')?.channel ?? null,
+    ...{ voice: voice.voice, notifier: voice.notifier, settings: started.get('settings').service },
+    close,
+  };
+}
+
+/** Starts the module list (modules/index.ts) and builds the app on it (not yet listening). */
 export async function startRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
-  const clock = options.clock ?? systemClock;
-  const db = await openDatabase({ url: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir });
-  let speech: SpeechRuntime | undefined;
-  let gsm: GsmChannel | null = null;
+  const parts = { config, logger, clock: options.clock ?? systemClock, metrics: createMetricsRegistry() };
+  const started = await startModules(moduleList(options), parts);
+  let app: App;
   try {
-    const stores = createStores(db);
-    const keys = await loadKeyMaterial(config.dataDir, config, stores.meta);
-    const services = createCoreServices(config, stores, keys, clock);
-    const firstAdmin = await ensureFirstAdmin(services.users, config.adminPassword);
-    const readiness = [
-      {
-        name: `database:${databaseKind({ url: config.databaseUrl, dataDir: config.dataDir })}`,
-        check: async () => ({ ok: await pingDatabase(db) }),
-      },
-    ];
-    const metrics = createMetricsRegistry();
-    const settings = await createSettingsModule({ config, store: stores.settings, clock });
-    const llm = await createLlmModule({
-      ...{ config, stores, secrets: services.secrets, metrics, logger, clock },
-      personaOverrides: settings.personaOverrides,
-    });
-    speech = createSpeechRuntime(config.speech, config.dataDir, logger, config.logLevel);
-    readiness.push(speech.readiness);
-    const ports = options.voicePorts ?? createVoicePorts({ speech, llm: llm.services, language: settings.language });
-    const voice = createVoiceWiring({
-      ...{ config, logger, stores, registry: metrics, clock, ports },
-      ...{ secrets: services.secrets, auth: services.auth, business: settings.voice },
-    });
-    const adminExtra = [...(llm.appDeps.adminExtra ?? []), speech.admin, ...voice.adminExtra, settings.admin];
-    if (config.gsm.enabled) {
-      const speechService = speech.service;
-      const handler = withFallbackHandler(
-        createVoiceCallHandler({ startSession: voice.voice.startSession }),
-        loadGreetingHandler(config),
-        () => options.voicePorts !== undefined || speechService.voices().length > 0,
-      );
-      const autoReply = smsAutoReplyFromConfig(config, llm.services.router);
-      gsm = await createGsmChannel({
-        config,
-        logger,
-        stores,
-        metrics,
-        handler,
-        autoReply,
-        schedule: settings.schedule,
-      });
-      readiness.push(gsm.readiness);
-      adminExtra.push({ prefix: '/gsm', plugin: gsmRoutes(gsm.service) });
-    }
-    const liveSources = createLiveSources({ readiness, llm: llm.services, speech, gsm, dashboard: stores.dashboard });
-    const onFeedError = (error: unknown) => logger.warn({ err: error }, 'live feed source failed');
-    const feed = createLiveFeed({
-      sources: liveSources,
-      clock,
-      intervalMs: LIVE_FEED_INTERVAL_MS,
-      onError: onFeedError,
-    });
-    adminExtra.push({ prefix: '/events', plugin: eventsRoutes(feed) });
-    const app = await buildApp({
+    app = await buildApp({
       config,
       logger,
-      services,
-      metrics,
-      readiness,
-      modelCatalog: llm.appDeps.modelCatalog,
-      adminExtra,
-      v1Extra: [...(llm.appDeps.v1Extra ?? []), speech.v1],
-      rootExtra: [adminUiRoutes(config.adminDistDir), speech.ws, ...voice.rootExtra],
+      services: started.get('accounts').services,
+      metrics: parts.metrics,
+      modules: started.modules,
     });
-    const speechRuntime = speech;
-    app.addHook('onListen', async () => {
-      const address = app.server.address();
-      if (address && typeof address === 'object')
-        speechRuntime.onListening({ port: address.port, host: address.address });
-    });
-    const close = async () => {
-      await speechRuntime.close();
-      await app.close();
-      await llm.close();
-      await gsm?.close();
-      await db.destroy();
-    };
-    const generatedSecrets = [...keys.generated, ...speech.generatedFiles];
-    return {
-      app,
-      db,
-      stores,
-      services,
-      llm: llm.services,
-      firstAdmin,
-      generatedSecrets,
-      speech,
-      gsm,
-      voice: voice.voice,
-      notifier: voice.notifier,
-      settings: settings.service,
-      close,
-    };
   } catch (error) {
-    await speech?.close();
-    await gsm?.close();
-    await db.destroy();
+    await started.drain().catch(() => undefined);
+    await started.close().catch(() => undefined);
     throw error;
   }
+  announceListening(app, started);
+  const close = async () => {
+    try {
+      await started.drain();
+    } finally {
+      try {
+        await app.close();
+      } finally {
+        await started.close();
+      }
+    }
+  };
+  return runtimeView(started, app, close);
 }

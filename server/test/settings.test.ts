@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCallPolicy } from '../src/core/gsm/call-policy.js';
 import { scheduleFromSpec } from '../src/core/settings/business-hours.js';
 import type { WeeklyHours } from '../src/core/settings/types.js';
-import { createSettingsModule } from '../src/settings-module.js';
+import { createSettingsModule } from '../src/modules/settings.js';
 import { createVoicePorts } from '../src/voice/adapters/index.js';
 import { bearer, createTestDatabase, createTestRuntime } from './helpers/runtime.js';
 import { startLlmHarness, type LlmHarness } from './llm/helpers.js';

@@ -12,26 +12,36 @@ import { authRoutes } from './auth/index.js';
 import { sessionRoutes } from './sessions/index.js';
 import { userRoutes } from './users/index.js';
 
-export interface AdminApiDeps {
+/** One `/api` resource folder (admin error format), mounted at `/api<prefix>`; modules list theirs. */
+export interface ApiRoutes {
+  prefix: string;
+  plugin: FastifyPluginAsyncTypebox;
+}
+
+export interface AccountServices {
   auth: AuthService;
   users: UsersService;
   sessions: SessionsService;
   apiKeys: ApiKeysService;
   audit: AuditService;
-  /** Resource folders added by later modules (LLM, speech, GSM, …). */
-  extra?: Array<{ prefix: string; plugin: FastifyPluginAsyncTypebox }>;
 }
 
-/** Everything under /api, with the admin error format. */
-export const adminApi: FastifyPluginAsyncTypebox<AdminApiDeps> = async (app, deps) => {
+/** The accounts module's folders: sign-in, users, sessions, API keys, the audit log. */
+export function accountRoutes(deps: AccountServices): ApiRoutes[] {
+  return [
+    { prefix: '/auth', plugin: async (app) => app.register(authRoutes, { auth: deps.auth, users: deps.users }) },
+    { prefix: '/users', plugin: async (app) => app.register(userRoutes, { users: deps.users }) },
+    { prefix: '/sessions', plugin: async (app) => app.register(sessionRoutes, { sessions: deps.sessions }) },
+    { prefix: '/api-keys', plugin: async (app) => app.register(apiKeyRoutes, { apiKeys: deps.apiKeys }) },
+    { prefix: '/audit', plugin: async (app) => app.register(auditRoutes, { audit: deps.audit }) },
+  ];
+}
+
+/** Everything under /api, with the admin error format: every module's resource folders. */
+export const adminApi: FastifyPluginAsyncTypebox<{ folders: readonly ApiRoutes[] }> = async (app, deps) => {
   app.setErrorHandler(adminErrorHandler);
   app.setNotFoundHandler((request) => {
     throw new NotFoundError(`${request.method} ${request.url.split('?')[0]}`);
   });
-  await app.register(authRoutes, { prefix: '/auth', auth: deps.auth, users: deps.users });
-  await app.register(userRoutes, { prefix: '/users', users: deps.users });
-  await app.register(sessionRoutes, { prefix: '/sessions', sessions: deps.sessions });
-  await app.register(apiKeyRoutes, { prefix: '/api-keys', apiKeys: deps.apiKeys });
-  await app.register(auditRoutes, { prefix: '/audit', audit: deps.audit });
-  for (const { prefix, plugin } of deps.extra ?? []) await app.register(plugin, { prefix });
+  for (const { prefix, plugin } of deps.folders) await app.register(plugin, { prefix });
 };

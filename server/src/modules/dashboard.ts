@@ -1,10 +1,17 @@
 import type { LiveComponent, LiveProvider, LiveWorker } from '@ai-secretary/protocol';
-import type { GsmChannel } from './channels/gsm/index.js';
-import type { LiveSources } from './core/dashboard/live-feed.js';
-import type { LlmServices } from './core/llm/llm-service.js';
-import type { DashboardStore } from './db/stores/dashboard-store.js';
-import type { ComponentCheck } from './routes/system/index.js';
-import type { SpeechRuntime } from './speech/speech-runtime.js';
+import type { GsmChannel } from '../channels/gsm/index.js';
+import { createLiveFeed } from '../core/dashboard/live-feed.js';
+import type { LiveSources } from '../core/dashboard/live-feed.js';
+import type { LlmServices } from '../core/llm/llm-service.js';
+import type { DashboardStore } from '../db/stores/dashboard-store.js';
+import type { ComponentCheck } from '../routes/system/index.js';
+import { eventsRoutes } from '../routes/admin/events/index.js';
+import type { SpeechRuntime } from '../speech/speech-runtime.js';
+import type { Started } from './index.js';
+import type { ModuleDefinition } from './module.js';
+
+/** How often the dashboard feed re-reads the status while someone listens. */
+const LIVE_FEED_INTERVAL_MS = 2_000;
 
 export interface LiveSourceDeps {
   readiness: ComponentCheck[];
@@ -44,7 +51,7 @@ function workers({ pool, supervisor }: SpeechRuntime): LiveWorker[] {
   return [{ id: supervisor.workerId, name: 'local', state: supervisor.status, activeJobs }, ...rows];
 }
 
-/** Reads the dashboard's live status from the running modules (wired in runtime.ts). */
+/** Reads the dashboard's live status from the running modules. */
 export function createLiveSources(deps: LiveSourceDeps): LiveSources {
   return {
     components: () => components(deps.readiness),
@@ -62,3 +69,20 @@ export function createLiveSources(deps: LiveSourceDeps): LiveSources {
     },
   };
 }
+
+/** The live feed behind `GET /api/events`: components, providers, workers, modem, today's counters. */
+export const dashboardModule: ModuleDefinition<Started, 'dashboard'> = {
+  name: 'dashboard',
+  async start({ logger, clock, get, find, readiness }) {
+    const sources = createLiveSources({
+      readiness: readiness(),
+      llm: get('llm').services,
+      speech: get('speech').runtime,
+      gsm: find('gsm')?.channel ?? null,
+      dashboard: get('database').stores.dashboard,
+    });
+    const onError = (error: unknown) => logger.warn({ err: error }, 'live feed source failed');
+    const feed = createLiveFeed({ sources, clock, intervalMs: LIVE_FEED_INTERVAL_MS, onError });
+    return { name: 'dashboard', routes: { api: [{ prefix: '/events', plugin: eventsRoutes(feed) }] } };
+  },
+};

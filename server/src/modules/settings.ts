@@ -1,16 +1,16 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Config } from './config.js';
-import type { Clock } from './core/clock.js';
-import type { ScheduleSource } from './core/gsm/call-policy.js';
-import type { PersonaVariableOverrides } from './core/llm/personas.js';
-import { parseBusinessHours } from './core/settings/business-hours.js';
-import { createSettingsService, type SettingsService } from './core/settings/settings-service.js';
-import type { BusinessSettings, SettingsStore } from './core/settings/types.js';
-import { settingsRoutes } from './routes/admin/settings/index.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../core/clock.js';
+import type { ScheduleSource } from '../core/gsm/call-policy.js';
+import type { PersonaVariableOverrides } from '../core/llm/personas.js';
+import { parseBusinessHours } from '../core/settings/business-hours.js';
+import { createSettingsService, type SettingsService } from '../core/settings/settings-service.js';
+import type { BusinessSettings, SettingsStore } from '../core/settings/types.js';
+import { settingsRoutes } from '../routes/admin/settings/index.js';
+import type { Started } from './index.js';
+import type { Module, ModuleDefinition } from './module.js';
 
-export interface SettingsModule {
+export interface SettingsModule extends Module {
   service: SettingsService;
-  admin: { prefix: string; plugin: FastifyPluginAsyncTypebox };
   personaOverrides: () => PersonaVariableOverrides;
   /** Opening hours for every channel: the saved hours in the saved zone, else the environment's. */
   schedule: ScheduleSource;
@@ -48,8 +48,9 @@ export async function createSettingsModule(deps: {
     return current.saved ? current : null;
   };
   return {
+    name: 'settings',
     service,
-    admin: { prefix: '/settings', plugin: settingsRoutes(service) },
+    routes: { api: [{ prefix: '/settings', plugin: settingsRoutes(service) }] },
     personaOverrides: () => service.personaVariables(),
     schedule: () => {
       const s = service.current();
@@ -62,3 +63,9 @@ export async function createSettingsModule(deps: {
     language: () => saved()?.defaultLanguage ?? deps.config.voiceLanguage,
   };
 }
+
+/** Business name, time zone, opening hours, greeting and language: one home, read by every channel. */
+export const settingsModule: ModuleDefinition<Started, 'settings'> = {
+  name: 'settings',
+  start: ({ config, clock, get }) => createSettingsModule({ config, store: get('database').stores.settings, clock }),
+};

@@ -1,0 +1,49 @@
+import type { VoicePorts } from '../voice/runtime.js';
+import { accountsModule, type AccountsModule } from './accounts.js';
+import { adminUiModule } from './admin-ui.js';
+import { dashboardModule } from './dashboard.js';
+import { databaseModule, type DatabaseModule } from './database.js';
+import { gsmModule, type GsmModule } from './gsm.js';
+import { llmModule, type LlmModule } from './llm.js';
+import type { Module, ModuleDefinition } from './module.js';
+import { settingsModule, type SettingsModule } from './settings.js';
+import { speechModule, type SpeechModule } from './speech.js';
+import { voiceModule, type VoiceModule } from './voice.js';
+
+/** Every module by name, with what it gives the modules after it. */
+export interface Started {
+  database: DatabaseModule;
+  accounts: AccountsModule;
+  settings: SettingsModule;
+  llm: LlmModule;
+  speech: SpeechModule;
+  voice: VoiceModule;
+  gsm: GsmModule;
+  dashboard: Module;
+  adminUi: Module;
+}
+
+export interface ModuleListOptions {
+  /** Voice engine ports (fakes in tests) instead of the speech-worker and LLM-router adapters. */
+  voicePorts?: VoicePorts;
+}
+
+/**
+ * THE list: the runtime starts these in this order and drains/closes them in reverse. A new channel
+ * (telegram, discord, widget) is one more entry here, with its own file in this folder.
+ */
+export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinition<Started, keyof Started>> {
+  return [
+    databaseModule,
+    accountsModule,
+    settingsModule,
+    llmModule,
+    speechModule,
+    voiceModule(options.voicePorts),
+    gsmModule,
+    dashboardModule,
+    adminUiModule,
+  ];
+}
+
+export type { Module, ModuleDefinition, ModuleContext, ModuleRoutes } from './module.js';

@@ -1,0 +1,70 @@
+import type { Registry } from 'prom-client';
+import type { Config } from '../config.js';
+import type { Clock } from '../core/clock.js';
+import { createLlmServices, type LlmServiceDeps, type LlmServices } from '../core/llm/llm-service.js';
+import type { SecretBox } from '../core/secrets/secret-box.js';
+import type { Stores } from '../db/stores/index.js';
+import { createOpenAiCompatibleProvider } from '../llm-providers/openai-compatible.js';
+import { createPromLlmMetrics } from '../llm-providers/prom-metrics.js';
+import type { Logger } from '../logger.js';
+import { llmAdminRoutes } from '../routes/admin/llm/index.js';
+import { chatRoutes } from '../routes/v1/chat/index.js';
+import { modelsRoutes } from '../routes/v1/models.js';
+import type { Started } from './index.js';
+import type { Module, ModuleDefinition } from './module.js';
+
+export interface LlmModule extends Module {
+  services: LlmServices;
+  /** Writes buffered usage records (before the database closes: modules close in reverse order). */
+  close(): Promise<void>;
+}
+
+/** Composition of the LLM router: vendor adapters, Prometheus metrics, admin and /v1 routes. */
+export async function createLlmModule(deps: {
+  config: Config;
+  stores: Stores;
+  secrets: SecretBox;
+  metrics: Registry;
+  logger: Logger;
+  clock: Clock;
+  personaOverrides?: LlmServiceDeps['personaOverrides'];
+}): Promise<LlmModule> {
+  const logger = deps.logger.child({ module: 'llm' });
+  const services = await createLlmServices({
+    stores: deps.stores.llm,
+    secrets: deps.secrets,
+    factory: createOpenAiCompatibleProvider,
+    metrics: createPromLlmMetrics(deps.metrics),
+    clock: deps.clock,
+    settings: deps.config.llm,
+    onError: (err, message) => logger.warn({ err }, message),
+    personaOverrides: deps.personaOverrides,
+  });
+  return {
+    name: 'llm',
+    services,
+    routes: {
+      api: llmAdminRoutes(services, deps.clock),
+      v1: [modelsRoutes(async () => services.router.catalog()), chatRoutes(services.router)],
+    },
+    close: () => services.usage.flush(),
+  };
+}
+
+/** The LLM router with its providers, personas, FAQ, usage and limits; `/api/llm/*`, `/v1/models`, `/v1/chat`. */
+export const llmModule: ModuleDefinition<Started, 'llm'> = {
+  name: 'llm',
+  start: ({ config, logger, clock, metrics, get }) => {
+    const { stores } = get('database');
+    const { secrets } = get('accounts').services;
+    return createLlmModule({
+      config,
+      stores,
+      secrets,
+      metrics,
+      logger,
+      clock,
+      personaOverrides: get('settings').personaOverrides,
+    });
+  },
+};

@@ -1,0 +1,45 @@
+import type { MessagesService } from '../core/messages/messages-service.js';
+import type { MessageNotifier } from '../core/voice/ports.js';
+import { createVoicePorts } from '../voice/adapters/index.js';
+import { createVoiceWiring, type VoicePorts, type VoiceRuntime } from '../voice/runtime.js';
+import type { Started } from './index.js';
+import type { Module, ModuleDefinition } from './module.js';
+
+export interface VoiceModule extends Module {
+  voice: VoiceRuntime;
+  messages: MessagesService;
+  /** Announces taken messages through the configured webhooks (any channel may use it). */
+  notifier: MessageNotifier;
+  /** Whether the engine can talk now (fake ports, or a worker with a voice); channels fall back otherwise. */
+  canTalk(): boolean;
+}
+
+/**
+ * The voice conversation engine (sessions on speech-worker and LLM-router ports, or `ports` given by tests),
+ * taken messages, webhooks, conversations, widget tokens and `/ws/voice`.
+ */
+export function voiceModule(ports?: VoicePorts): ModuleDefinition<Started, 'voice'> {
+  return {
+    name: 'voice',
+    async start({ config, logger, clock, metrics, get }) {
+      const { stores } = get('database');
+      const { services } = get('accounts');
+      const settings = get('settings');
+      const speech = get('speech').runtime;
+      const llm = get('llm').services;
+      const wiring = createVoiceWiring({
+        ...{ config, logger, stores, registry: metrics, clock },
+        ports: ports ?? createVoicePorts({ speech, llm, language: settings.language }),
+        ...{ secrets: services.secrets, auth: services.auth, business: settings.voice },
+      });
+      return {
+        name: 'voice',
+        voice: wiring.voice,
+        messages: wiring.messages,
+        notifier: wiring.notifier,
+        canTalk: () => ports !== undefined || speech.service.voices().length > 0,
+        routes: { api: wiring.adminExtra, root: wiring.rootExtra },
+      };
+    },
+  };
+}
