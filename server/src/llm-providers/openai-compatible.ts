@@ -12,6 +12,7 @@ import {
   type ProviderEvent,
   type ProviderRequest,
 } from '../core/llm/types.js';
+import type { OutboundPolicy } from '../core/net/outbound-policy.js';
 import { createHttpFetch } from './http-fetch.js';
 import { SseReader, type SseMessage } from './sse.js';
 
@@ -23,13 +24,16 @@ const DRAIN_GRACE_MS = 5000;
  * DeepSeek, Kimi and OpenRouter through their compatibility endpoints), so one adapter built on
  * the official `openai` client serves them all. Retries are off: failover is the router's job.
  */
-export function createOpenAiCompatibleProvider(config: ProviderConfig): LlmProvider {
+export function createOpenAiCompatibleProvider(
+  config: ProviderConfig,
+  options: { policy?: OutboundPolicy } = {},
+): LlmProvider {
   const client = new OpenAI({
     baseURL: config.baseUrl,
     apiKey: config.apiKey ?? 'not-needed',
     maxRetries: 0,
     timeout: config.timeoutMs,
-    fetch: createHttpFetch({ maxSockets: 1024 }),
+    fetch: createHttpFetch({ maxSockets: 1024, policy: options.policy }),
   });
   return {
     async *stream(request, signal) {
