@@ -51,7 +51,7 @@ export function createHttpFetch(options: { maxSockets?: number; policy?: Outboun
 function plainHeaders(init: RequestInit['headers']): Record<string, string> {
   const out: Record<string, string> = {};
   if (init instanceof Headers) init.forEach((value, name) => (out[name] = value));
-  else if (Array.isArray(init)) for (const [name, value] of init as [string, string][]) out[name.toLowerCase()] = value;
+  else if (Array.isArray(init)) for (const [name, value] of init) out[name.toLowerCase()] = value;
   else if (init)
     for (const [name, value] of Object.entries(init as Record<string, string>)) out[name.toLowerCase()] = value;
   return out;
