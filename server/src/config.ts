@@ -76,6 +76,8 @@ export interface SpeechConfig {
   readonly restartBackoffMaxMs: number;
   readonly queueTimeoutMs: number;
   readonly maxUploadBytes: number;
+  /** Longest decoded audio an upload may hold (/v1 transcriptions, the admin STT test). */
+  readonly maxUploadSeconds: number;
   readonly maxTtsChars: number;
   readonly modelsDir: string;
   /** undefined = the repository's models/manifest.json. */
@@ -259,6 +261,7 @@ function loadSpeechConfig(env: Env, cwd: string): SpeechConfig {
     restartBackoffMaxMs: int(env, 'SPEECH_RESTART_BACKOFF_MAX_MS', 30_000, 100, 3_600_000),
     queueTimeoutMs: int(env, 'SPEECH_QUEUE_TIMEOUT_MS', 30_000, 100, 600_000),
     maxUploadBytes: int(env, 'SPEECH_MAX_UPLOAD_BYTES', 25 * 1_048_576, 1024, 1024 * 1_048_576),
+    maxUploadSeconds: int(env, 'SPEECH_MAX_UPLOAD_S', 1800, 1, 86_400),
     maxTtsChars: int(env, 'SPEECH_MAX_TTS_CHARS', 4096, 1, 100_000),
     modelsDir: path.resolve(cwd, str(env, 'SHERPA_MODELS_DIR') ?? './models/data'),
     modelsManifest: str(env, 'SPEECH_MODELS_MANIFEST') && path.resolve(cwd, str(env, 'SPEECH_MODELS_MANIFEST')!),

@@ -115,7 +115,12 @@ export function createSpeechRuntime(
         downloads,
       }),
     },
-    v1: audioRoutes({ speech: service, maxUploadBytes: config.maxUploadBytes, maxTtsChars: config.maxTtsChars }),
+    v1: audioRoutes({
+      speech: service,
+      maxUploadBytes: config.maxUploadBytes,
+      maxUploadSeconds: config.maxUploadSeconds,
+      maxTtsChars: config.maxTtsChars,
+    }),
     ws: workerEndpoint({ pool, token, heartbeatIntervalMs: config.heartbeatIntervalMs, logger: log }),
     onListening(address) {
       supervisor?.start(`ws://${dialHost(address.host)}:${address.port}/ws/workers`);
