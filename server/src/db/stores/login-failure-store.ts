@@ -7,9 +7,9 @@ function upsertSql(db: DataSource, restart: boolean): string {
   const postgres = db.options.type === 'postgres';
   const p = (n: number) => (postgres ? `$${n}` : '?');
   const table = db.getMetadata(LoginFailureEntity).tablePath.split('.').map((n) => db.driver.escape(n)).join('.');
-  const failures = restart ? '1' : 'failures + 1'; // unqualified: the existing row
+  const failures = restart ? '1' : 'existing.failures + 1';
   return (
-    `INSERT INTO ${table} (ip, username, failures, last_failure_at) VALUES (${p(1)}, ${p(2)}, 1, ${p(3)}) ` +
+    `INSERT INTO ${table} AS existing (ip, username, failures, last_failure_at) VALUES (${p(1)}, ${p(2)}, 1, ${p(3)}) ` +
     `ON CONFLICT (ip, username) DO UPDATE SET failures = ${failures}, last_failure_at = excluded.last_failure_at`
   );
 }
