@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { AudioChunk } from '@ai-secretary/protocol';
 import type { TranscriptSegment } from '../../core/speech/speech-service.js';
+import { readMultipart } from '../../http/multipart.js';
 import { AudioInvalidError, SpeechInputError } from '../../speech/errors.js';
 import { CONTENT_TYPES, decodeToPcm, encodeStream, probeSampleRate, type SpeechFormat } from '../../speech/ffmpeg.js';
 import type { WorkerSpeechService } from '../../speech/speech-service.js';
@@ -184,7 +185,7 @@ export function audioRoutes(deps: AudioRoutesDeps): V1Plugin {
         '/audio/transcriptions',
         { config: { access: 'api' }, schema: { tags: ['v1'] } },
         async (request, reply) => {
-          const options = transcriptionOptions(await readForm(request));
+          const options = transcriptionOptions(await readMultipart(() => readForm(request)));
           const audio = await decodeFor(speech, options.file, options);
           const signal = clientSignal(request, reply);
           const segments = speech.transcribeStream(feed(audio), { ...options, signal });
