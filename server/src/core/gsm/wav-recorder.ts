@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { wavHeader } from '@ai-secretary/protocol';
+import { openPrivateFile } from '../private-files.js';
 
 const FLUSH_BYTES = 64 * 1024;
 
@@ -15,8 +15,7 @@ export class WavRecorder {
     readonly filePath: string,
     readonly sampleRateHz: number,
   ) {
-    fs.mkdirSync(path.dirname(filePath), { recursive: true });
-    this.fd = fs.openSync(filePath, 'w');
+    this.fd = openPrivateFile(filePath, 'w'); // recordings are readable by the server's user only
     fs.writeSync(this.fd, wavHeader(sampleRateHz, 1, 0));
   }
 
