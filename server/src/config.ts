@@ -62,6 +62,11 @@ export interface Config {
   readonly voiceSpeechRecoveryS: number;
   readonly webhookTimeoutMs: number;
   readonly webhookAttempts: number;
+  /**
+   * Private, loopback or link-local destinations server-side requests may reach (OUTBOUND_ALLOW: addresses,
+   * CIDR ranges or host names, each optionally `:port`); LLM_BASE_URL's own host:port is always among them.
+   */
+  readonly outboundAllow: readonly string[];
 }
 
 export interface SpeechConfig {
@@ -228,7 +233,22 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     voiceSpeechRecoveryS: int(env, 'VOICE_SPEECH_RECOVERY_S', 15, 1, 600),
     webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
     webhookAttempts: int(env, 'WEBHOOK_ATTEMPTS', 3, 1, 10),
+    outboundAllow: Object.freeze(outboundAllow(env)),
   });
+}
+
+/** OUTBOUND_ALLOW, plus the operator's own LLM_BASE_URL (the local vLLM is usually on loopback). */
+function outboundAllow(env: Env): string[] {
+  const entries = list(env, 'OUTBOUND_ALLOW');
+  const llm = str(env, 'LLM_BASE_URL') ?? 'http://127.0.0.1:8000/v1';
+  try {
+    const url = new URL(llm);
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    entries.push(`${url.hostname}:${port}`);
+  } catch {
+    // an invalid LLM_BASE_URL fails where the provider is created
+  }
+  return entries;
 }
 
 function loadSpeechConfig(env: Env, cwd: string): SpeechConfig {

@@ -5,10 +5,6 @@ export type ErrorCode =
   | 'BODY_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'MALFORMED_BODY'
-  | 'URI_TOO_LONG'
-  | 'HEADERS_TOO_LARGE'
-  | 'BAD_REQUEST'
-  | 'REQUEST_TIMEOUT'
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'AUTH_REQUIRED'
@@ -51,7 +47,9 @@ export type ErrorCode =
   | 'VOICE_BAD_AUDIO'
   | 'VOICE_BAD_MESSAGE'
   | 'VOICE_UNAVAILABLE'
-  | 'WIDGET_TOKEN_INVALID';
+  | 'WIDGET_TOKEN_INVALID'
+  // outbound requests (issue 19)
+  | 'OUTBOUND_BLOCKED';
 
 export interface AppErrorOptions {
   statusCode?: number;
@@ -136,6 +134,13 @@ export class UpstreamError extends AppError {
 export class TransportError extends AppError {
   constructor(message: string, options: AppErrorOptions = {}) {
     super('TRANSPORT_ERROR', message, { statusCode: 503, retryable: true, ...options });
+  }
+}
+
+/** A server-side request aimed at a refused address or scheme (loopback, private, link-local, file:, …). */
+export class OutboundBlockedError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('OUTBOUND_BLOCKED', message, { statusCode: 400, ...options });
   }
 }
 

@@ -72,6 +72,7 @@ export async function createTestRuntime(options: TestRuntimeOptions = {}): Promi
     ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     LOG_LEVEL: 'silent',
     SPEECH_LOCAL_WORKER: 'false', // speech suites turn the local worker on themselves
+    OUTBOUND_ALLOW: '127.0.0.1', // fake upstreams (LLM providers, webhook receivers) listen on loopback
     ...database.env,
     ...options.env,
   };

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import type { ConversationsReadStore } from '../../core/messages/types.js';
 import type { ConversationStore } from '../../core/voice/ports.js';
 import { ConversationTurnEntity } from '../entities/conversation-turn.entity.js';
@@ -22,6 +22,14 @@ export function createConversationStore(db: DataSource): ConversationStore & Con
     },
     async addMessage(message) {
       await messages.insert(message);
+    },
+    async closeInterrupted(endedAt) {
+      const open = await conversations.find({ where: { outcome: IsNull() } });
+      for (const conversation of open) {
+        const turnCount = await turns.countBy({ conversationId: conversation.id });
+        await conversations.update({ id: conversation.id }, { outcome: 'interrupted', endedAt, turnCount });
+      }
+      return open.length;
     },
     async list(limit, offset) {
       const [items, total] = await conversations.findAndCount({
