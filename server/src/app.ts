@@ -2,12 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { installAccessControl } from './http/access.js';
@@ -50,8 +45,8 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
 const isV1Path = (path: string | null) => path !== null && /^\/v1(\/|\?|$)/.test(path);
 
 /** Errors the router raises before any route (a path parameter over the length limit: 414) use the route's format. */
-function frameworkErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
-  return (isV1Path(request.url) ? openAiErrorHandler : adminErrorHandler)(error, request, reply);
+function frameworkErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  void (isV1Path(request.url) ? openAiErrorHandler : adminErrorHandler)(error, request, reply);
 }
 
 /** Builds the HTTP application from ready-made services; used by main.ts and by tests. */

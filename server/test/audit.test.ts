@@ -85,7 +85,9 @@ describe('audit log', () => {
       expect(entry.details).toMatchObject({ truncated: true, body: expect.any(Object) });
     }
     // what fits is kept, in order
-    const keys = Object.keys((items.find((e) => 'field0' in (e.details!.body as object)) ?? items[0]!).details!.body as object);
+    const keys = Object.keys(
+      (items.find((e) => 'field0' in (e.details!.body as object)) ?? items[0]!).details!.body as object,
+    );
     expect(keys.slice(0, 3)).toEqual(['field0', 'field1', 'field2']);
   });
 

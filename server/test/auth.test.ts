@@ -155,24 +155,24 @@ describe('auth: revocation and throttling', () => {
   it('refuses a validly signed access token that has no expiry', async () => {
     const { accessToken } = await rt.login('admin', TEST_ADMIN_PASSWORD);
     const claims = decodeJwt(accessToken);
-    const secret = Buffer.from(fs.readFileSync(path.join(rt.config.dataDir, 'secrets', 'jwt.key'), 'utf8').trim(), 'base64');
-    const forever = await new SignJWT({ sid: claims.sid, role: claims.role })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(claims.sub!)
-      .setIssuer(claims.iss!)
-      .setIssuedAt(claims.iat!)
-      .sign(new Uint8Array(secret));
+    const secret = Buffer.from(
+      fs.readFileSync(path.join(rt.config.dataDir, 'secrets', 'jwt.key'), 'utf8').trim(),
+      'base64',
+    );
+    const resign = (exp: number | undefined) => {
+      const jwt = new SignJWT({ sid: claims.sid, role: claims.role })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(claims.sub!)
+        .setIssuer(claims.iss!)
+        .setIssuedAt(claims.iat);
+      return (exp === undefined ? jwt : jwt.setExpirationTime(exp)).sign(new Uint8Array(secret));
+    };
+    const forever = await resign(undefined);
     const me = await rt.app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(forever) });
     expect(me.statusCode).toBe(401);
     expect(me.json().error.code).toBe('AUTH_INVALID_TOKEN');
     // the same claims with the usual expiry are accepted, so it is the missing `exp` that is refused
-    const usual = await new SignJWT({ sid: claims.sid, role: claims.role })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(claims.sub!)
-      .setIssuer(claims.iss!)
-      .setIssuedAt(claims.iat!)
-      .setExpirationTime(claims.exp!)
-      .sign(new Uint8Array(secret));
+    const usual = await resign(claims.exp);
     expect((await rt.app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(usual) })).statusCode).toBe(200);
   });
 

@@ -34,11 +34,21 @@ describe('every refusal speaks the interface’s error format (issue 19, item 10
     await rt.dispose();
   });
 
-  const openAiShape = { error: { message: expect.any(String), type: 'invalid_request_error', param: null, code: expect.any(String) } };
+  const openAiShape = {
+    error: { message: expect.any(String), type: 'invalid_request_error', param: null, code: expect.any(String) },
+  };
 
   const malformed: Array<[string, string, string]> = [
-    ['no boundary', 'multipart/form-data', '--x\r\ncontent-disposition: form-data; name="model"\r\n\r\nwhisper\r\n--x--\r\n'],
-    ['a body cut short', 'multipart/form-data; boundary=x', '--x\r\ncontent-disposition: form-data; name="file"; filename="a.wav"\r\n\r\nRIFF'],
+    [
+      'no boundary',
+      'multipart/form-data',
+      '--x\r\ncontent-disposition: form-data; name="model"\r\n\r\nwhisper\r\n--x--\r\n',
+    ],
+    [
+      'a body cut short',
+      'multipart/form-data; boundary=x',
+      '--x\r\ncontent-disposition: form-data; name="file"; filename="a.wav"\r\n\r\nRIFF',
+    ],
     ['a malformed part header', 'multipart/form-data; boundary=x', '--x\r\n\x00\x01garbage\r\n\r\nvalue\r\n--x--\r\n'],
     ['garbage', 'multipart/form-data; boundary=x', 'this is not multipart at all'],
   ];
@@ -56,7 +66,9 @@ describe('every refusal speaks the interface’s error format (issue 19, item 10
   }
 
   const adminShape = (code: string) => ({ error: { code, message: expect.any(String) } });
-  const openAi = (code: string) => ({ error: { message: expect.any(String), type: 'invalid_request_error', param: null, code } });
+  const openAi = (code: string) => ({
+    error: { message: expect.any(String), type: 'invalid_request_error', param: null, code },
+  });
 
   it('a path parameter over the router’s length limit → 414 in the admin envelope', async () => {
     const admin = await rt.adminToken();
@@ -68,10 +80,30 @@ describe('every refusal speaks the interface’s error format (issue 19, item 10
 
   const long = 'q'.repeat(20_000);
   const refusedByNode: Array<[string, string, number, unknown]> = [
-    ['a URL over the size limit on /api', `GET /api/auth/me?q=${long} HTTP/1.1\r\nHost: t\r\n\r\n`, 414, adminShape('URI_TOO_LONG')],
-    ['a URL over the size limit on /v1', `GET /v1/models?q=${long} HTTP/1.1\r\nHost: t\r\n\r\n`, 414, openAi('uri_too_long')],
-    ['headers over the size limit on /api', `GET /api/auth/me HTTP/1.1\r\nHost: t\r\nX-Big: ${long}\r\n\r\n`, 431, adminShape('HEADERS_TOO_LARGE')],
-    ['headers over the size limit on /v1', `GET /v1/models HTTP/1.1\r\nHost: t\r\nX-Big: ${long}\r\n\r\n`, 431, openAi('headers_too_large')],
+    [
+      'a URL over the size limit on /api',
+      `GET /api/auth/me?q=${long} HTTP/1.1\r\nHost: t\r\n\r\n`,
+      414,
+      adminShape('URI_TOO_LONG'),
+    ],
+    [
+      'a URL over the size limit on /v1',
+      `GET /v1/models?q=${long} HTTP/1.1\r\nHost: t\r\n\r\n`,
+      414,
+      openAi('uri_too_long'),
+    ],
+    [
+      'headers over the size limit on /api',
+      `GET /api/auth/me HTTP/1.1\r\nHost: t\r\nX-Big: ${long}\r\n\r\n`,
+      431,
+      adminShape('HEADERS_TOO_LARGE'),
+    ],
+    [
+      'headers over the size limit on /v1',
+      `GET /v1/models HTTP/1.1\r\nHost: t\r\nX-Big: ${long}\r\n\r\n`,
+      431,
+      openAi('headers_too_large'),
+    ],
     ['something that is not HTTP', 'HELLO THERE\r\n\r\n', 400, adminShape('BAD_REQUEST')],
   ];
   for (const [name, request, status, shape] of refusedByNode) {

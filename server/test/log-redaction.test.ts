@@ -7,7 +7,10 @@ describe('credentials never reach the log (issue 19, defect 9)', () => {
   let rt: TestRuntime;
   const lines: string[] = [];
   beforeAll(async () => {
-    rt = await createTestRuntime({ env: { LOG_LEVEL: 'info' }, logDestination: { write: (l: string) => lines.push(l) } });
+    rt = await createTestRuntime({
+      env: { LOG_LEVEL: 'info' },
+      logDestination: { write: (l: string) => lines.push(l) },
+    });
   });
   afterAll(async () => {
     await rt.dispose();

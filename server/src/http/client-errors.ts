@@ -18,10 +18,8 @@ function pathOf(error: ConnectionError): { path: string | null; lineComplete: bo
 
 function classify(error: ConnectionError, lineComplete: boolean): NormalizedError {
   const of = (statusCode: number, code: string, message: string) => ({ statusCode, code, message, internal: false });
-  if (error.code === 'HPE_HEADER_OVERFLOW' && !lineComplete)
-    return of(414, 'URI_TOO_LONG', 'The URL is too long');
-  if (error.code === 'HPE_HEADER_OVERFLOW')
-    return of(431, 'HEADERS_TOO_LARGE', 'The request headers are too large');
+  if (error.code === 'HPE_HEADER_OVERFLOW' && !lineComplete) return of(414, 'URI_TOO_LONG', 'The URL is too long');
+  if (error.code === 'HPE_HEADER_OVERFLOW') return of(431, 'HEADERS_TOO_LARGE', 'The request headers are too large');
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT')
     return of(408, 'REQUEST_TIMEOUT', 'The request did not arrive in time');
   return of(400, 'BAD_REQUEST', 'The request is not valid HTTP');

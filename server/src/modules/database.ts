@@ -18,7 +18,8 @@ export const databaseModule: ModuleDefinition<Started, 'database'> = {
   name: 'database',
   async start({ config, logger }) {
     const refused = tightenDataDir(config.dataDir);
-    if (refused.length > 0) logger.warn({ paths: refused.slice(0, 20) }, 'DATA_DIR: could not make these private (0700/0600)');
+    if (refused.length > 0)
+      logger.warn({ paths: refused.slice(0, 20) }, 'DATA_DIR: could not make these private (0700/0600)');
     const db = await openDatabase({ url: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir });
     const kind = databaseKind({ url: config.databaseUrl, dataDir: config.dataDir });
     return {

@@ -53,7 +53,9 @@ export function installGsmMetrics(registry: Registry, modem: Modem, calls: CallM
 }
 
 /** From on-time pacing (20 ms) to stalls of many seconds: a caller hearing nothing shows in the top buckets. */
-export const FRAME_GAP_BUCKETS_S = [0.015, 0.018, 0.02, 0.022, 0.025, 0.03, 0.04, 0.06, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
+export const FRAME_GAP_BUCKETS_S = [
+  0.015, 0.018, 0.02, 0.022, 0.025, 0.03, 0.04, 0.06, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30,
+];
 
 /**
  * `gsm_downlink_frame_gap_seconds`: the time between consecutive downlink frames of a call. Each call

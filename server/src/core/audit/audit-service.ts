@@ -67,7 +67,9 @@ function scrubObject(value: object, depth: number, budget: Budget): Record<strin
     const key = rawKey.length > AUDIT_DETAILS_LIMITS.keyChars ? rawKey.slice(0, AUDIT_DETAILS_LIMITS.keyChars) : rawKey;
     if (key !== rawKey) budget.truncated = true;
     if (!spend(budget, jsonBytes(key) + 2)) break;
-    const scrubbed = SECRET_FIELD.test(rawKey) ? scrubWithin('[redacted]', depth, budget) : scrubWithin(v, depth + 1, budget);
+    const scrubbed = SECRET_FIELD.test(rawKey)
+      ? scrubWithin('[redacted]', depth, budget)
+      : scrubWithin(v, depth + 1, budget);
     if (scrubbed === undefined) break;
     out[key] = scrubbed;
   }

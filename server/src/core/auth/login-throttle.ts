@@ -88,7 +88,12 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
       const records = await options.store.find(ip, username);
       const now = options.clock();
       const waits = [username, ANY_USERNAME].map((name) => {
-        return waitMs(records.find((r) => r.username === name), ip, name, now);
+        return waitMs(
+          records.find((r) => r.username === name),
+          ip,
+          name,
+          now,
+        );
       });
       if (Math.max(...waits) > 0) throw throttled(Math.max(...waits));
       const keys = [flightKey(ip, username), flightKey(ip, ANY_USERNAME)];

@@ -6,7 +6,11 @@ import { LoginFailureEntity } from '../entities/login-failure.entity.js';
 function upsertSql(db: DataSource, restart: boolean): string {
   const postgres = db.options.type === 'postgres';
   const p = (n: number) => (postgres ? `$${n}` : '?');
-  const table = db.getMetadata(LoginFailureEntity).tablePath.split('.').map((n) => db.driver.escape(n)).join('.');
+  const table = db
+    .getMetadata(LoginFailureEntity)
+    .tablePath.split('.')
+    .map((n) => db.driver.escape(n))
+    .join('.');
   const failures = restart ? '1' : 'existing.failures + 1';
   return (
     `INSERT INTO ${table} AS existing (ip, username, failures, last_failure_at) VALUES (${p(1)}, ${p(2)}, 1, ${p(3)}) ` +
@@ -17,7 +21,13 @@ function upsertSql(db: DataSource, restart: boolean): string {
 export function createLoginFailureStore(db: DataSource): LoginFailureStore {
   const repo = db.getRepository(LoginFailureEntity);
   return {
-    find: (ip, username) => repo.find({ where: [{ ip, username: '' }, { ip, username }] }),
+    find: (ip, username) =>
+      repo.find({
+        where: [
+          { ip, username: '' },
+          { ip, username },
+        ],
+      }),
     async recordFailure(ip, username, at, restart) {
       await db.query(upsertSql(db, restart), [ip, username, at]);
     },

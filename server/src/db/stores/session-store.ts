@@ -26,7 +26,9 @@ export function createSessionStore(db: DataSource): SessionStore {
           .getRepository(SessionEntity)
           .update({ id, refreshHash: fromHash }, { refreshHash: toHash, lastUsedAt: at });
         if (swapped.affected !== 1) return false;
-        await tx.getRepository(RetiredRefreshTokenEntity).insert({ refreshHash: fromHash, sessionId: id, retiredAt: at });
+        await tx
+          .getRepository(RetiredRefreshTokenEntity)
+          .insert({ refreshHash: fromHash, sessionId: id, retiredAt: at });
         return true;
       }),
     async findByRetiredRefreshHash(refreshHash) {
