@@ -197,6 +197,10 @@ export interface ConversationStore {
   updateConversation(id: string, patch: Partial<Omit<ConversationRecord, 'id'>>): Promise<void>;
   addTurn(turn: TurnRecord): Promise<void>;
   addMessage(message: TakenMessage): Promise<void>;
+}
+
+/** Run once at start, before any session: no conversation is live, so one without an outcome was cut. */
+export interface ConversationRecovery {
   /** Ends conversations a crash left without an outcome (`interrupted`); returns how many. */
   closeInterrupted(endedAt: number): Promise<number>;
 }
