@@ -83,19 +83,20 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
 
   return {
     /** Throws AUTH_THROTTLED (with Retry-After) while this address must wait for this username. */
-    async begin(rawUsername: string, ip: string): Promise<LoginAttempt> {
+    async begin(rawUsername: string, rawIp: string): Promise<LoginAttempt> {
       const username = rawUsername.toLowerCase();
+      const ip = rawIp.slice(0, 64);
       const records = await options.store.find(ip, username);
       const now = options.clock();
-      const waits = [username, ANY_USERNAME].map((name) => {
-        return waitMs(
+      const waitFor = (name: string) =>
+        waitMs(
           records.find((r) => r.username === name),
           ip,
           name,
           now,
         );
-      });
-      if (Math.max(...waits) > 0) throw throttled(Math.max(...waits));
+      const wait = Math.max(waitFor(username), waitFor(ANY_USERNAME));
+      if (wait > 0) throw throttled(wait);
       const keys = [flightKey(ip, username), flightKey(ip, ANY_USERNAME)];
       track(keys, 1);
       let released = false;
