@@ -22,9 +22,14 @@ export interface Config {
   readonly refreshTokenTtlS: number;
   /** How long a verified /v1 API key is trusted without a database read (revocations by another process). */
   readonly apiKeyCacheMs: number;
+  /** Wrong passwords for one username from one address before that address has to wait (1 s, doubling). */
   readonly loginMaxFailuresPerUser: number;
+  /** Wrong passwords from one address, all usernames together, before it has to wait. */
   readonly loginMaxFailuresPerIp: number;
+  /** Failures are forgotten after this long without another one (after the wait). */
   readonly loginWindowS: number;
+  /** The longest wait a failed-login count imposes. */
+  readonly loginMaxDelayS: number;
   readonly bodyLimitBytes: number;
   readonly trustProxy: boolean;
   readonly serveDocs: boolean;
@@ -201,6 +206,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     loginMaxFailuresPerUser: int(env, 'LOGIN_MAX_FAILURES_PER_USER', 5, 1, 1000),
     loginMaxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 20, 1, 10_000),
     loginWindowS: int(env, 'LOGIN_WINDOW_S', 900, 1, 86_400),
+    loginMaxDelayS: int(env, 'LOGIN_MAX_DELAY_S', 900, 1, 86_400),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 512 * 1_048_576),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     serveDocs: bool(env, 'SERVE_DOCS', true),

@@ -4,6 +4,7 @@ export type ErrorCode =
   | 'BAD_JSON'
   | 'BODY_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'MALFORMED_BODY'
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'AUTH_REQUIRED'
@@ -81,6 +82,14 @@ export class AppError extends Error {
 export class ValidationError extends AppError {
   constructor(message: string, options: AppErrorOptions = {}) {
     super('VALIDATION_FAILED', message, { statusCode: 400, ...options });
+  }
+}
+
+/** The body does not parse in the format it declares (a multipart body cut short, without a boundary, …). */
+export class MalformedBodyError extends AppError {
+  constructor(format: string, cause: unknown) {
+    const reason = cause instanceof Error ? `: ${cause.message}` : '';
+    super('MALFORMED_BODY', `The ${format} body could not be read${reason}`, { statusCode: 400, cause });
   }
 }
 

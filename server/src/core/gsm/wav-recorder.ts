@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { WAV_HEADER_BYTES, wavHeader } from '@ai-secretary/protocol';
+import { openPrivateFile } from '../private-files.js';
 
 /** Audio held in memory before it is written (and the header's sizes brought up to date): one second. */
 const FLUSH_SECONDS = 1;
@@ -20,8 +20,7 @@ export class WavRecorder {
     readonly filePath: string,
     readonly sampleRateHz: number,
   ) {
-    fs.mkdirSync(path.dirname(filePath), { recursive: true });
-    this.fd = fs.openSync(filePath, 'w', 0o600);
+    this.fd = openPrivateFile(filePath, 'w'); // recordings are readable by the server's user only
     fs.writeSync(this.fd, wavHeader(sampleRateHz, 1, 0));
     this.flushBytes = sampleRateHz * 2 * FLUSH_SECONDS;
   }

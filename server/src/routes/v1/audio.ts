@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { MAX_STT_PROMPT_CHARS, type AudioChunk } from '@ai-secretary/protocol';
 import type { TranscriptSegment } from '../../core/speech/speech-service.js';
+import { readMultipart } from '../../http/multipart.js';
 import { AudioInvalidError, SpeechInputError } from '../../speech/errors.js';
 import {
   CONTENT_TYPES,
@@ -199,7 +200,7 @@ export function audioRoutes(deps: AudioRoutesDeps): V1Plugin {
         '/audio/transcriptions',
         { config: { access: 'api' }, schema: { tags: ['v1'] } },
         async (request, reply) => {
-          const options = transcriptionOptions(await readForm(request));
+          const options = transcriptionOptions(await readMultipart(() => readForm(request)));
           const signal = clientSignal(request, reply);
           const audio = await decodeFor(speech, options.file, options, { maxSeconds: deps.maxUploadSeconds, signal });
           const segments = speech.transcribeStream(feed(audio), { ...options, signal });
