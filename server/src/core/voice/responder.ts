@@ -1,5 +1,5 @@
+import { LlmUnavailableError } from '../../errors.js';
 import { createChunker, speakable } from './chunker.js';
-import { isLlmUnavailable } from './errors.js';
 import { createMessageTakingDialogue, type MessageTakingDialogue } from './message-taking.js';
 import type { VoicePhrases } from './phrases.js';
 import type { Degradation, FaqPort, LlmMessage, LlmPort, LlmToolCall, TakenMessageDraft } from './ports.js';
@@ -108,7 +108,7 @@ export class Responder {
 
   /** Every provider down: switch to the scripted dialogue; any other failure: apologise for this turn. */
   private onLlmError(reply: Reply, error: unknown): void {
-    if (!isLlmUnavailable(error)) {
+    if (!(error instanceof LlmUnavailableError)) {
       this.host.degrade('llm_error', error instanceof Error ? error.message : String(error));
       return reply.speaker.say(this.host.phrases.llmError);
     }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { SpeechUnavailableError } from '../../errors.js';
 import type { AudioChunk } from './audio.js';
 import { speakable } from './chunker.js';
 import { DEFAULT_ENDPOINTING } from './endpointing.js';
-import type { SpeechUnavailableError } from './errors.js';
 import { createPhraseCache, OutputChannel, type PhraseCache } from './output.js';
 import { phrasesFor } from './phrases.js';
 import type { ConversationOutcome, TakenMessageDraft, TurnMode } from './ports.js';
@@ -324,7 +324,7 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
       voice: this.o.voice,
       language: this.o.language,
       now: this.now,
-      onSpeechFailure: (error: unknown) => this.speechTrouble(error as SpeechUnavailableError),
+      onSpeechFailure: (error: SpeechUnavailableError) => this.speechTrouble(error),
       onSpeechOk: () => this.onSpeechOk(),
       onClause: (text: string) => this.emit('reply', { turn: reply?.turn ?? this.recorder.turns, text }),
       onFirstAudio: () => {

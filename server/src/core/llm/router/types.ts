@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.js';
-import type { AttemptReport } from '../errors.js';
+import type { AttemptReport } from '../../../errors.js';
 import type { FaqService } from '../faq/faq-service.js';
 import type { ConversationMemory } from '../memory.js';
 import type { LlmMetrics } from '../metrics.js';
