@@ -150,6 +150,61 @@ export class ConfigError extends AppError {
   }
 }
 
+/** How one LLM provider attempt failed (`ProviderFailure.kind`). */
+export type FailureKind =
+  'connection' | 'timeout' | 'rate_limited' | 'server_error' | 'auth' | 'bad_request' | 'aborted';
+
+/** One LLM provider attempt, as reported in errors, usage and logs. */
+export interface AttemptReport {
+  provider: string;
+  model: string;
+  outcome: 'ok' | 'skipped_cooldown' | 'skipped_busy' | FailureKind;
+  durationMs: number;
+  status?: number;
+}
+
+/**
+ * No language model can answer: every provider of the route failed or is cooling down, or none is
+ * configured. `/v1` answers 503; the voice engine switches the call to degraded mode (FAQ, then a
+ * scripted message-taking dialogue).
+ */
+export class LlmUnavailableError extends AppError {
+  /** The router's provider attempts, in order. */
+  readonly attempts: AttemptReport[];
+  constructor(attempts: AttemptReport[] = []) {
+    super('LLM_UNAVAILABLE', 'No language model provider is available right now; try again shortly', {
+      statusCode: 503,
+      retryable: true,
+      retryAfterS: 5,
+      details: { attempts },
+    });
+    this.attempts = attempts;
+  }
+}
+
+/** The part of a voice call a speech worker serves. */
+export type SpeechStage = 'vad' | 'stt' | 'tts';
+
+/**
+ * No speech worker can do the job: none connected offers it, all are busy, or (in a voice call, with
+ * `stage`) the worker behind that stage is down, crashed or restarting. The voice engine apologises
+ * and waits for a worker.
+ */
+export class SpeechUnavailableError extends AppError {
+  /** Set by the voice engine's speech ports. */
+  readonly stage: SpeechStage | undefined;
+  constructor(message: string, options: { stage?: SpeechStage; cause?: unknown } = {}) {
+    super('SPEECH_UNAVAILABLE', message, {
+      statusCode: 503,
+      retryable: true,
+      retryAfterS: 2,
+      cause: options.cause,
+      ...(options.stage === undefined ? {} : { details: { stage: options.stage } }),
+    });
+    this.stage = options.stage;
+  }
+}
+
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }

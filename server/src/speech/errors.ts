@@ -12,13 +12,6 @@ export class SpeechWorkerLostError extends AppError {
   }
 }
 
-/** No connected worker offers what was asked for (or none has a free slot in time). */
-export class SpeechUnavailableError extends AppError {
-  constructor(message: string) {
-    super('SPEECH_UNAVAILABLE', message, { statusCode: 503, retryable: true, retryAfterS: 2 });
-  }
-}
-
 /** The caller sent something the speech engines cannot take. */
 export class SpeechInputError extends AppError {
   constructor(message: string, reason: string, param?: string) {

@@ -9,7 +9,8 @@ import type {
 } from '../core/speech/speech-service.js';
 import type { Lease, WorkerPool } from '../workers/pool.js';
 import type { JobEvent, JobHandle } from '../workers/worker-connection.js';
-import { SpeechInputError, SpeechUnavailableError, UnknownVoiceError } from './errors.js';
+import { SpeechUnavailableError } from '../errors.js';
+import { SpeechInputError, UnknownVoiceError } from './errors.js';
 
 export interface SpeechServiceOptions {
   maxTtsChars: number;

@@ -1,4 +1,4 @@
-import { LlmUnavailableError } from '../core/voice/errors.js';
+import { LlmUnavailableError } from '../errors.js';
 import type { LlmEvent, LlmPort, LlmRequest } from '../core/voice/ports.js';
 import { UpstreamError } from '../errors.js';
 

@@ -1,5 +1,5 @@
 import { durationMs } from '../core/voice/audio.js';
-import { SpeechUnavailableError } from '../core/voice/errors.js';
+import { SpeechUnavailableError } from '../errors.js';
 import type { SttEvent, SttPort, SttRequest } from '../core/voice/ports.js';
 
 export interface FakeSttOptions {
@@ -17,7 +17,7 @@ export function createFakeStt(options: FakeSttOptions = {}) {
 
   function unavailable(): never {
     state.failures++;
-    throw new SpeechUnavailableError('stt');
+    throw new SpeechUnavailableError('The stt engine is unavailable', { stage: 'stt' });
   }
 
   async function* transcribe(request: SttRequest, signal: AbortSignal): AsyncIterable<SttEvent> {

@@ -1,5 +1,5 @@
 import type { AudioChunk } from '../core/voice/audio.js';
-import { SpeechUnavailableError } from '../core/voice/errors.js';
+import { SpeechUnavailableError } from '../errors.js';
 import type { TtsPort, TtsRequest } from '../core/voice/ports.js';
 
 export interface FakeTtsOptions {
@@ -27,7 +27,7 @@ export function createFakeTts(options: FakeTtsOptions = {}) {
   async function* synthesize(request: TtsRequest, signal: AbortSignal): AsyncIterable<AudioChunk> {
     if (state.down) {
       state.failures++;
-      throw new SpeechUnavailableError('tts');
+      throw new SpeechUnavailableError('The tts engine is unavailable', { stage: 'tts' });
     }
     state.texts.push(request.text);
     const total = Math.max(chunkSamples, Math.round((request.text.length * msPerChar * rate) / 1000));

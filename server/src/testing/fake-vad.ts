@@ -1,5 +1,5 @@
 import { rms, type AudioChunk } from '../core/voice/audio.js';
-import { SpeechUnavailableError } from '../core/voice/errors.js';
+import { SpeechUnavailableError } from '../errors.js';
 import type { VadEvent, VadPort } from '../core/voice/ports.js';
 
 export interface FakeVadOptions {
@@ -28,7 +28,7 @@ export function createFakeVad(options: FakeVadOptions = {}) {
     let runStart = 0;
     let carry = new Int16Array(0);
     for await (const chunk of input) {
-      if (state.down) throw new SpeechUnavailableError('vad');
+      if (state.down) throw new SpeechUnavailableError('The vad engine is unavailable', { stage: 'vad' });
       if (signal.aborted) return;
       const frame = (chunk.sampleRateHz * FRAME_MS) / 1000;
       const pcm = new Int16Array(carry.length + chunk.pcm.length);

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Capabilities } from '@ai-secretary/protocol';
-import { SpeechUnavailableError } from '../speech/errors.js';
+import { SpeechUnavailableError } from '../errors.js';
 import type { WorkerConnection } from './worker-connection.js';
 
 export interface Lease {

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LlmUnavailableError as RouterUnavailableError } from '../../src/core/llm/errors.js';
-import { isLlmUnavailable, isSpeechUnavailable, SpeechUnavailableError } from '../../src/core/voice/errors.js';
+import { LlmUnavailableError, SpeechUnavailableError } from '../../src/errors.js';
 import { SpeechEngineError, SpeechWorkerLostError } from '../../src/speech/errors.js';
 import type { ChatStream } from '../../src/core/llm/chat-stream.js';
 import type { ChatRequest } from '../../src/core/llm/router.js';
-import {
-  createRouterLlmPort,
-  createToolCallAssembler,
-  toChatMessages,
-  toVoiceLlmError,
-} from '../../src/voice/adapters/llm-port.js';
+import type { LlmPort } from '../../src/core/voice/ports.js';
+import { createRouterLlmPort, createToolCallAssembler, toChatMessages } from '../../src/voice/adapters/llm-port.js';
 import { toVoiceSpeechError } from '../../src/voice/adapters/speech-ports.js';
 import { voiceRoute } from '../../src/voice/adapters/index.js';
 
@@ -60,16 +55,26 @@ describe('voice adapters', () => {
     ]);
   });
 
-  it('maps "every provider failed" to degraded mode and leaves other errors as turn failures', () => {
-    const mapped = toVoiceLlmError(new RouterUnavailableError([]));
-    expect(isLlmUnavailable(mapped)).toBe(true);
+  it('maps "every provider failed" to degraded mode and leaves other errors as turn failures', async () => {
+    const failing = (error: Error) =>
+      createRouterLlmPort({ router: { chat: () => Promise.reject(error) }, route: 'x' });
+    const thrown = async (port: LlmPort) => {
+      try {
+        for await (const e of port.stream({ messages: [], tools: [] }, new AbortController().signal)) void e;
+      } catch (error) {
+        return error;
+      }
+      return null;
+    };
+    const mapped = await thrown(failing(new LlmUnavailableError([])));
+    expect(mapped).toBeInstanceOf(LlmUnavailableError);
     const other = new Error('stream cut');
-    expect(toVoiceLlmError(other)).toBe(other);
+    expect(await thrown(failing(other))).toBe(other);
   });
 
   it('maps a lost or missing speech worker to SpeechUnavailableError(stage); engine failures pass', () => {
     const lost = toVoiceSpeechError('stt', new SpeechWorkerLostError('w1'));
-    expect(isSpeechUnavailable(lost)).toBe(true);
+    expect(lost).toBeInstanceOf(SpeechUnavailableError);
     expect((lost as SpeechUnavailableError).stage).toBe('stt');
     const engine = new SpeechEngineError('X', false);
     expect(toVoiceSpeechError('tts', engine)).toBe(engine);

@@ -1,4 +1,4 @@
-import type { AttemptReport } from './errors.js';
+import type { AttemptReport } from '../../errors.js';
 import type { ChatDelta, FinishReason, ProviderEvent, TokenUsage, ToolCall, ToolCallDelta } from './types.js';
 
 /** The finished call: what was said, by whom, and what it cost. */

@@ -1,34 +1,10 @@
 import { AppError } from '../../errors.js';
-import type { FailureKind } from './types.js';
-
-/** One provider attempt, as reported in errors, usage and logs. */
-export interface AttemptReport {
-  provider: string;
-  model: string;
-  outcome: 'ok' | 'skipped_cooldown' | 'skipped_busy' | FailureKind;
-  durationMs: number;
-  status?: number;
-}
 
 export class UnknownModelError extends AppError {
   constructor(model: string) {
     super('LLM_UNKNOWN_MODEL', `The model "${model}" does not exist or you do not have access to it`, {
       statusCode: 404,
     });
-  }
-}
-
-/** Every provider of the route failed or is cooling down. */
-export class LlmUnavailableError extends AppError {
-  readonly attempts: AttemptReport[];
-  constructor(attempts: AttemptReport[]) {
-    super('LLM_UNAVAILABLE', 'No language model provider is available right now; try again shortly', {
-      statusCode: 503,
-      retryable: true,
-      retryAfterS: 5,
-      details: { attempts },
-    });
-    this.attempts = attempts;
   }
 }
 

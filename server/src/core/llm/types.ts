@@ -3,6 +3,7 @@
  * OpenAI chat format (what vLLM, Gemini, DeepSeek, Kimi, OpenRouter and Anthropic's compatibility
  * layer all speak), so /v1 can pass requests through without translation.
  */
+import type { FailureKind } from '../../errors.js';
 
 export interface TextPart {
   type: 'text';
@@ -116,9 +117,6 @@ export interface ProviderConfig {
 export type ProviderFactory = (config: ProviderConfig) => LlmProvider;
 
 /** Why an attempt failed: decides whether the router fails over and whether the breaker counts it. */
-export type FailureKind =
-  'connection' | 'timeout' | 'rate_limited' | 'server_error' | 'auth' | 'bad_request' | 'aborted';
-
 export class ProviderFailure extends Error {
   readonly kind: FailureKind;
   readonly status: number | undefined;

@@ -1,7 +1,7 @@
 import { AsyncQueue } from '@ai-secretary/protocol';
+import { SpeechUnavailableError } from '../../errors.js';
 import { convertStream, durationMs, ENGINE_RATE_HZ, type AudioChunk } from './audio.js';
 import { createEndpointer, type EndpointEvent, type EndpointingOptions } from './endpointing.js';
-import { isSpeechUnavailable, type SpeechUnavailableError } from './errors.js';
 import type { SttPort, VadPort } from './ports.js';
 
 export interface UserTurn {
@@ -77,7 +77,7 @@ export class CallerListener {
         return this.host.inputEnded();
       } catch (error) {
         if (this.host.signal.aborted) return;
-        if (!isSpeechUnavailable(error)) return this.host.failed(error, 'voice: VAD failed');
+        if (!(error instanceof SpeechUnavailableError)) return this.host.failed(error, 'voice: VAD failed');
         this.vadDown = true;
         if (!(await this.host.speechTrouble(error))) return;
       }
@@ -187,7 +187,7 @@ export class CallerListener {
         return final.trim();
       } catch (error) {
         if (turn.abort.signal.aborted || this.host.signal.aborted) return '';
-        if (!isSpeechUnavailable(error)) return (this.host.sttFailed(error), '');
+        if (!(error instanceof SpeechUnavailableError)) return (this.host.sttFailed(error), '');
         if (!(await this.host.speechTrouble(error))) return '';
         await turn.ended;
         audio = fromArray(turn.recorded); // the caller's words are not lost: transcribe them again

@@ -21,7 +21,7 @@ export interface VadPort {
    * Consumes the caller's audio (16 kHz mono, any chunk size) and yields speech boundaries on the
    * input audio timeline (`atMs` = milliseconds of audio since the stream began). Pull-driven: all
    * events for a chunk are yielded before the next chunk is pulled, so the engine knows how far the
-   * VAD has listened. Throws `SpeechUnavailableError('vad')` when the worker is down.
+   * VAD has listened. Throws `SpeechUnavailableError` (stage `vad`) when the worker is down.
    */
   detect(input: AsyncIterable<AudioChunk>, signal: AbortSignal): AsyncIterable<VadEvent>;
 }
@@ -40,7 +40,7 @@ export interface SttPort {
   /**
    * Yields any number of partials while audio arrives (streaming engines) and exactly one final
    * after the audio ends (batch engines yield only the final). An empty final means "nothing
-   * intelligible". Throws `SpeechUnavailableError('stt')` when the worker is down.
+   * intelligible". Throws `SpeechUnavailableError` (stage `stt`) when the worker is down.
    */
   transcribe(request: SttRequest, signal: AbortSignal): AsyncIterable<SttEvent>;
 }
@@ -99,7 +99,7 @@ export interface TtsRequest {
 export interface TtsPort {
   /**
    * Yields the spoken text as audio chunks (any rate, mono) as soon as they exist. Aborting the
-   * signal stops synthesis. Throws `SpeechUnavailableError('tts')` when the worker is down.
+   * signal stops synthesis. Throws `SpeechUnavailableError` (stage `tts`) when the worker is down.
    */
   synthesize(request: TtsRequest, signal: AbortSignal): AsyncIterable<AudioChunk>;
 }

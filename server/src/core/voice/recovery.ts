@@ -1,4 +1,4 @@
-import type { SpeechStage, SpeechUnavailableError } from './errors.js';
+import type { SpeechStage, SpeechUnavailableError } from '../../errors.js';
 import type { SpeechHealthPort } from './ports.js';
 
 export interface RecoveryHost {
@@ -10,10 +10,10 @@ export interface RecoveryHost {
   /** Without a health port: wait this long between retries. */
   retryMs: number;
   /** The outage began: log it and play the cached apology. */
-  down(stage: SpeechStage): Promise<void>;
+  down(stage: SpeechStage | undefined): Promise<void>;
   recovered(): void;
   /** Gave up: end the call politely. */
-  lost(stage: SpeechStage): void;
+  lost(stage: SpeechStage | undefined): void;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -52,7 +52,7 @@ export class SpeechRecovery {
     this.host.recovered();
   }
 
-  private async recover(stage: SpeechStage): Promise<boolean> {
+  private async recover(stage: SpeechStage | undefined): Promise<boolean> {
     if (this.downSince === null) {
       this.downSince = this.host.now();
       await this.host.down(stage);

@@ -28,6 +28,17 @@ export interface VoiceLogger {
   error(obj: Record<string, unknown>, msg: string): void;
 }
 
+/** The session's logger: adds the conversation id and the error under `err`. */
+export type VoiceLog = (
+  level: 'info' | 'warn' | 'error',
+  error: unknown,
+  msg: string,
+  extra?: Record<string, unknown>,
+) => void;
+
+/** What the session's parts emit through: the session itself. */
+export type VoiceEvents = Pick<TypedEmitter<VoiceSessionEvents>, 'emit'>;
+
 export interface VoiceSessionDeps {
   vad: VadPort;
   stt: SttPort;

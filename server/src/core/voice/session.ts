@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { SpeechUnavailableError } from '../../errors.js';
 import type { AudioChunk } from './audio.js';
-import { createChunker, speakable } from './chunker.js';
+import { speakable } from './chunker.js';
 import { DEFAULT_ENDPOINTING } from './endpointing.js';
-import { isLlmUnavailable, type SpeechUnavailableError } from './errors.js';
-import { createMessageTakingDialogue, type MessageTakingDialogue } from './message-taking.js';
 import { createPhraseCache, OutputChannel, type PhraseCache } from './output.js';
-import { phrasesFor, type VoicePhrases } from './phrases.js';
-import type {
-  ConversationOutcome,
-  Degradation,
-  LlmMessage,
-  LlmToolCall,
-  TakenMessageDraft,
-  TurnMetrics,
-  TurnMode,
-  TurnToolCall,
-} from './ports.js';
+import { phrasesFor } from './phrases.js';
+import type { ConversationOutcome, TakenMessageDraft, TurnMode } from './ports.js';
+import type { Reply, ReplyTiming } from './reply.js';
+import { Responder, type ResponderHost } from './responder.js';
 import {
   SESSION_DEFAULTS,
   TypedEmitter,
@@ -25,42 +17,17 @@ import {
   type VoiceSessionOptions,
   type VoiceStatus,
 } from './session-types.js';
+import { CallTimers } from './call-timers.js';
 import { CallerListener, type ListenerHost, type UserTurn } from './listener.js';
 import { SpeechRecovery, type RecoveryHost } from './recovery.js';
 import { Speaker } from './speaker.js';
-import { END_CALL, parseTakeMessage, TAKE_MESSAGE, TRANSFER, VOICE_TOOLS } from './tools.js';
-
-interface Reply {
-  turn: number;
-  mode: TurnMode;
-  record: boolean;
-  userText: string | null;
-  abort: AbortController;
-  speaker: Speaker;
-  chunker: ReturnType<typeof createChunker> | null;
-  interrupted: boolean;
-  failed: boolean;
-  startedAt: number;
-  toolCalls: TurnToolCall[];
-  endCall: ConversationOutcome | null;
-  timing: {
-    speechEndWallMs?: number;
-    endpointWallMs?: number;
-    finalWallMs?: number;
-    llmStartMs?: number;
-    llmFirstMs?: number;
-  };
-  done: Promise<void>;
-}
+import { runToolCall } from './tool-calls.js';
+import { TurnRecorder } from './turn-recorder.js';
 
 export const DEFAULT_PROMPT =
   'You are a friendly phone secretary for a small business. This is a voice call: answer in one or two short ' +
   'sentences, no lists or markdown. If the caller wants to leave a message, collect their name, callback number ' +
   'and reason, then call take_message. When the caller says goodbye, say goodbye and call end_call.';
-
-const round1 = (ms: number | undefined | null) => (ms === undefined || ms === null ? null : Math.round(ms * 10) / 10);
-const diff = (a: number | undefined | null, b: number | undefined | null) =>
-  a === undefined || a === null || b === undefined || b === null ? null : round1(a - b);
 
 class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements VoiceSession {
   readonly id: string;
@@ -72,27 +39,17 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
     Omit<VoiceSessionOptions, 'signal' | 'caller' | 'language' | 'voice' | 'endpointing' | 'route' | 'opening'>
   > &
     Pick<VoiceSessionOptions, 'language' | 'voice' | 'route'>;
-  private readonly phrases: VoicePhrases;
   private readonly cache: PhraseCache;
   private readonly now: () => number;
-  private readonly clock: () => number;
   private readonly abort = new AbortController();
-  private readonly history: LlmMessage[] = [];
-  private readonly degradations: Degradation[] = [];
-  private readonly writes: Array<Promise<unknown>> = [];
-  private created: Promise<void> = Promise.resolve();
-  private reply: Reply | null = null;
+  private readonly recorder: TurnRecorder;
+  private readonly responder: Responder;
+  private readonly timers: CallTimers;
   private readonly listener: CallerListener;
-  private turnChain: Promise<void> = Promise.resolve();
-  private turnCount = 0;
-  private pendingResume: string[] | null = null;
-  private mode: 'llm' | 'scripted' = 'llm';
-  private dialogue: MessageTakingDialogue | null = null;
-  private silenceTimer: NodeJS.Timeout | null = null;
-  private callTimer: NodeJS.Timeout | null = null;
-  private silencePrompts = 0;
   private readonly recovery: SpeechRecovery;
-  private messageTaken = false;
+  private reply: Reply | null = null;
+  private turnChain: Promise<void> = Promise.resolve();
+  private pendingResume: string[] | null = null;
   private ending = false;
   private ended = false;
 
@@ -103,11 +60,12 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
     super();
     this.id = (deps.newId ?? randomUUID)();
     this.o = { ...SESSION_DEFAULTS, systemPrompt: DEFAULT_PROMPT, phrases: phrasesFor(options.language), ...options };
-    this.phrases = this.o.phrases;
     this.now = deps.now ?? (() => performance.now());
-    this.clock = deps.clock ?? Date.now;
     this.cache = deps.phraseCache ?? createPhraseCache(deps.tts);
     this.output = new OutputChannel(this.o.outputSampleRateHz);
+    this.recorder = this.createRecorder();
+    this.responder = new Responder(this.responderHost());
+    this.timers = new CallTimers(this.o);
     this.listener = new CallerListener(this.listenerHost());
     this.recovery = new SpeechRecovery(this.recoveryHost());
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
@@ -122,20 +80,9 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
   // ------------------------------------------------------------ lifecycle
 
   private async start(): Promise<void> {
-    this.created = this.deps.store
-      .createConversation({
-        id: this.id,
-        channel: this.o.channel,
-        caller: this.options.caller ?? null,
-        startedAt: this.clock(),
-        endedAt: null,
-        outcome: null,
-        turnCount: 0,
-        degradations: [],
-      })
-      .catch((error: unknown) => this.log('error', error, 'voice: cannot store the conversation'));
-    this.callTimer = setTimeout(() => void this.endCall('timeout', this.phrases.timeUp), this.o.maxCallMs);
-    const p = this.phrases;
+    this.recorder.start();
+    this.timers.startCall(() => void this.endCall('timeout', this.o.phrases.timeUp));
+    const p = this.o.phrases;
     for (const text of [p.apology, p.speechLost, p.stillThere, p.goodbye]) void this.cached(text);
     void this.listener.run(this.options.input);
     if (this.options.opening !== undefined) return this.open(this.options.opening);
@@ -145,8 +92,8 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
 
   /** The secretary speaks first with the LLM's words (outgoing calls); the cue stays in the history. */
   private open(cue: string): void {
-    this.history.push({ role: 'user', content: cue });
-    this.startReply('llm', null, (reply) => this.runLlm(reply, null));
+    this.responder.heard(cue);
+    this.startReply('llm', null, (reply) => this.responder.runLlm(reply, null));
   }
 
   private setState(to: VoiceStatus): void {
@@ -160,13 +107,13 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
     if (this.ending || this.reply !== null) return;
     if (this.recovery.waiting) return this.setState('recovering');
     this.setState(this.listener.current !== null ? 'user_speaking' : 'listening');
-    if (this.status === 'listening') this.armSilenceTimer();
+    if (this.status === 'listening') this.timers.armSilence(() => this.onSilence());
   }
 
   private async endCall(outcome: ConversationOutcome, phrase: string): Promise<void> {
     if (this.ending) return;
     this.ending = true;
-    this.clearTimers();
+    this.timers.clear();
     await this.cancelReply();
     this.setState('ending');
     const speaker = new Speaker(this.speakerContext(null), this.abort.signal);
@@ -180,48 +127,22 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
   private async finish(outcome: ConversationOutcome): Promise<void> {
     if (this.ended) return;
     this.ended = this.ending = true;
-    this.clearTimers();
+    this.timers.clear();
     this.listener.current?.abort.abort();
     this.reply?.abort.abort();
     this.abort.abort();
     this.output.close();
-    const final = this.finalOutcome(outcome);
+    const final = this.recorder.finalOutcome(outcome);
     this.setState('ended');
-    await Promise.allSettled(this.writes);
-    await this.created;
-    await this.deps.store
-      .updateConversation(this.id, {
-        endedAt: this.clock(),
-        outcome: final,
-        turnCount: this.turnCount,
-        degradations: this.degradations,
-      })
-      .catch((error: unknown) => this.log('error', error, 'voice: cannot update the conversation'));
+    await this.recorder.close(final);
     this.emit('ended', { outcome: final });
     this.resolveDone({ outcome: final });
   }
 
-  private finalOutcome(outcome: ConversationOutcome): ConversationOutcome {
-    const soft: ConversationOutcome[] = ['completed', 'hung_up', 'no_response'];
-    return this.messageTaken && soft.includes(outcome) ? 'message_taken' : outcome;
-  }
-
-  private clearTimers(): void {
-    if (this.silenceTimer !== null) clearTimeout(this.silenceTimer);
-    if (this.callTimer !== null) clearTimeout(this.callTimer);
-    this.silenceTimer = this.callTimer = null;
-  }
-
-  private armSilenceTimer(): void {
-    if (this.silenceTimer !== null) clearTimeout(this.silenceTimer);
-    this.silenceTimer = setTimeout(() => this.onSilence(), this.o.silencePromptMs);
-  }
-
   private onSilence(): void {
-    this.silenceTimer = null;
     if (this.status !== 'listening' || this.reply !== null || this.listener.current !== null) return;
-    if (++this.silencePrompts > this.o.maxSilencePrompts) return void this.endCall('no_response', this.phrases.goodbye);
-    const text = this.phrases.stillThere;
+    if (!this.timers.nextSilencePrompt()) return void this.endCall('no_response', this.o.phrases.goodbye);
+    const text = this.o.phrases.stillThere;
     this.startReply('prompt', null, async (reply) => reply.speaker.say(text, await this.cached(text)));
   }
 
@@ -241,7 +162,7 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
       closing: () => this.ending,
       busy: () => this.reply !== null,
       turnStarted: (busy) => {
-        if (this.silenceTimer !== null) clearTimeout(this.silenceTimer);
+        this.timers.stopSilence();
         if (!busy) this.setState('user_speaking');
       },
       bargeIn: (voicedMs) => this.bargeIn(voicedMs),
@@ -249,7 +170,7 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
         this.turnChain = this.turnChain.then(() => this.handleTurn(turn));
       },
       noiseEnded: () => this.settle(),
-      partial: (text) => this.emit('transcript', { turn: this.turnCount + 1, kind: 'partial', text }),
+      partial: (text) => this.recorder.transcript('partial', text),
       speechTrouble: (error) => this.speechTrouble(error),
       speechOk: () => this.onSpeechOk(),
       inputEnded: () => this.hangUp(),
@@ -262,15 +183,17 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
     const text = await turn.transcript;
     if (this.ending) return;
     const finalWallMs = this.now();
-    this.emit('transcript', { turn: this.turnCount + 1, kind: 'final', text });
+    this.recorder.transcript('final', text);
     if (text === '') return this.onEmptyTurn();
     this.pendingResume = null;
-    this.silencePrompts = 0;
+    this.timers.heard();
     await this.cancelReply();
     const timing = { speechEndWallMs: turn.speechEndWallMs, endpointWallMs: turn.endpointWallMs, finalWallMs };
-    if (this.mode === 'scripted') return this.startReply('scripted', text, (r) => this.runScripted(r, text), timing);
-    this.history.push({ role: 'user', content: text });
-    this.startReply('llm', text, (r) => this.runLlm(r, text), timing);
+    if (this.responder.scripted) {
+      return this.startReply('scripted', text, (r) => this.responder.runScripted(r, text), timing);
+    }
+    this.responder.heard(text);
+    this.startReply('llm', text, (r) => this.responder.runLlm(r, text), timing);
   }
 
   /** Speech without words: after a barge-in, say the interrupted sentence again. */
@@ -278,7 +201,7 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
     const resume = this.pendingResume;
     this.pendingResume = null;
     if (resume === null || this.reply !== null) return this.settle();
-    this.emit('resume', { turn: this.turnCount, text: resume.join(' ') });
+    this.emit('resume', { turn: this.recorder.turns, text: resume.join(' ') });
     this.startReply('resume', null, async (reply) => resume.forEach((clause) => reply.speaker.say(clause)));
   }
 
@@ -300,13 +223,13 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
     mode: TurnMode,
     userText: string | null,
     body: (reply: Reply) => Promise<void>,
-    timing: Reply['timing'] = {},
+    timing: ReplyTiming = {},
   ): void {
     const abort = new AbortController();
     const signal = AbortSignal.any([abort.signal, this.abort.signal]);
     const record = mode !== 'prompt';
     const reply: Reply = {
-      turn: record ? ++this.turnCount : this.turnCount,
+      ...this.recorder.beginTurn(record),
       mode,
       record,
       userText,
@@ -315,7 +238,6 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
       chunker: null,
       interrupted: false,
       failed: false,
-      startedAt: this.clock(),
       toolCalls: [],
       endCall: null,
       timing,
@@ -344,11 +266,8 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
 
   private async finishReply(reply: Reply): Promise<void> {
     if (this.reply === reply) this.reply = null;
-    if (reply.mode !== 'prompt') {
-      const said = reply.interrupted ? reply.speaker.spokenText : reply.speaker.fullText;
-      if (said !== '') this.history.push({ role: 'assistant', content: said });
-    }
-    if (reply.record) this.recordTurn(reply);
+    if (reply.mode !== 'prompt') this.responder.said(reply);
+    if (reply.record) this.recorder.recordTurn(reply);
     if (reply.endCall !== null && !reply.interrupted) return this.finish(reply.endCall);
     this.settle();
   }
@@ -361,149 +280,41 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
     await reply.done;
   }
 
-  /** `text` is what the caller said (checked against the FAQ first); null for the opening of an outgoing call. */
-  private async runLlm(reply: Reply, text: string | null): Promise<void> {
-    const faq = text === null ? null : await this.deps.faq?.match(text, reply.abort.signal);
-    if (faq) return ((reply.mode = 'faq'), reply.speaker.say(speakable(faq)));
-    try {
-      for (let round = 0; round < this.o.maxToolRounds; round++) {
-        const { content, calls } = await this.llmRound(reply);
-        if (calls.length === 0) return;
-        this.history.push({ role: 'assistant', content, toolCalls: calls });
-        for (const call of calls) {
-          this.history.push({ role: 'tool', toolCallId: call.id, content: await this.runTool(reply, call) });
-        }
-        if (reply.endCall !== null) return this.sayGoodbyeIfSilent(reply);
-      }
-    } catch (error) {
-      if (reply.abort.signal.aborted) return;
-      this.onLlmError(reply, error);
-    }
-  }
-
-  private async llmRound(reply: Reply): Promise<{ content: string; calls: LlmToolCall[] }> {
-    const chunker = (reply.chunker = createChunker());
-    const messages: LlmMessage[] = [{ role: 'system', content: this.o.systemPrompt }, ...this.history];
-    const metadata: Record<string, string> = { channel: this.o.channel, conversationId: this.id };
-    if (this.o.route !== undefined) metadata.route = this.o.route;
-    reply.timing.llmStartMs ??= this.now();
-    let content = '';
-    const calls: LlmToolCall[] = [];
-    for await (const event of this.deps.llm.stream({ messages, tools: VOICE_TOOLS, metadata }, reply.abort.signal)) {
-      reply.timing.llmFirstMs ??= this.now();
-      if (event.type === 'tool_call') calls.push(event.call);
-      else {
-        content += event.delta;
-        chunker.push(event.delta).forEach((clause) => reply.speaker.say(clause));
-      }
-    }
-    chunker.flush().forEach((clause) => reply.speaker.say(clause));
-    return { content, calls };
-  }
-
-  private onLlmError(reply: Reply, error: unknown): void {
-    if (!isLlmUnavailable(error)) {
-      this.degrade('llm_error', error instanceof Error ? error.message : String(error));
-      return reply.speaker.say(this.phrases.llmError);
-    }
-    this.degrade('llm_down');
-    this.mode = 'scripted';
-    reply.mode = 'scripted';
-    this.dialogue = createMessageTakingDialogue(this.phrases.scripted);
-    reply.speaker.say(this.dialogue.start());
-  }
-
-  private async runScripted(reply: Reply, text: string): Promise<void> {
-    this.dialogue ??= createMessageTakingDialogue(this.phrases.scripted);
-    const step = this.dialogue.answer(text);
-    if (step.message !== undefined) {
-      await this.storeMessage(step.message, 'scripted');
-      reply.endCall = 'message_taken';
-    }
-    reply.speaker.say(step.say);
-  }
-
-  private sayGoodbyeIfSilent(reply: Reply): void {
-    if (reply.speaker.clauses.length === 0) reply.speaker.say(this.phrases.goodbye);
-  }
-
-  private async runTool(reply: Reply, call: LlmToolCall): Promise<string> {
-    const result = await this.toolResult(reply, call);
-    reply.toolCalls.push({ name: call.name, arguments: call.arguments, result });
-    this.emit('toolCall', { turn: reply.turn, name: call.name, arguments: call.arguments, result });
-    return result;
-  }
-
-  private async toolResult(reply: Reply, call: LlmToolCall): Promise<string> {
-    switch (call.name) {
-      case TAKE_MESSAGE: {
-        const draft = parseTakeMessage(call.arguments);
-        if (draft === null) return 'error: caller_name, callback_number and reason are all required';
-        await this.storeMessage(draft, 'llm');
-        return 'stored';
-      }
-      case END_CALL:
-        reply.endCall = 'completed';
-        return 'ok: say nothing more, the call ends';
-      case TRANSFER: {
-        const target = typeof call.arguments.target === 'string' ? call.arguments.target : '';
-        if (this.deps.transfer === undefined) return 'error: transfer is not available on this line';
-        reply.speaker.say(this.phrases.transferring);
-        if (!(await this.deps.transfer(target, reply.abort.signal))) return 'error: transfer failed';
-        reply.endCall = 'transferred';
-        return 'ok';
-      }
-      default:
-        return `error: unknown tool ${call.name}`;
-    }
-  }
-
-  private async storeMessage(draft: TakenMessageDraft, source: 'llm' | 'scripted'): Promise<void> {
-    const message = {
-      ...draft,
-      id: (this.deps.newId ?? randomUUID)(),
+  private createRecorder(): TurnRecorder {
+    return new TurnRecorder({
+      store: this.deps.store,
+      notifier: this.deps.notifier,
+      events: this,
+      log: (level, error, msg, extra) => this.log(level, error, msg, extra),
       conversationId: this.id,
       channel: this.o.channel,
-      source,
-      createdAt: this.clock(),
-      handledAt: null,
-      handledBy: null,
-    };
-    await this.created;
-    await this.deps.store.addMessage(message);
-    this.messageTaken = true;
-    this.emit('message', message);
-    void this.deps.notifier.messageTaken(message).catch((e: unknown) => this.log('warn', e, 'voice: notify failed'));
+      caller: this.options.caller ?? null,
+      clock: this.deps.clock ?? Date.now,
+      newId: this.deps.newId ?? randomUUID,
+    });
   }
 
-  private recordTurn(reply: Reply): void {
-    const t = reply.timing;
-    const s = reply.speaker;
-    const metrics: TurnMetrics = {
-      endOfSpeechDelayMs: diff(t.endpointWallMs, t.speechEndWallMs),
-      sttFinalMs: diff(t.finalWallMs, t.endpointWallMs),
-      llmTtftMs: diff(t.llmFirstMs, t.llmStartMs),
-      ttsFirstAudioMs: diff(s.timings.ttsFirstChunkMs, s.timings.ttsStartMs),
-      voiceToVoiceMs: diff(s.firstPlayedMs, t.speechEndWallMs),
+  private responderHost(): ResponderHost {
+    const toolHost = {
+      events: this,
+      storeMessage: (draft: TakenMessageDraft, source: 'llm') => this.recorder.storeMessage(draft, source),
+      transfer: this.deps.transfer,
+      transferringPhrase: this.o.phrases.transferring,
     };
-    this.emit('metrics', { turn: reply.turn, metrics });
-    const outcome = reply.interrupted ? 'interrupted' : reply.failed ? 'failed' : 'completed';
-    const write = this.created.then(() =>
-      this.deps.store.addTurn({
-        id: (this.deps.newId ?? randomUUID)(),
-        conversationId: this.id,
-        index: reply.turn,
-        mode: reply.mode,
-        userText: reply.userText,
-        assistantText: (reply.interrupted ? s.spokenText : s.fullText) || null,
-        startedAt: reply.startedAt,
-        endedAt: this.clock(),
-        outcome,
-        toolCalls: reply.toolCalls,
-        metrics,
-      }),
-    );
-    this.writes.push(write.catch((error: unknown) => this.log('error', error, 'voice: cannot store the turn')));
+    return {
+      llm: this.deps.llm,
+      faq: this.deps.faq,
+      systemPrompt: this.o.systemPrompt,
+      channel: this.o.channel,
+      conversationId: this.id,
+      route: this.o.route,
+      maxToolRounds: this.o.maxToolRounds,
+      phrases: this.o.phrases,
+      now: this.now,
+      runTool: (reply, call) => runToolCall(toolHost, reply, call),
+      degrade: (kind, detail) => this.recorder.degrade(kind, detail),
+      storeMessage: (draft, source) => this.recorder.storeMessage(draft, source),
+    };
   }
 
   private speakerContext(reply: Reply | null) {
@@ -513,9 +324,9 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
       voice: this.o.voice,
       language: this.o.language,
       now: this.now,
-      onSpeechFailure: (error: unknown) => this.speechTrouble(error as SpeechUnavailableError),
+      onSpeechFailure: (error: SpeechUnavailableError) => this.speechTrouble(error),
       onSpeechOk: () => this.onSpeechOk(),
-      onClause: (text: string) => this.emit('reply', { turn: reply?.turn ?? this.turnCount, text }),
+      onClause: (text: string) => this.emit('reply', { turn: reply?.turn ?? this.recorder.turns, text }),
       onFirstAudio: () => {
         if (reply !== null && this.reply === reply && !this.ending) this.setState('speaking');
       },
@@ -530,13 +341,6 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
 
   // ------------------------------------------------------------ degradation
 
-  private degrade(kind: Degradation['kind'], detail?: string): void {
-    const entry: Degradation = { atMs: this.clock(), kind, ...(detail === undefined ? {} : { detail }) };
-    this.degradations.push(entry);
-    this.emit('degraded', entry);
-    this.log('warn', null, `voice: degraded (${kind})`, { kind, detail });
-  }
-
   private recoveryHost(): RecoveryHost {
     return {
       now: this.now,
@@ -545,19 +349,19 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
       timeoutMs: this.o.speechRecoveryTimeoutMs,
       retryMs: this.o.speechRetryMs,
       down: async (stage) => {
-        this.degrade('speech_down', stage);
+        this.recorder.degrade('speech_down', stage);
         this.setState('recovering');
-        const apology = await this.cached(this.phrases.apology);
-        if (apology !== null) this.emit('reply', { turn: this.turnCount, text: this.phrases.apology });
+        const apology = await this.cached(this.o.phrases.apology);
+        if (apology !== null) this.emit('reply', { turn: this.recorder.turns, text: this.o.phrases.apology });
         apology?.forEach((chunk) => this.output.push(chunk));
       },
       recovered: () => {
-        this.degrade('speech_recovered');
+        this.recorder.degrade('speech_recovered');
         if (this.status === 'recovering') this.setState(this.reply !== null ? 'speaking' : 'listening');
       },
       lost: (stage) => {
-        this.degrade('speech_lost', stage);
-        void this.endCall('failed', this.phrases.speechLost);
+        this.recorder.degrade('speech_lost', stage);
+        void this.endCall('failed', this.o.phrases.speechLost);
       },
     };
   }

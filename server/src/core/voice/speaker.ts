@@ -1,6 +1,6 @@
 import { AsyncQueue } from '@ai-secretary/protocol';
+import { SpeechUnavailableError } from '../../errors.js';
 import type { AudioChunk } from './audio.js';
-import { isSpeechUnavailable } from './errors.js';
 import { synthesizeTo, type OutputChannel } from './output.js';
 import type { TtsPort } from './ports.js';
 
@@ -11,7 +11,7 @@ export interface SpeakerContext {
   language?: string;
   now(): number;
   /** The TTS worker failed: apologise and wait. Resolves true to retry the clause. */
-  onSpeechFailure(error: unknown): Promise<boolean>;
+  onSpeechFailure(error: SpeechUnavailableError): Promise<boolean>;
   onSpeechOk(): void;
   onClause(text: string): void;
   onFirstAudio(): void;
@@ -107,7 +107,7 @@ export class Speaker {
         return;
       } catch (error) {
         if (this.signal.aborted) return;
-        if (!isSpeechUnavailable(error)) return this.ctx.onError(error, text);
+        if (!(error instanceof SpeechUnavailableError)) return this.ctx.onError(error, text);
         if (!(await this.ctx.onSpeechFailure(error))) return;
       }
     }

@@ -2,9 +2,7 @@ import type { ChatStream } from '../../core/llm/chat-stream.js';
 import type { FaqService } from '../../core/llm/faq/faq-service.js';
 import type { ChatRequest } from '../../core/llm/router.js';
 import type { ChatMessage, ToolCall, ToolCallDelta, ToolDefinition } from '../../core/llm/types.js';
-import { LlmUnavailableError } from '../../core/voice/errors.js';
 import type { FaqPort, LlmEvent, LlmMessage, LlmPort, LlmToolCall, LlmToolSpec } from '../../core/voice/ports.js';
-import { AppError } from '../../errors.js';
 
 export interface RouterLlmPortOptions {
   router: { chat(request: ChatRequest): Promise<ChatStream> };
@@ -68,14 +66,6 @@ export function createToolCallAssembler() {
   };
 }
 
-/** "Every provider failed" (`LLM_UNAVAILABLE`) switches the call to degraded mode; other errors pass. */
-export function toVoiceLlmError(error: unknown): unknown {
-  if (error instanceof AppError && error.code === 'LLM_UNAVAILABLE') {
-    return new LlmUnavailableError(error.message, { cause: error });
-  }
-  return error;
-}
-
 /**
  * Splits the engine's leading system messages (its voice-call rules) from the conversation: the router
  * merges them into the persona's system message, so the model sees one system prompt, persona first.
@@ -91,33 +81,29 @@ export function splitInstructions(messages: LlmMessage[]): { instructions: strin
   return { instructions, rest: messages.slice(count) };
 }
 
-/** The voice engine's LLM port on the router: streamed text deltas, then complete tool calls. */
+/**
+ * The voice engine's LLM port on the router: streamed text deltas, then complete tool calls. The
+ * router's errors pass unchanged: its `LlmUnavailableError` switches the call to degraded mode.
+ */
 export function createRouterLlmPort(options: RouterLlmPortOptions): LlmPort {
   return {
     async *stream(request, signal): AsyncIterable<LlmEvent> {
-      let stream: ChatStream;
       const { instructions, rest } = splitInstructions(request.messages);
-      try {
-        stream = await options.router.chat({
-          route: request.metadata?.route ?? (typeof options.route === 'function' ? options.route() : options.route),
-          ...(instructions !== '' ? { instructions } : {}),
-          messages: toChatMessages(rest),
-          ...(request.tools.length > 0 ? { tools: toTools(request.tools) } : {}),
-          channel: request.metadata?.channel ?? 'voice',
-          faq: false, // the engine asks the FAQ port itself, before the LLM
-          signal,
-        });
-      } catch (error) {
-        throw toVoiceLlmError(error);
-      }
+      const stream = await options.router.chat({
+        route: request.metadata?.route ?? (typeof options.route === 'function' ? options.route() : options.route),
+        ...(instructions !== '' ? { instructions } : {}),
+        messages: toChatMessages(rest),
+        ...(request.tools.length > 0 ? { tools: toTools(request.tools) } : {}),
+        channel: request.metadata?.channel ?? 'voice',
+        faq: false, // the engine asks the FAQ port itself, before the LLM
+        signal,
+      });
       const tools = createToolCallAssembler();
       try {
         for await (const delta of stream) {
           if (delta.content) yield { type: 'text', delta: delta.content };
           for (const fragment of delta.toolCalls ?? []) tools.add(fragment);
         }
-      } catch (error) {
-        throw toVoiceLlmError(error);
       } finally {
         if (signal.aborted) stream.cancel();
       }

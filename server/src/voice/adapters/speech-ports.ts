@@ -1,8 +1,8 @@
 import type { SpeechService } from '../../core/speech/speech-service.js';
 import { convertStream, ENGINE_RATE_HZ, type AudioChunk } from '../../core/voice/audio.js';
-import { SpeechUnavailableError, type SpeechStage } from '../../core/voice/errors.js';
 import type { SttEvent, SttPort, TtsPort, VadEvent, VadPort } from '../../core/voice/ports.js';
-import { AppError } from '../../errors.js';
+import { SpeechUnavailableError, type SpeechStage } from '../../errors.js';
+import { SpeechWorkerLostError } from '../../speech/errors.js';
 
 /** What the adapters need from the speech runtime: the service and a way to wait for a worker. */
 export interface SpeechPortDeps {
@@ -11,12 +11,10 @@ export interface SpeechPortDeps {
   whenAnyWorker(signal?: AbortSignal): Promise<void>;
 }
 
-const WORKER_DOWN_CODES = new Set(['SPEECH_WORKER_LOST', 'SPEECH_UNAVAILABLE']);
-
-/** A lost or missing worker becomes the engine's `SpeechUnavailableError(stage)`; anything else passes. */
+/** A lost or missing worker becomes a `SpeechUnavailableError` naming the engine's `stage`; anything else passes. */
 export function toVoiceSpeechError(stage: SpeechStage, error: unknown): unknown {
-  if (error instanceof AppError && WORKER_DOWN_CODES.has(error.code)) {
-    return new SpeechUnavailableError(stage, error.message, { cause: error });
+  if (error instanceof SpeechWorkerLostError || error instanceof SpeechUnavailableError) {
+    return new SpeechUnavailableError(error.message, { stage, cause: error });
   }
   return error;
 }
@@ -128,7 +126,8 @@ export function createWorkerTtsPort(deps: SpeechPortDeps): TtsPort {
     const voices = deps.service.voices();
     const wanted = baseLanguage(language);
     const voice = voices.find((v) => baseLanguage(v.language) === wanted) ?? voices[0];
-    if (voice === undefined) throw new SpeechUnavailableError('tts', 'No speech worker offers speech synthesis');
+    if (voice === undefined)
+      throw new SpeechUnavailableError('No speech worker offers speech synthesis', { stage: 'tts' });
     return voice.id;
   };
   return {
