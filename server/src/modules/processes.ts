@@ -36,6 +36,7 @@ export const processesModule: ModuleDefinition<Started, 'processes'> = {
       crashLoopWindowMs: settings.crashLoopWindowMs,
       stopGraceMs: settings.stopGraceMs,
       logLines: settings.logLines,
+      heartbeatIntervalMs: settings.heartbeatIntervalMs,
       forwardOutput: config.logLevel !== 'silent',
     };
     const supervisor = new ProcessSupervisor({ credentials, policy, logger: log });

@@ -9,10 +9,14 @@ const SECRET_KEYS = 'token|credential|secret|password|passwd|api[_-]?key|authori
 const PHONE_KEYS = 'phone|phoneNumber|msisdn|caller|callee|callbackNumber|callback_number|ownNumber|number';
 
 const RULES: ReadonlyArray<[RegExp, string]> = [
-  // `Bearer <anything>` (headers, URLs, messages).
-  [/\b(Bearer\s+)[^\s"',;]+/gi, `$1${CENSOR}`],
-  // `"token":"…"`, `token=…`, `apiKey: …`: the value under a secret-looking key.
-  [new RegExp(`((?:${SECRET_KEYS})["']?\\s*[:=]\\s*["']?)[^\\s"',;}&]+`, 'gi'), `$1${CENSOR}`],
+  // `Bearer <anything>`, `Basic <anything>` (headers, URLs, messages).
+  [/\b([Bb]earer\s+)[^\s"',;]+/g, `$1${CENSOR}`],
+  [/\b(Basic\s+)[A-Za-z0-9+/]{8,}={0,2}/g, `$1${CENSOR}`],
+  // `"token":"…"`, `token=…`, `apiKey: …`: the value under a secret-looking key (an auth scheme keeps its name).
+  [
+    new RegExp(`((?:${SECRET_KEYS})["']?\\s*[:=]\\s*["']?)(?!(?:Bearer|Basic)\\s|\\[redacted\\])[^\\s"',;}&]+`, 'gi'),
+    `$1${CENSOR}`,
+  ],
   // This product's credentials by prefix: child credentials, API keys, widget and refresh tokens.
   [/\b(?:chc_|sk-sec-|wt-|rt_)[A-Za-z0-9_-]{8,}/g, CENSOR],
   // JWTs.

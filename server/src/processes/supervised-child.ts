@@ -23,8 +23,11 @@ export interface ChildSpec {
   env?: Record<string, string>;
   /** Time from spawn (or a lost link) to the child's hello. */
   handshakeTimeoutMs: number;
-  /** The interval its link's `welcome` announces; `missedHeartbeats` (5) of them without one kill it. */
-  heartbeatIntervalMs: number;
+  /**
+   * The interval its link's `welcome` announces (default: the policy's, which the link gives kinds without
+   * their own); `missedHeartbeats` (5) of them without one kill it.
+   */
+  heartbeatIntervalMs?: number;
   missedHeartbeats?: number;
   /** RSS (from heartbeats) above which it is killed. */
   memoryLimitBytes: number;
@@ -40,6 +43,7 @@ export interface ChildPolicy {
   crashLoopWindowMs: number;
   stopGraceMs: number;
   logLines: number;
+  heartbeatIntervalMs: number;
   /** Copy each (redacted) output line to the orchestrator's own stdout/stderr. */
   forwardOutput: boolean;
 }
@@ -108,6 +112,10 @@ export class SupervisedChild extends EventEmitter<SupervisedChildEvents> {
 
   get id(): string {
     return this.spec.id;
+  }
+
+  private get heartbeatIntervalMs(): number {
+    return this.spec.heartbeatIntervalMs ?? this.policy.heartbeatIntervalMs;
   }
 
   get status(): ChildStatus {
@@ -184,7 +192,7 @@ export class SupervisedChild extends EventEmitter<SupervisedChildEvents> {
     };
     this.lastHeartbeatAt = Date.now();
     this.readySince ??= Date.now();
-    const watch = setInterval(() => this.checkHeartbeats(), this.spec.heartbeatIntervalMs).unref();
+    const watch = setInterval(() => this.checkHeartbeats(), this.heartbeatIntervalMs).unref();
     this.setState({ status: 'ready', process: state.process, link, watch, detach });
   }
 
@@ -271,7 +279,7 @@ export class SupervisedChild extends EventEmitter<SupervisedChildEvents> {
   }
 
   private checkHeartbeats(): void {
-    const allowedMs = this.spec.heartbeatIntervalMs * (this.spec.missedHeartbeats ?? 5);
+    const allowedMs = this.heartbeatIntervalMs * (this.spec.missedHeartbeats ?? 5);
     if (Date.now() - (this.lastHeartbeatAt ?? 0) > allowedMs) this.kill('missed heartbeats');
   }
 
@@ -309,6 +317,7 @@ export class SupervisedChild extends EventEmitter<SupervisedChildEvents> {
     const { lastExit } = this;
     this.log.warn({ code: lastExit?.code, signal: lastExit?.signal, reason: lastExit?.reason, delayMs }, 'child exited; restarting');
     this.restarts++;
+    this.note(`restarting in ${delayMs} ms`);
     this.setState({ status: 'backoff', timer: setTimeout(() => this.spawnChild(), delayMs), delayMs });
   }
 
