@@ -259,8 +259,7 @@ export class SupervisedChild extends EventEmitter<SupervisedChildEvents> {
     this.killReason ??= 'stopped';
     const force = setTimeout(() => child.kill('SIGKILL'), this.policy.stopGraceMs);
     this.setState({ status: 'stopping', process: child, force });
-    this.credentials.revoke(this.id); // closes its link at once
-    child.kill('SIGTERM');
+    child.kill('SIGTERM'); // its link stays open for a graceful finish; the credential dies with the process
   }
 
   private kill(reason: string): void {
