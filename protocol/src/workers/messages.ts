@@ -64,7 +64,6 @@ export const HelloMessage = StrictObject({
 });
 export type HelloMessage = Static<typeof HelloMessage>;
 
-
 /** First message of a TTS job's output: the format of the binary frames that follow. */
 export const AudioFormatMessage = StrictObject({
   type: Type.Literal('job.audio-format'),
@@ -124,7 +123,6 @@ export const WorkerMessage = Type.Union([
 export type WorkerMessage = Static<typeof WorkerMessage>;
 
 // Orchestrator -> worker
-
 
 export const VadJobSettings = StrictObject({
   /** Also send `job.speech-onset` as soon as speech starts (spans alone arrive only after it ends). */

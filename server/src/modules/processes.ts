@@ -16,7 +16,8 @@ export interface ProcessesModule extends Module {
 /** The address children dial: the server's own, loopback when it listens on every interface. */
 function linkUrl(address: { host: string; port: number }): string {
   const { host } = address;
-  const dial = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const dial =
+    host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return `ws://${dial}:${address.port}/ws/workers`;
 }
 

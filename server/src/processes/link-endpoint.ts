@@ -46,7 +46,7 @@ export class LinkKinds {
   ) {}
 
   register<K extends ChildKind>(kind: K, acceptor: KindAcceptor<K>): void {
-    this.acceptors.set(kind, acceptor as unknown as KindAcceptor<ChildKind>);
+    this.acceptors.set(kind, acceptor);
   }
 
   acceptorFor(kind: ChildKind): KindAcceptor<ChildKind> {
@@ -61,7 +61,9 @@ export class LinkKinds {
   /** The kinds whose shared token `presented` is. */
   sharedKinds(presented: string | undefined): ChildKind[] {
     const kinds = [...this.acceptors.entries()];
-    return kinds.filter(([, a]) => a.sharedToken !== undefined && tokenMatches(a.sharedToken, presented)).map(([k]) => k);
+    return kinds
+      .filter(([, a]) => a.sharedToken !== undefined && tokenMatches(a.sharedToken, presented))
+      .map(([k]) => k);
   }
 }
 
@@ -113,7 +115,8 @@ function awaitHello(socket: WebSocket, auth: LinkAuth, deps: LinkEndpointDeps): 
 function trackRevocations(deps: LinkEndpointDeps) {
   const open = new Map<string, Set<WebSocket>>();
   const onRevoked = (holder: CredentialHolder) => {
-    for (const socket of open.get(holder.hash) ?? []) socket.close(LinkCloseCode.credentialRevoked, 'credential revoked');
+    for (const socket of open.get(holder.hash) ?? [])
+      socket.close(LinkCloseCode.credentialRevoked, 'credential revoked');
     open.delete(holder.hash);
   };
   deps.credentials.on('revoked', onRevoked);
@@ -154,7 +157,8 @@ export function linkEndpoint(deps: LinkEndpointDeps): FastifyPluginAsyncTypebox 
       (socket, request) => {
         const auth = auths.get(request)!;
         if ('holder' in auth) {
-          if (!deps.credentials.isLive(auth.holder.hash)) return socket.close(LinkCloseCode.credentialRevoked, 'credential revoked');
+          if (!deps.credentials.isLive(auth.holder.hash))
+            return socket.close(LinkCloseCode.credentialRevoked, 'credential revoked');
           revocations.add(auth.holder.hash, socket);
         }
         awaitHello(socket, auth, deps);

@@ -17,7 +17,8 @@ describe('redactLine', () => {
   });
 
   it('leaves ordinary log lines alone (timestamps, ids, pids, state names)', () => {
-    const line = '{"level":30,"time":1764000000000,"pid":4242,"childId":"local-3f0c2a8e-1b2c-4d5e-8f90-123456789abc","from":"ready","to":"backoff","msg":"Basic check"}';
+    const line =
+      '{"level":30,"time":1764000000000,"pid":4242,"childId":"local-3f0c2a8e-1b2c-4d5e-8f90-123456789abc","from":"ready","to":"backoff","msg":"Basic check"}';
     expect(redactLine(line)).toBe(line);
   });
 });

@@ -274,7 +274,8 @@ export class SupervisedChild extends EventEmitter<SupervisedChildEvents> {
   private onHeartbeat(rssBytes: number): void {
     this.lastHeartbeatAt = Date.now();
     this.rssBytes = rssBytes;
-    if (rssBytes > this.spec.memoryLimitBytes) this.kill(`memory limit exceeded (${Math.round(rssBytes / 1_048_576)} MB)`);
+    if (rssBytes > this.spec.memoryLimitBytes)
+      this.kill(`memory limit exceeded (${Math.round(rssBytes / 1_048_576)} MB)`);
   }
 
   private checkHeartbeats(): void {
@@ -314,7 +315,10 @@ export class SupervisedChild extends EventEmitter<SupervisedChildEvents> {
 
   private scheduleRestart(delayMs: number): void {
     const { lastExit } = this;
-    this.log.warn({ code: lastExit?.code, signal: lastExit?.signal, reason: lastExit?.reason, delayMs }, 'child exited; restarting');
+    this.log.warn(
+      { code: lastExit?.code, signal: lastExit?.signal, reason: lastExit?.reason, delayMs },
+      'child exited; restarting',
+    );
     this.restarts++;
     this.note(`restarting in ${delayMs} ms`);
     this.setState({ status: 'backoff', timer: setTimeout(() => this.spawnChild(), delayMs), delayMs });
@@ -323,7 +327,10 @@ export class SupervisedChild extends EventEmitter<SupervisedChildEvents> {
   private giveUp(reason: string): void {
     const { crashLoopCrashes, crashLoopWindowMs } = this.policy;
     const message = `crash loop: ${crashLoopCrashes} crashes within ${crashLoopWindowMs / 1000} s (last: ${reason}); not restarting`;
-    this.log.error({ crashes: crashLoopCrashes, windowMs: crashLoopWindowMs, reason }, 'child process crash-looping; given up');
+    this.log.error(
+      { crashes: crashLoopCrashes, windowMs: crashLoopWindowMs, reason },
+      'child process crash-looping; given up',
+    );
     this.note(message);
     this.setState({ status: 'failed', reason: message, at: new Date().toISOString() });
   }

@@ -64,7 +64,13 @@ function localWorkerEnv(config: SpeechConfig): Record<string, string> {
 }
 
 /** Speech workers join the pool; remote ones may use the shared token. */
-function registerSpeechKind(kinds: LinkKinds, pool: WorkerPool, config: SpeechConfig, token: string, log: Logger): void {
+function registerSpeechKind(
+  kinds: LinkKinds,
+  pool: WorkerPool,
+  config: SpeechConfig,
+  token: string,
+  log: Logger,
+): void {
   kinds.register('speech-worker', {
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     sharedToken: token,
@@ -111,8 +117,7 @@ export function createSpeechRuntime(
   const manifestFile = config.modelsManifest ?? MANIFEST_FILE;
   const downloads = createModelDownloads({ repoRoot, modelsDir: config.modelsDir, manifestFile });
   const localWorker = config.localWorker ? addLocalWorker(processes.supervisor, config, logLevel) : undefined;
-  if (localWorker)
-    pool.expectingWorker = () => localWorker.status === 'starting' || localWorker.status === 'backoff';
+  if (localWorker) pool.expectingWorker = () => localWorker.status === 'starting' || localWorker.status === 'backoff';
   const readiness: ComponentCheck = {
     name: 'speech-workers',
     check: async () => {

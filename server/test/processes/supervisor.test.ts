@@ -50,7 +50,8 @@ describe('process supervisor (a child of kind echo)', () => {
     rt.app.inject({ method, url, headers: bearer(token) });
   const listed = async (id: string) =>
     (await api('GET', '/api/processes')).json<{ processes: ProcessInfo[] }>().processes.find((p) => p.id === id);
-  const logs = async (id: string) => (await api('GET', `/api/processes/${id}/logs`)).json<{ lines: ProcessLogLine[] }>().lines;
+  const logs = async (id: string) =>
+    (await api('GET', `/api/processes/${id}/logs`)).json<{ lines: ProcessLogLine[] }>().lines;
   const notes = async (id: string) => (await logs(id)).filter((l) => l.stream === 'supervisor').map((l) => l.line);
 
   beforeAll(async () => {
@@ -144,9 +145,14 @@ describe('process supervisor (a child of kind echo)', () => {
   it('serves each child’s output lines, with its credential and phone numbers redacted', async () => {
     const lines = await logs('echo-a');
     const text = lines.map((l) => l.line).join('\n');
-    expect(lines).toContainEqual(expect.objectContaining({ stream: 'stdout', line: 'echo child echo-a starting in mode normal' }));
     expect(lines).toContainEqual(
-      expect.objectContaining({ stream: 'stderr', line: expect.stringMatching(/with Authorization: Bearer \[redacted\]$/) }),
+      expect.objectContaining({ stream: 'stdout', line: 'echo child echo-a starting in mode normal' }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        stream: 'stderr',
+        line: expect.stringMatching(/with Authorization: Bearer \[redacted\]$/),
+      }),
     );
     expect(text).toContain('"caller":"[redacted]"');
     expect(text).not.toContain(PHONE);

@@ -67,7 +67,8 @@ function parse(raw: string): unknown {
 function checkedHello<K extends ChildKind>(kind: K, handlers: ChildHandlers<K>): HelloOf<K> {
   const hello = handlers.hello();
   const check = Compile(childProtocols[kind].hello);
-  if (!check.Check(hello)) throw new Error(`${kind} hello does not match the protocol: ${check.Errors(hello)[0]?.message}`);
+  if (!check.Check(hello))
+    throw new Error(`${kind} hello does not match the protocol: ${check.Errors(hello)[0]?.message}`);
   return hello;
 }
 
@@ -107,7 +108,8 @@ export function runWorker<K extends ChildKind>(
         return logger.warn({ type: (value as { type?: unknown })?.type }, 'orchestrator sent an invalid message');
       }
       const message = value as ToChildOf<K> & { type: string };
-      if (message.type === 'welcome') return startHeartbeat((message as { heartbeatIntervalMs: number }).heartbeatIntervalMs);
+      if (message.type === 'welcome')
+        return startHeartbeat((message as { heartbeatIntervalMs: number }).heartbeatIntervalMs);
       handlers.onMessage?.(message, link);
     };
     ws.on('open', () => {

@@ -7,9 +7,7 @@ type StateListener = (...args: never[]) => void;
  * as discord.js voice does), and emits `stateChange` after each transition.
  */
 export type StateMachine<S extends string> = (
-  | { readonly status: S }
-  | { readonly state: S }
-  | { readonly state: { readonly status: S } }
+  { readonly status: S } | { readonly state: S } | { readonly state: { readonly status: S } }
 ) & {
   on(event: 'stateChange', listener: StateListener): unknown;
   off(event: 'stateChange', listener: StateListener): unknown;
@@ -66,6 +64,7 @@ export function entersState<S extends string>(
 }
 
 function abortError(reason: unknown, awaited: string, current: string): Error {
-  if (reason instanceof Error && reason.name === 'TimeoutError') return new StateTimeoutError(awaited, current, undefined);
+  if (reason instanceof Error && reason.name === 'TimeoutError')
+    return new StateTimeoutError(awaited, current, undefined);
   return new StateWaitAbortedError(awaited, current, reason);
 }

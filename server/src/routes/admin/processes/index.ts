@@ -42,14 +42,15 @@ export function processRoutes(deps: ProcessRoutesDeps): FastifyPluginAsyncTypebo
   };
   return async (app) => {
     const tags = ['processes'];
-    app.get(
-      '/',
-      { config: { access: 'admin' }, schema: { tags, response: { 200: ProcessList } } },
-      async () => ({ processes: deps.supervisor.list().map((c) => toProcessInfo(c, deps.crashLoop)) }),
-    );
+    app.get('/', { config: { access: 'admin' }, schema: { tags, response: { 200: ProcessList } } }, async () => ({
+      processes: deps.supervisor.list().map((c) => toProcessInfo(c, deps.crashLoop)),
+    }));
     app.get(
       '/:id/logs',
-      { config: { access: 'admin' }, schema: { tags, params: IdParams, response: { 200: ProcessLogs, 404: AdminErrorBody } } },
+      {
+        config: { access: 'admin' },
+        schema: { tags, params: IdParams, response: { 200: ProcessLogs, 404: AdminErrorBody } },
+      },
       async (request) => ({ id: request.params.id, lines: find(request.params.id).logs() }),
     );
     app.post(
