@@ -2,12 +2,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { installAccessControl } from './http/access.js';
 import { installAuditHook } from './http/audit-hook.js';
-import { adminErrorHandler } from './http/errors.js';
+import { createClientErrorHandler } from './http/client-errors.js';
+import { adminErrorBody, adminErrorHandler } from './http/errors.js';
 import { installHttpMetrics } from './http/metrics.js';
 import type { RouteInfo } from './http/types.js';
 import { installValidators } from './http/validation.js';
@@ -15,6 +16,7 @@ import type { Logger } from './logger.js';
 import type { Module } from './modules/module.js';
 import { adminApi } from './routes/admin/index.js';
 import { systemRoutes } from './routes/system/index.js';
+import { openAiErrorBody, openAiErrorHandler } from './routes/v1/errors.js';
 import { v1Routes } from './routes/v1/index.js';
 import type { CoreServices } from './services.js';
 
@@ -40,6 +42,13 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 }
 
+const isV1Path = (path: string | null) => path !== null && /^\/v1(\/|\?|$)/.test(path);
+
+/** Errors the router raises before any route (a path parameter over the length limit: 414) use the route's format. */
+function frameworkErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  void (isV1Path(request.url) ? openAiErrorHandler : adminErrorHandler)(error, request, reply);
+}
+
 /** Builds the HTTP application from ready-made services; used by main.ts and by tests. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const loggerInstance: FastifyBaseLogger = deps.logger;
@@ -47,6 +56,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     loggerInstance,
     bodyLimit: deps.config.bodyLimitBytes,
     trustProxy: deps.config.trustProxy,
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler: createClientErrorHandler((path) => (isV1Path(path) ? openAiErrorBody : adminErrorBody)),
   }).withTypeProvider<TypeBoxTypeProvider>();
   installValidators(app);
   app.setErrorHandler(adminErrorHandler);

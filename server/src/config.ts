@@ -22,9 +22,14 @@ export interface Config {
   readonly refreshTokenTtlS: number;
   /** How long a verified /v1 API key is trusted without a database read (revocations by another process). */
   readonly apiKeyCacheMs: number;
+  /** Wrong passwords for one username from one address before that address has to wait (1 s, doubling). */
   readonly loginMaxFailuresPerUser: number;
+  /** Wrong passwords from one address, all usernames together, before it has to wait. */
   readonly loginMaxFailuresPerIp: number;
+  /** Failures are forgotten after this long without another one (after the wait). */
   readonly loginWindowS: number;
+  /** The longest wait a failed-login count imposes. */
+  readonly loginMaxDelayS: number;
   readonly bodyLimitBytes: number;
   readonly trustProxy: boolean;
   readonly serveDocs: boolean;
@@ -59,6 +64,11 @@ export interface Config {
   readonly voiceSpeechRecoveryS: number;
   readonly webhookTimeoutMs: number;
   readonly webhookAttempts: number;
+  /**
+   * Private, loopback or link-local destinations server-side requests may reach (OUTBOUND_ALLOW: addresses,
+   * CIDR ranges or host names, each optionally `:port`); LLM_BASE_URL's own host:port is always among them.
+   */
+  readonly outboundAllow: readonly string[];
 }
 
 export interface SpeechConfig {
@@ -73,6 +83,8 @@ export interface SpeechConfig {
   readonly restartBackoffMaxMs: number;
   readonly queueTimeoutMs: number;
   readonly maxUploadBytes: number;
+  /** Longest decoded audio an upload may hold (/v1 transcriptions, the admin STT test). */
+  readonly maxUploadSeconds: number;
   readonly maxTtsChars: number;
   readonly modelsDir: string;
   /** undefined = the repository's models/manifest.json. */
@@ -208,6 +220,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     loginMaxFailuresPerUser: int(env, 'LOGIN_MAX_FAILURES_PER_USER', 5, 1, 1000),
     loginMaxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 20, 1, 10_000),
     loginWindowS: int(env, 'LOGIN_WINDOW_S', 900, 1, 86_400),
+    loginMaxDelayS: int(env, 'LOGIN_MAX_DELAY_S', 900, 1, 86_400),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 512 * 1_048_576),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     serveDocs: bool(env, 'SERVE_DOCS', true),
@@ -243,7 +256,22 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     voiceSpeechRecoveryS: int(env, 'VOICE_SPEECH_RECOVERY_S', 15, 1, 600),
     webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
     webhookAttempts: int(env, 'WEBHOOK_ATTEMPTS', 3, 1, 10),
+    outboundAllow: Object.freeze(outboundAllow(env)),
   });
+}
+
+/** OUTBOUND_ALLOW, plus the operator's own LLM_BASE_URL (the local vLLM is usually on loopback). */
+function outboundAllow(env: Env): string[] {
+  const entries = list(env, 'OUTBOUND_ALLOW');
+  const llm = str(env, 'LLM_BASE_URL') ?? 'http://127.0.0.1:8000/v1';
+  try {
+    const url = new URL(llm);
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    entries.push(`${url.hostname}:${port}`);
+  } catch {
+    // an invalid LLM_BASE_URL fails where the provider is created
+  }
+  return entries;
 }
 
 function loadSpeechConfig(env: Env, cwd: string): SpeechConfig {
@@ -260,6 +288,7 @@ function loadSpeechConfig(env: Env, cwd: string): SpeechConfig {
     restartBackoffMaxMs: int(env, 'SPEECH_RESTART_BACKOFF_MAX_MS', 30_000, 100, 3_600_000),
     queueTimeoutMs: int(env, 'SPEECH_QUEUE_TIMEOUT_MS', 30_000, 100, 600_000),
     maxUploadBytes: int(env, 'SPEECH_MAX_UPLOAD_BYTES', 25 * 1_048_576, 1024, 1024 * 1_048_576),
+    maxUploadSeconds: int(env, 'SPEECH_MAX_UPLOAD_S', 1800, 1, 86_400),
     maxTtsChars: int(env, 'SPEECH_MAX_TTS_CHARS', 4096, 1, 100_000),
     modelsDir: path.resolve(cwd, str(env, 'SHERPA_MODELS_DIR') ?? './models/data'),
     modelsManifest: str(env, 'SPEECH_MODELS_MANIFEST') && path.resolve(cwd, str(env, 'SPEECH_MODELS_MANIFEST')!),

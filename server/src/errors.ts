@@ -4,6 +4,7 @@ export type ErrorCode =
   | 'BAD_JSON'
   | 'BODY_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'MALFORMED_BODY'
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'AUTH_REQUIRED'
@@ -49,7 +50,9 @@ export type ErrorCode =
   | 'WIDGET_TOKEN_INVALID'
   // state machines and child processes (issue 11)
   | 'STATE_TIMEOUT'
-  | 'STATE_WAIT_ABORTED';
+  | 'STATE_WAIT_ABORTED'
+  // outbound requests (issue 19)
+  | 'OUTBOUND_BLOCKED';
 
 export interface AppErrorOptions {
   statusCode?: number;
@@ -82,6 +85,14 @@ export class AppError extends Error {
 export class ValidationError extends AppError {
   constructor(message: string, options: AppErrorOptions = {}) {
     super('VALIDATION_FAILED', message, { statusCode: 400, ...options });
+  }
+}
+
+/** The body does not parse in the format it declares (a multipart body cut short, without a boundary, …). */
+export class MalformedBodyError extends AppError {
+  constructor(format: string, cause: unknown) {
+    const reason = cause instanceof Error ? `: ${cause.message}` : '';
+    super('MALFORMED_BODY', `The ${format} body could not be read${reason}`, { statusCode: 400, cause });
   }
 }
 
@@ -126,6 +137,13 @@ export class UpstreamError extends AppError {
 export class TransportError extends AppError {
   constructor(message: string, options: AppErrorOptions = {}) {
     super('TRANSPORT_ERROR', message, { statusCode: 503, retryable: true, ...options });
+  }
+}
+
+/** A server-side request aimed at a refused address or scheme (loopback, private, link-local, file:, …). */
+export class OutboundBlockedError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('OUTBOUND_BLOCKED', message, { statusCode: 400, ...options });
   }
 }
 

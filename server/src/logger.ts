@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.js';
+import { logRedaction } from './log-redaction.js';
 
 export type { Logger };
 
@@ -24,6 +25,10 @@ export const REDACTED_KEYS = [
   'message.text',
   'req.headers.authorization',
   'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  '*.headers.authorization',
+  '*.headers.cookie',
+  '*.headers["x-api-key"]',
   '*.password',
   '*.token',
   '*.apiKey',
@@ -35,6 +40,9 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'logPretty'>, des
   const options = {
     level: config.logLevel,
     redact: { paths: REDACTED_KEYS, censor: '[redacted]' },
+    // credentials inside URLs, headers, errors and messages (`/ws/voice?token=…`): log-redaction.ts
+    serializers: logRedaction.serializers,
+    hooks: logRedaction.hooks,
     transport: config.logPretty
       ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }
       : undefined,

@@ -17,9 +17,12 @@ export function createCoreServices(config: Config, stores: Stores, keys: KeyMate
   const audit = createAuditService(stores.audit, clock);
   const users = createUsersService({ users: stores.users, sessions: stores.sessions, clock });
   const throttle = createLoginThrottle({
+    store: stores.loginFailures,
     maxFailuresPerUser: config.loginMaxFailuresPerUser,
     maxFailuresPerIp: config.loginMaxFailuresPerIp,
     windowMs: config.loginWindowS * 1000,
+    firstDelayMs: 1000,
+    maxDelayMs: config.loginMaxDelayS * 1000,
     clock,
   });
   const auth = createAuthService({
@@ -42,6 +45,7 @@ export function createCoreServices(config: Config, stores: Stores, keys: KeyMate
     audit,
     users,
     auth,
+    loginThrottle: throttle,
     apiKeys,
     sessions: createSessionsService(stores.sessions, clock),
     secrets: createSecretBox(keys.encryptionKey),

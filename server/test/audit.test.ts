@@ -62,6 +62,35 @@ describe('audit log', () => {
     expect(future.json().total).toBe(0);
   });
 
+  it('bounds what one entry stores: a 640 KB refused body adds at most 4 KB, marked truncated', async () => {
+    const guest = await rt.createUser('guest');
+    const manyKeys = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`field${i}`, 'x'.repeat(20)]));
+    const longItems = { currentPassword: 'y', tags: Array.from({ length: 20 }, () => 'z'.repeat(32_000)) };
+    for (const body of [manyKeys, longItems]) {
+      const payload = JSON.stringify(body);
+      expect(payload.length).toBeGreaterThan(600_000);
+      // a guest may change their own password; the schema refuses these bodies after they were read
+      const res = await rt.app.inject({
+        method: 'POST',
+        url: '/api/auth/password',
+        headers: { ...bearer(guest.token), 'content-type': 'application/json' },
+        payload,
+      });
+      expect(res.statusCode).toBe(400);
+    }
+    const { items } = await rt.services.audit.list({ limit: 2, offset: 0, actorId: guest.id });
+    expect(items).toHaveLength(2);
+    for (const entry of items) {
+      expect(Buffer.byteLength(JSON.stringify(entry.details))).toBeLessThanOrEqual(4096);
+      expect(entry.details).toMatchObject({ truncated: true, body: expect.any(Object) });
+    }
+    // what fits is kept, in order
+    const keys = Object.keys(
+      (items.find((e) => 'field0' in (e.details!.body as object)) ?? items[0]!).details!.body as object,
+    );
+    expect(keys.slice(0, 3)).toEqual(['field0', 'field1', 'field2']);
+  });
+
   it('records logins and logouts', async () => {
     const { accessToken } = await rt.login('admin', 'admin-password-1');
     await rt.app.inject({ method: 'POST', url: '/api/auth/logout', headers: bearer(accessToken) });

@@ -1,5 +1,14 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { decodeJwt, SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, createTestRuntime, TEST_ADMIN_PASSWORD, type TestRuntime } from './helpers/runtime.js';
+import {
+  bearer,
+  createTestDatabase,
+  createTestRuntime,
+  TEST_ADMIN_PASSWORD,
+  type TestRuntime,
+} from './helpers/runtime.js';
 
 describe('auth', () => {
   let rt: TestRuntime;
@@ -56,13 +65,15 @@ describe('auth: revocation and throttling', () => {
   const login = (username: string, password: string, ip = '10.0.0.1') =>
     rt.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, remoteAddress: ip });
 
-  it('throttles a username after repeated failures, even with the right password, until the window passes', async () => {
+  it('throttles a username from the address that guessed, even with the right password, until the delay passes', async () => {
     for (let i = 0; i < 3; i++) expect((await login('admin', 'wrong')).statusCode).toBe(401);
-    const blocked = await login('admin', TEST_ADMIN_PASSWORD, '10.0.0.2');
+    const blocked = await login('admin', TEST_ADMIN_PASSWORD);
     expect(blocked.statusCode).toBe(429);
     expect(blocked.json().error.code).toBe('AUTH_THROTTLED');
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-    now += 601_000;
+    // the real user elsewhere is not held up by someone else's guesses
+    expect((await login('admin', TEST_ADMIN_PASSWORD, '10.0.0.2')).statusCode).toBe(200);
+    now += Number(blocked.headers['retry-after']) * 1000;
     expect((await login('admin', TEST_ADMIN_PASSWORD)).statusCode).toBe(200);
   });
 
@@ -109,14 +120,60 @@ describe('auth: revocation and throttling', () => {
     const { refreshToken } = await rt.login('admin', TEST_ADMIN_PASSWORD);
     const first = await rt.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken } });
     expect(first.statusCode).toBe(200);
-    const again = await rt.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken } });
-    expect(again.statusCode).toBe(401);
     const next = await rt.app.inject({
       method: 'POST',
       url: '/api/auth/refresh',
       payload: { refreshToken: first.json().refreshToken },
     });
     expect(next.statusCode).toBe(200);
+    const again = await rt.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken } });
+    expect(again.statusCode).toBe(401);
+  });
+
+  it('reusing a rotated refresh token revokes the whole session: the newer tokens stop working too', async () => {
+    const { refreshToken } = await rt.login('admin', TEST_ADMIN_PASSWORD);
+    const first = await rt.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken } });
+    expect(first.statusCode).toBe(200);
+    const rotated = first.json<{ accessToken: string; refreshToken: string }>();
+    const reused = await rt.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken } });
+    expect(reused.statusCode).toBe(401);
+    expect(reused.json().error.code).toBe('AUTH_SESSION_REVOKED');
+    const me = await rt.app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(rotated.accessToken) });
+    expect(me.statusCode).toBe(401);
+    const newer = await rt.app.inject({
+      method: 'POST',
+      url: '/api/auth/refresh',
+      payload: { refreshToken: rotated.refreshToken },
+    });
+    expect(newer.statusCode).toBe(401);
+    const entries = await rt.services.audit.list({ limit: 10, offset: 0, actionPrefix: 'auth.refresh_reused' });
+    expect(entries.total).toBe(1);
+    // other sessions of the same user are not affected
+    expect((await login('admin', TEST_ADMIN_PASSWORD)).statusCode).toBe(200);
+  });
+
+  it('refuses a validly signed access token that has no expiry', async () => {
+    const { accessToken } = await rt.login('admin', TEST_ADMIN_PASSWORD);
+    const claims = decodeJwt(accessToken);
+    const secret = Buffer.from(
+      fs.readFileSync(path.join(rt.config.dataDir, 'secrets', 'jwt.key'), 'utf8').trim(),
+      'base64',
+    );
+    const resign = (exp: number | undefined) => {
+      const jwt = new SignJWT({ sid: claims.sid, role: claims.role })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(claims.sub!)
+        .setIssuer(claims.iss!)
+        .setIssuedAt(claims.iat);
+      return (exp === undefined ? jwt : jwt.setExpirationTime(exp)).sign(new Uint8Array(secret));
+    };
+    const forever = await resign(undefined);
+    const me = await rt.app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(forever) });
+    expect(me.statusCode).toBe(401);
+    expect(me.json().error.code).toBe('AUTH_INVALID_TOKEN');
+    // the same claims with the usual expiry are accepted, so it is the missing `exp` that is refused
+    const usual = await resign(claims.exp);
+    expect((await rt.app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(usual) })).statusCode).toBe(200);
   });
 
   it('expires access tokens after their lifetime while the refresh token still works', async () => {
@@ -220,5 +277,74 @@ describe('auth: revocation and throttling', () => {
       headers: bearer(u.token),
     });
     expect(peek.statusCode).toBe(403);
+  });
+});
+
+describe('auth: nobody can lock the admin out (issue 19, defect 4)', () => {
+  let now: number;
+  const clock = () => now;
+  beforeEach(() => {
+    now = Date.parse('2026-11-21T10:00:00Z');
+  });
+
+  function loginFrom(rt: TestRuntime, ip: string, password: string) {
+    return rt.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'admin', password },
+      remoteAddress: ip,
+    });
+  }
+
+  it('an attacker’s wrong passwords from one address do not stop the admin elsewhere; the attacker waits longer each time', async () => {
+    const rt = await createTestRuntime({ clock });
+    try {
+      for (let i = 0; i < 5; i++) expect((await loginFrom(rt, '203.0.113.66', 'guess')).statusCode).toBe(401);
+      expect((await loginFrom(rt, '198.51.100.7', TEST_ADMIN_PASSWORD)).statusCode).toBe(200);
+      const waits: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const refused = await loginFrom(rt, '203.0.113.66', 'guess');
+        expect(refused.statusCode).toBe(429);
+        expect(refused.json().error.code).toBe('AUTH_THROTTLED');
+        waits.push(Number(refused.headers['retry-after']));
+        now += waits[i]! * 1000;
+        expect((await loginFrom(rt, '203.0.113.66', 'guess')).statusCode).toBe(401);
+      }
+      expect(waits).toEqual([1, 2, 4, 8]);
+      expect((await loginFrom(rt, '198.51.100.7', TEST_ADMIN_PASSWORD)).statusCode).toBe(200);
+    } finally {
+      await rt.dispose();
+    }
+  });
+
+  it('the delays are kept in the database: a restart does not reset them', async () => {
+    const database = createTestDatabase();
+    const first = await createTestRuntime({ clock, database, keepDatabase: true });
+    try {
+      for (let i = 0; i < 5; i++) expect((await loginFrom(first, '203.0.113.66', 'guess')).statusCode).toBe(401);
+    } finally {
+      await first.dispose();
+    }
+    const second = await createTestRuntime({ clock, database });
+    try {
+      const refused = await loginFrom(second, '203.0.113.66', TEST_ADMIN_PASSWORD);
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers['retry-after']).toBe('1');
+    } finally {
+      await second.dispose();
+    }
+  });
+
+  it('a burst of parallel guesses gets no more than the free attempts', async () => {
+    const rt = await createTestRuntime({ clock });
+    try {
+      const burst = await Promise.all(Array.from({ length: 12 }, () => loginFrom(rt, '203.0.113.66', 'guess')));
+      const statuses = burst.map((r) => r.statusCode).sort();
+      // at most the 5 free attempts reach the password check; the rest wait their turn
+      expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(7);
+    } finally {
+      await rt.dispose();
+    }
   });
 });

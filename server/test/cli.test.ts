@@ -51,6 +51,25 @@ describe('npm run manage (CLI on the same database)', { timeout: 300_000 }, () =
     await expect(rt.login('admin', password)).resolves.toBeDefined();
   });
 
+  it('set-password clears the failed-login delays of that user (kept in the database, so the CLI reaches them)', async () => {
+    expect(manage('create-user', 'mira', '--password', 'mira-password-1').code).toBe(0);
+    const loginFrom = (password: string) =>
+      rt.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'mira', password },
+        remoteAddress: '192.0.2.44',
+      });
+    for (let i = 0; i < 5; i++) expect((await loginFrom('not-her-password')).statusCode).toBe(401);
+    const throttled = await loginFrom('mira-password-1');
+    expect(throttled.statusCode).toBe(429);
+    expect(throttled.json().error.code).toBe('AUTH_THROTTLED');
+    const reset = manage('set-password', 'mira', '--password', 'mira-password-2');
+    expect(reset.code).toBe(0);
+    expect(reset.out).toMatch(/failed-login delays cleared/);
+    expect((await loginFrom('mira-password-2')).statusCode).toBe(200);
+  });
+
   it('creates an API key that works with the openai client, then revokes it', async () => {
     const res = manage('create-api-key', 'crm', '--rate-limit', '100');
     expect(res.code).toBe(0);

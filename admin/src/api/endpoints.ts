@@ -132,7 +132,7 @@ export function createAdminApi(client: ApiClient) {
       test: (text: string) => client.request<FaqTestResult>('POST', '/api/llm/faq/test', { body: { text } }),
     },
     providers: {
-      list: () => client.request<{ items: ProviderView[] }>('GET', '/api/llm/providers'),
+      list: () => client.request<{ items: ProviderView[]; outboundAllow: string[] }>('GET', '/api/llm/providers'),
       create: (body: NewProvider) => client.request<ProviderView>('POST', '/api/llm/providers', { body }),
       update: (providerId: string, body: UpdateProviderRequest) =>
         client.request<ProviderView>('PATCH', `/api/llm/providers/${id(providerId)}`, { body }),

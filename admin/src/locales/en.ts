@@ -234,6 +234,7 @@ const en = {
   providers: {
     title: 'LLM providers',
     hint: 'Upstreams in failover order: the first enabled one that answers is used.',
+    outbound: 'Private and loopback addresses providers and webhooks may reach (OUTBOUND_ALLOW): {list}',
     name: 'Name',
     type: 'Type',
     models: 'Models',

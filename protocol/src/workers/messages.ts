@@ -134,6 +134,9 @@ export const VadJobSettings = StrictObject({
 });
 export type VadJobSettings = Static<typeof VadJobSettings>;
 
+/** The longest STT prompt a worker takes; the HTTP edge checks the same limit. */
+export const MAX_STT_PROMPT_CHARS = 4000;
+
 export const JobStartMessage = StrictObject({
   type: Type.Literal('job.start'),
   jobId: Type.String({ minLength: 1, maxLength: 64 }),
@@ -147,7 +150,7 @@ export const JobStartMessage = StrictObject({
   speed: Type.Optional(Type.Number({ minimum: 0.25, maximum: 4 })),
   /** STT / VAD: format of the binary frames the orchestrator will send. */
   sampleRateHz: Type.Optional(Type.Integer({ minimum: 8000, maximum: 48_000 })),
-  prompt: Type.Optional(Type.String({ maxLength: 4000 })),
+  prompt: Type.Optional(Type.String({ maxLength: MAX_STT_PROMPT_CHARS })),
   /** VAD only: live turn-taking settings (the engine's defaults otherwise). */
   vad: Type.Optional(VadJobSettings),
 });

@@ -14,7 +14,8 @@ const USAGE = `Usage: npm run manage -- <command> [args]
 
   list-users
   create-user <username> [--role admin|user|guest] [--password P]   (password generated and printed if omitted)
-  set-password <username> [--password P]                          (signs the user out everywhere)
+  set-password <username> [--password P]                          (signs the user out everywhere and clears
+                                                                   the user's failed-login delays)
   set-role <username> <admin|user|guest>
   disable <username> | enable <username> | delete <username>
   list-api-keys
@@ -78,8 +79,9 @@ const commands: Record<string, (ctx: Ctx) => Promise<void>> = {
     const user = await userByName(ctx);
     const password = ctx.flags.password ?? generatePassword();
     await ctx.services.users.setPassword(user.id, password);
-    await audit(ctx, 'users.set_password', user.id);
-    ctx.out(`password set for ${user.username}; all sessions signed out`);
+    const cleared = await ctx.services.loginThrottle.clearUsername(user.username);
+    await audit(ctx, 'users.set_password', user.id, { clearedLoginFailures: cleared });
+    ctx.out(`password set for ${user.username}; all sessions signed out; failed-login delays cleared`);
     if (ctx.flags.password === undefined) ctx.out(`password: ${password}`);
   },
   async 'set-role'(ctx) {

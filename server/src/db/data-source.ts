@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import 'reflect-metadata';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ensurePrivateDir, touchPrivateFile } from '../core/private-files.js';
 import { ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from './migrations/index.js';
 
@@ -23,11 +23,13 @@ export function databaseKind(options: DatabaseOptions): DatabaseKind {
 function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, logging: false } as const;
   if (options.url === undefined) {
-    fs.mkdirSync(options.dataDir, { recursive: true });
+    const database = path.join(options.dataDir, 'secretary.db');
+    ensurePrivateDir(options.dataDir);
+    touchPrivateFile(database); // SQLite gives the -wal and -shm files the database file's mode
     return {
       ...common,
       type: 'better-sqlite3',
-      database: path.join(options.dataDir, 'secretary.db'),
+      database,
       enableWAL: true,
       prepareDatabase: (db: { pragma(sql: string): unknown }) => {
         db.pragma('foreign_keys = ON');

@@ -11,12 +11,15 @@ export interface NormalizedError {
   internal: boolean;
 }
 
-const FASTIFY_CODES: Record<string, { statusCode: number; code: string }> = {
+const FASTIFY_CODES: Record<string, { statusCode: number; code: string; message?: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { statusCode: 400, code: 'BAD_JSON' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { statusCode: 400, code: 'BAD_JSON' },
   FST_ERR_CTP_BODY_TOO_LARGE: { statusCode: 413, code: 'BODY_TOO_LARGE' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { statusCode: 400, code: 'BAD_REQUEST' },
+  // raised by the router before any route (reach the handlers through Fastify's `frameworkErrors`)
+  FST_ERR_MAX_PARAM_LENGTH: { statusCode: 414, code: 'URI_TOO_LONG', message: 'The URL is too long' },
+  FST_ERR_BAD_URL: { statusCode: 400, code: 'BAD_REQUEST', message: 'The URL is not valid' },
 };
 
 function validationParam(error: FastifyError): string | undefined {
@@ -64,7 +67,7 @@ export function normalizeError(error: unknown): NormalizedError {
     };
   }
   const known = fastifyError?.code ? FASTIFY_CODES[fastifyError.code] : undefined;
-  if (known) return { ...known, message: fastifyError.message, internal: false };
+  if (known) return { ...known, message: known.message ?? fastifyError.message, internal: false };
   const status = fastifyError?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return { statusCode: status, code: 'BAD_REQUEST', message: fastifyError.message, internal: false };
@@ -81,9 +84,13 @@ export function applyRetryAfter(reply: FastifyReply, normalized: NormalizedError
 }
 
 /** The admin API's error format: `{ error: { code, message } }`. */
+export function adminErrorBody(normalized: NormalizedError) {
+  return { error: { code: normalized.code, message: normalized.message } };
+}
+
 export function adminErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const normalized = normalizeError(error);
   logIfInternal(request, error, normalized);
   applyRetryAfter(reply, normalized);
-  return reply.status(normalized.statusCode).send({ error: { code: normalized.code, message: normalized.message } });
+  return reply.status(normalized.statusCode).send(adminErrorBody(normalized));
 }

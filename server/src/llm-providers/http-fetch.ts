@@ -1,20 +1,32 @@
 import http from 'node:http';
 import https from 'node:https';
+import { portOf, type OutboundPolicy } from '../core/net/outbound-policy.js';
 
 /**
  * A minimal `fetch` for the openai client on top of node:http with keep-alive agents. The global
  * fetch (undici) costs several times more CPU per request, which dominated the router's overhead.
- * Honours `signal` (destroys the request, so the upstream sees the cancel at once).
+ * Honours `signal` (destroys the request, so the upstream sees the cancel at once). With a `policy`, the URL and
+ * every resolved address are checked (OutboundPolicy); redirects are never followed.
  */
-export function createHttpFetch(options: { maxSockets?: number } = {}): typeof fetch {
-  const agents = {
-    'http:': new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
+export function createHttpFetch(options: { maxSockets?: number; policy?: OutboundPolicy } = {}): typeof fetch {
+  const agents = new Map<string, http.Agent>();
+  const agentFor = (url: URL): http.Agent => {
+    const port = portOf(url);
+    const key = `${url.protocol}${port}`;
+    let agent = agents.get(key);
+    if (agent === undefined) {
+      const Agent = url.protocol === 'https:' ? https.Agent : http.Agent;
+      const lookup = options.policy?.lookupFor(port);
+      agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256, ...(lookup && { lookup }) });
+      agents.set(key, agent);
+    }
+    return agent;
   };
   const shim = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+    const raw = typeof input === 'string' || input instanceof URL ? input : input.url;
+    const url = options.policy ? options.policy.checkUrl(raw) : new URL(raw);
     const transport = url.protocol === 'https:' ? https : http;
-    const agent = agents[url.protocol as 'http:' | 'https:'];
+    const agent = agentFor(url);
     const headers = plainHeaders(init.headers);
     const body =
       typeof init.body === 'string' ? init.body : init.body == null ? undefined : await new Response(init.body).text();
@@ -39,7 +51,7 @@ export function createHttpFetch(options: { maxSockets?: number } = {}): typeof f
 function plainHeaders(init: RequestInit['headers']): Record<string, string> {
   const out: Record<string, string> = {};
   if (init instanceof Headers) init.forEach((value, name) => (out[name] = value));
-  else if (Array.isArray(init)) for (const [name, value] of init as [string, string][]) out[name.toLowerCase()] = value;
+  else if (Array.isArray(init)) for (const [name, value] of init) out[name.toLowerCase()] = value;
   else if (init)
     for (const [name, value] of Object.entries(init as Record<string, string>)) out[name.toLowerCase()] = value;
   return out;

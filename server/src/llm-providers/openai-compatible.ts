@@ -11,7 +11,9 @@ import {
   type ProviderConfig,
   type ProviderEvent,
   type ProviderRequest,
+  type ToolCallDelta,
 } from '../core/llm/types.js';
+import type { OutboundPolicy } from '../core/net/outbound-policy.js';
 import { createHttpFetch } from './http-fetch.js';
 import { SseReader, type SseMessage } from './sse.js';
 
@@ -23,13 +25,16 @@ const DRAIN_GRACE_MS = 5000;
  * DeepSeek, Kimi and OpenRouter through their compatibility endpoints), so one adapter built on
  * the official `openai` client serves them all. Retries are off: failover is the router's job.
  */
-export function createOpenAiCompatibleProvider(config: ProviderConfig): LlmProvider {
+export function createOpenAiCompatibleProvider(
+  config: ProviderConfig,
+  options: { policy?: OutboundPolicy } = {},
+): LlmProvider {
   const client = new OpenAI({
     baseURL: config.baseUrl,
     apiKey: config.apiKey ?? 'not-needed',
     maxRetries: 0,
     timeout: config.timeoutMs,
-    fetch: createHttpFetch({ maxSockets: 1024 }),
+    fetch: createHttpFetch({ maxSockets: 1024, policy: options.policy }),
   });
   return {
     async *stream(request, signal) {
@@ -153,11 +158,21 @@ function toDelta(choice: ChatCompletionChunk.Choice): ChatDelta {
   const delta: ChatDelta = {};
   if (choice.delta.role === 'assistant') delta.role = 'assistant';
   if (typeof choice.delta.content === 'string') delta.content = choice.delta.content;
-  if (choice.delta.tool_calls) delta.toolCalls = choice.delta.tool_calls;
+  if (choice.delta.tool_calls) delta.toolCalls = choice.delta.tool_calls.flatMap(toToolCallDelta);
   if (choice.finish_reason && choice.finish_reason !== 'function_call') {
     delta.finishReason = choice.finish_reason;
   }
   return delta;
+}
+
+/** Function tool calls only (the router offers no custom tools); a custom-tool fragment is dropped. */
+function toToolCallDelta(call: ChatCompletionChunk.Choice.Delta.ToolCall): ToolCallDelta[] {
+  if (call.type === 'custom' || call.custom !== undefined) return [];
+  const out: ToolCallDelta = { index: call.index };
+  if (call.id !== undefined) out.id = call.id;
+  if (call.type !== undefined) out.type = call.type;
+  if (call.function !== undefined) out.function = call.function;
+  return [out];
 }
 
 /** Maps the client's errors to what the router needs: fail over or not, count against the breaker or not. */

@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
+import { createOutboundPolicy } from '../core/net/outbound-policy.js';
 import { createLlmServices, type LlmServiceDeps, type LlmServices } from '../core/llm/llm-service.js';
 import type { SecretBox } from '../core/secrets/secret-box.js';
 import type { Stores } from '../db/stores/index.js';
@@ -30,10 +31,12 @@ export async function createLlmModule(deps: {
   personaOverrides?: LlmServiceDeps['personaOverrides'];
 }): Promise<LlmModule> {
   const logger = deps.logger.child({ module: 'llm' });
+  const outbound = createOutboundPolicy({ allow: deps.config.outboundAllow });
   const services = await createLlmServices({
     stores: deps.stores.llm,
     secrets: deps.secrets,
-    factory: createOpenAiCompatibleProvider,
+    factory: (provider) => createOpenAiCompatibleProvider(provider, { policy: outbound }),
+    outbound,
     metrics: createPromLlmMetrics(deps.metrics),
     clock: deps.clock,
     settings: deps.config.llm,

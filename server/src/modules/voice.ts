@@ -27,6 +27,9 @@ export function voiceModule(ports?: VoicePorts): ModuleDefinition<Started, 'voic
       const settings = get('settings');
       const speech = get('speech').runtime;
       const llm = get('llm').services;
+      // No conversation runs before this start: any without an outcome was cut by a crash.
+      const interrupted = await stores.conversations.closeInterrupted(clock());
+      if (interrupted > 0) logger.warn({ conversations: interrupted }, 'conversations left open by a crash closed');
       const wiring = createVoiceWiring({
         ...{ config, logger, stores, registry: metrics, clock },
         ports: ports ?? createVoicePorts({ speech, llm, language: settings.language }),

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files.js';
 
 /**
  * The token workers present on `/ws/workers`: SPEECH_WORKER_TOKEN, or DATA_DIR/secrets/worker.token
@@ -14,8 +15,8 @@ export function loadWorkerToken(
   const file = path.join(dataDir, 'secrets', 'worker.token');
   if (fs.existsSync(file)) return { token: fs.readFileSync(file, 'utf8').trim() };
   const token = randomBytes(32).toString('base64url');
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(file, token + '\n', { mode: 0o600, flag: 'wx' });
+  ensurePrivateDir(path.dirname(file));
+  fs.writeFileSync(file, token + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   return { token, generatedFile: file };
 }
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { AudioChunk } from '@ai-secretary/protocol';
-import { AudioInvalidError } from './errors.js';
+import { AudioInvalidError, SpeechInputError } from './errors.js';
 
 export type SpeechFormat = 'wav' | 'pcm' | 'mp3' | 'opus' | 'flac';
 
@@ -20,18 +20,52 @@ const ENCODER_ARGS: Record<Exclude<SpeechFormat, 'pcm'>, string[]> = {
   flac: ['-c:a', 'flac', '-f', 'flac'],
 };
 
-function run(args: string[], input: Buffer): Promise<{ stdout: Buffer; stderr: string; code: number | null }> {
+interface RunLimits {
+  /** Output bytes kept; ffmpeg is killed once it produces more (`truncated` is then true). */
+  maxStdoutBytes?: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+interface RunResult {
+  stdout: Buffer;
+  stderr: string;
+  code: number | null;
+  truncated: boolean;
+  timedOut: boolean;
+}
+
+function run(args: string[], input: Buffer, limits: RunLimits = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+    let outBytes = 0;
+    let truncated = false;
+    let timedOut = false;
+    const stop = () => child.kill('SIGKILL');
+    child.stdout.on('data', (d: Buffer) => {
+      if (truncated) return;
+      outBytes += d.length;
+      if (limits.maxStdoutBytes !== undefined && outBytes > limits.maxStdoutBytes) {
+        truncated = true;
+        return stop();
+      }
+      out.push(d);
+    });
+    child.stderr.on('data', (d: Buffer) => err.length < 64 && err.push(d));
     child.stdin.on('error', () => undefined);
+    const timer =
+      limits.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), stop()), limits.timeoutMs);
+    limits.signal?.addEventListener('abort', stop, { once: true });
     child.once('error', reject);
-    child.once('close', (code) => resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString(), code }));
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      limits.signal?.removeEventListener('abort', stop);
+      resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString(), code, truncated, timedOut });
+    });
     child.stdin.end(input);
   });
 }
@@ -45,12 +79,38 @@ export async function probeSampleRate(file: Buffer): Promise<number> {
   return Number(match[1]);
 }
 
-/** Decodes any container/codec ffmpeg knows into mono 16-bit PCM at `sampleRateHz`. */
-export async function decodeToPcm(file: Buffer, sampleRateHz: number): Promise<AudioChunk> {
-  const { stdout, code } = await run(
-    ['-i', 'pipe:0', '-vn', '-ac', '1', '-ar', String(sampleRateHz), '-f', 's16le', 'pipe:1'],
+export interface DecodeLimits {
+  /** Longest decoded audio accepted (a small file can hold hours of silence). */
+  maxSeconds: number;
+  /** Wall-clock bound on decoding. */
+  timeoutMs?: number;
+  /** Aborts decoding (the client went away). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Decodes any container/codec ffmpeg knows into mono 16-bit PCM at `sampleRateHz`. Memory stays bounded by
+ * `maxSeconds`: ffmpeg stops after that much output, and longer audio is refused, not truncated.
+ */
+export async function decodeToPcm(file: Buffer, sampleRateHz: number, limits: DecodeLimits): Promise<AudioChunk> {
+  const maxBytes = Math.ceil(limits.maxSeconds * sampleRateHz) * 2;
+  const { stdout, code, truncated, timedOut } = await run(
+    ['-i', 'pipe:0', '-vn', '-ac', '1', '-ar', String(sampleRateHz), '-t', String(limits.maxSeconds + 1)].concat([
+      '-f',
+      's16le',
+      'pipe:1',
+    ]),
     file,
+    { maxStdoutBytes: maxBytes, timeoutMs: limits.timeoutMs ?? 60_000, signal: limits.signal },
   );
+  if (truncated || stdout.length > maxBytes)
+    throw new SpeechInputError(
+      `The audio is longer than ${limits.maxSeconds} s, the longest accepted here`,
+      'AUDIO_TOO_LONG',
+      'file',
+    );
+  if (limits.signal?.aborted) throw new AudioInvalidError('Decoding was cancelled');
+  if (timedOut) throw new AudioInvalidError('The audio took too long to decode');
   if (code !== 0) throw new AudioInvalidError('The audio could not be decoded');
   const pcm = new Int16Array(stdout.length >> 1);
   Buffer.from(pcm.buffer).set(stdout.subarray(0, pcm.length * 2));

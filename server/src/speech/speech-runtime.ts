@@ -144,7 +144,12 @@ export function createSpeechRuntime(
         downloads,
       }),
     },
-    v1: audioRoutes({ speech: service, maxUploadBytes: config.maxUploadBytes, maxTtsChars: config.maxTtsChars }),
+    v1: audioRoutes({
+      speech: service,
+      maxUploadBytes: config.maxUploadBytes,
+      maxUploadSeconds: config.maxUploadSeconds,
+      maxTtsChars: config.maxTtsChars,
+    }),
     async close() {
       downloads.close();
       if (localWorker) await processes.supervisor.remove(localWorker.id);

@@ -5,6 +5,8 @@ import type { Config } from '../config.js';
 import type { AuthService } from '../core/auth/auth-service.js';
 import { createMessagesService, type MessagesService } from '../core/messages/messages-service.js';
 import { createWebhookDispatcher } from '../core/messages/webhooks.js';
+import { createOutboundPolicy } from '../core/net/outbound-policy.js';
+import { createHttpFetch } from '../llm-providers/http-fetch.js';
 import type { SecretBox } from '../core/secrets/secret-box.js';
 import { createPhraseCache } from '../core/voice/output.js';
 import { phrasesFor } from '../core/voice/phrases.js';
@@ -75,7 +77,9 @@ function businessOptions(business: VoiceWiringDeps['business']): Partial<VoiceSe
 /** Messages, webhooks and conversations admin routes, the voice engine and /ws/voice. */
 export function createVoiceWiring(deps: VoiceWiringDeps) {
   const { stores, config } = deps;
+  const outbound = createOutboundPolicy({ allow: config.outboundAllow });
   const messages: MessagesService = createMessagesService({
+    outbound,
     messages: stores.messages,
     conversations: stores.conversations,
     webhooks: stores.webhooks,
@@ -89,6 +93,7 @@ export function createVoiceWiring(deps: VoiceWiringDeps) {
     timeoutMs: config.webhookTimeoutMs,
     attempts: config.webhookAttempts,
     logger: deps.logger,
+    fetch: createHttpFetch({ maxSockets: 16, policy: outbound }),
   });
   const adminExtra: Array<{ prefix: string; plugin: FastifyPluginAsyncTypebox }> = [
     { prefix: '/messages', plugin: async (app) => app.register(messageRoutes, { messages }) },

@@ -117,6 +117,16 @@ describe('GSM admin API with the built-in simulated modem', () => {
     });
   });
 
+  it('leaves the SMS prompt a raw AT+CMGS opened, so the next SMS goes out at once (issue 19, defect 10)', async () => {
+    const res = await post('/api/gsm/at', { command: 'AT+CMGS=20', timeoutMs: 20_000 });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ ok: false, error: expect.stringContaining('cancelled (ESC)') });
+    // Before the fix the modem stayed at the prompt: this SMS waited out its 60 s timeout and failed.
+    const sent = await post('/api/gsm/sms', { to: '+79161234567', text: 'after the console' });
+    expect(sent.json()).toMatchObject({ status: 'sent', parts: 1 });
+    expect(rt.gsm?.simulator?.emulator.sentSms.map((m) => m.text)).toEqual(['after the console']);
+  });
+
   it('runs raw AT commands for admins only, and audits them', async () => {
     const res = await post('/api/gsm/at', { command: 'AT+CSQ' });
     expect(res.json()).toEqual({ ok: true, lines: ['+CSQ: 23,99'], error: null });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Clock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/logger.js';
@@ -60,6 +61,8 @@ export interface TestRuntimeOptions {
   keepDatabase?: boolean;
   /** Voice engine ports (fakes in tests) instead of the speech-worker and LLM-router adapters. */
   voicePorts?: RuntimeOptions['voicePorts'];
+  /** Where the runtime's log lines go (with LOG_LEVEL set in `env`); default: pino's stdout. */
+  logDestination?: DestinationStream;
 }
 
 export async function createTestRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
@@ -69,11 +72,13 @@ export async function createTestRuntime(options: TestRuntimeOptions = {}): Promi
     ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     LOG_LEVEL: 'silent',
     SPEECH_LOCAL_WORKER: 'false', // speech suites turn the local worker on themselves
+    OUTBOUND_ALLOW: '127.0.0.1', // fake upstreams (LLM providers, webhook receivers) listen on loopback
     ...database.env,
     ...options.env,
   };
   const config = loadConfig(env);
-  const runtime = await startRuntime(config, createLogger({ logLevel: config.logLevel, logPretty: false }), {
+  const logger = createLogger({ logLevel: config.logLevel, logPretty: false }, options.logDestination);
+  const runtime = await startRuntime(config, logger, {
     clock: options.clock,
     voicePorts: options.voicePorts,
   });

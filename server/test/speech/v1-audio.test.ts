@@ -17,7 +17,7 @@ describe('/v1/audio through the official openai client', () => {
 
   beforeAll(async () => {
     speechFixtures();
-    ({ runtime, baseUrl } = await startSpeechRuntime());
+    ({ runtime, baseUrl } = await startSpeechRuntime({ SPEECH_MAX_UPLOAD_S: '30' }));
     const user = await runtime.createUser('user');
     apiKey = (await runtime.services.apiKeys.create({ name: 'speech', ownerId: user.id, createdBy: null })).key;
     client = new OpenAI({ apiKey, baseURL: `${baseUrl}/v1`, maxRetries: 0 });
@@ -177,6 +177,28 @@ describe('/v1/audio through the official openai client', () => {
       expect400(
         client.audio.transcriptions.create({ file: await upload(item().file), model: 'whisper-1', language: 'de' }),
         /language "de"/,
+      ));
+
+    it('audio that decodes to more than SPEECH_MAX_UPLOAD_S (a small file of long silence)', async () => {
+      const silence = execFileSync('ffmpeg', [
+        ...['-loglevel', 'error', '-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '120'],
+        ...['-c:a', 'libopus', '-b:a', '6k', '-f', 'ogg', 'pipe:1'],
+      ]);
+      expect(silence.length).toBeLessThan(200_000);
+      await expect400(
+        client.audio.transcriptions.create({ file: await toFile(silence, 'long.ogg'), model: 'whisper-1' }),
+        /longer than 30 s/,
+      );
+    });
+
+    it('a prompt over the worker limit is refused at the edge (no job that the worker would refuse)', async () =>
+      expect400(
+        client.audio.transcriptions.create({
+          file: await upload(item().file),
+          model: 'whisper-1',
+          prompt: 'p'.repeat(4001),
+        }),
+        /prompt is longer than 4000/,
       ));
 
     it('unknown response_format', async () => {

@@ -132,6 +132,7 @@ export async function createGsmChannel(deps: GsmChannelDeps): Promise<GsmChannel
   });
   observeFrame = installGsmMetrics(deps.metrics, modem, calls, sms);
   if (autoReplier) installAutoReplyMetrics(deps.metrics, autoReplier);
+  await calls.recoverInterrupted();
   modem.start();
   const service = createService(config, modem, calls, sms, deps.stores, ports.simulator);
   return {

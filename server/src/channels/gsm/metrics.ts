@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { CallManager } from '../../core/gsm/call-manager.js';
+import type { EventEmitter } from 'node:events';
+import type { CallManager, CallManagerEvents } from '../../core/gsm/call-manager.js';
 import type { Modem, ModemState } from '../../core/gsm/modem.js';
 import type { SmsAutoReplier } from '../../core/gsm/sms-auto-reply.js';
 import type { SmsService } from '../../core/gsm/sms-service.js';
@@ -48,15 +49,30 @@ export function installGsmMetrics(registry: Registry, modem: Modem, calls: CallM
     registers: [registry],
   });
   sms.on('received', () => smsTotal.inc());
+  return observeFrameGaps(registry, calls);
+}
+
+/** From on-time pacing (20 ms) to stalls of many seconds: a caller hearing nothing shows in the top buckets. */
+export const FRAME_GAP_BUCKETS_S = [
+  0.015, 0.018, 0.02, 0.022, 0.025, 0.03, 0.04, 0.06, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30,
+];
+
+/**
+ * `gsm_downlink_frame_gap_seconds`: the time between consecutive downlink frames of a call. Each call
+ * starts afresh (the pause between two calls is no gap), so every gap within a call counts, however long.
+ */
+export function observeFrameGaps(registry: Registry, calls: Pick<EventEmitter<CallManagerEvents>, 'on'>) {
   const gaps = new Histogram({
     name: 'gsm_downlink_frame_gap_seconds',
-    help: 'Gap between consecutive 20 ms downlink frames',
-    buckets: [0.015, 0.018, 0.02, 0.022, 0.025, 0.03, 0.04, 0.06, 0.1],
+    help: 'Gap between consecutive 20 ms downlink frames of a call',
+    buckets: FRAME_GAP_BUCKETS_S,
     registers: [registry],
   });
   let last: number | null = null;
+  calls.on('callStarted', () => (last = null));
+  calls.on('callEnded', () => (last = null));
   return (atMs: number) => {
-    if (last !== null && atMs - last < 1000) gaps.observe((atMs - last) / 1000);
+    if (last !== null) gaps.observe((atMs - last) / 1000);
     last = atMs;
   };
 }

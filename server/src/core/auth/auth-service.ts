@@ -56,16 +56,26 @@ export function createAuthService(deps: AuthServiceDeps) {
     return user !== null && ok ? user : null;
   }
 
-  async function login(username: string, password: string, client: ClientInfo): Promise<IssuedTokens> {
-    deps.throttle.assertAllowed(username, client.ip);
-    const user = await checkCredentials(username, password);
-    if (user === null) {
-      deps.throttle.recordFailure(username, client.ip);
-      await deps.audit.record({ action: 'auth.login_failed', actor: null, target: username, ip: client.ip });
-      throw new AuthError('AUTH_INVALID_CREDENTIALS', 'Wrong username or password');
+  /** Checks the password behind the throttle: a wrong one makes this address wait longer for this username. */
+  async function verifiedUser(username: string, password: string, ip: string): Promise<UserRecord> {
+    const attempt = await deps.throttle.begin(username, ip);
+    try {
+      const user = await checkCredentials(username, password);
+      if (user === null) {
+        await attempt.failed();
+        await deps.audit.record({ action: 'auth.login_failed', actor: null, target: username, ip });
+        throw new AuthError('AUTH_INVALID_CREDENTIALS', 'Wrong username or password');
+      }
+      await attempt.succeeded();
+      return user;
+    } finally {
+      attempt.release();
     }
+  }
+
+  async function login(username: string, password: string, client: ClientInfo): Promise<IssuedTokens> {
+    const user = await verifiedUser(username, password, client.ip);
     if (user.disabled) throw new AuthError('AUTH_USER_DISABLED', 'This account is disabled');
-    deps.throttle.recordSuccess(username);
     const now = deps.clock();
     const refreshToken = REFRESH_PREFIX + randomToken();
     const session: SessionRecord = {
@@ -95,13 +105,36 @@ export function createAuthService(deps: AuthServiceDeps) {
     return { session, user };
   }
 
-  /** Rotates the refresh token: the old one stops working at once. */
+  /**
+   * A rotated-away refresh token presented again means two parties hold copies of the session: the
+   * whole session is revoked, so the copy and the newer tokens stop working alike.
+   */
+  async function revokeReused(session: SessionRecord): Promise<never> {
+    if (session.revokedAt === null) {
+      await deps.sessions.update(session.id, { revokedAt: deps.clock() });
+      const actor = await deps.users.findById(session.userId);
+      await deps.audit.record({ action: 'auth.refresh_reused', actor, target: session.id, ip: null });
+    }
+    throw new AuthError('AUTH_SESSION_REVOKED', 'This refresh token was already used; the session is signed out');
+  }
+
+  async function sessionOfRefreshToken(hash: string): Promise<SessionRecord> {
+    const current = await deps.sessions.findByRefreshHash(hash);
+    if (current !== null) return current;
+    const retired = await deps.sessions.findByRetiredRefreshHash(hash);
+    if (retired !== null) return revokeReused(retired);
+    throw new AuthError('AUTH_INVALID_TOKEN', 'Unknown session');
+  }
+
+  /** Rotates the refresh token: the old one stops working at once, and reusing it ends the session. */
   async function refresh(refreshToken: string): Promise<IssuedTokens> {
-    const found = await deps.sessions.findByRefreshHash(sha256Hex(refreshToken));
-    const { session, user } = await liveSession(found);
+    const hash = sha256Hex(refreshToken);
+    const { session, user } = await liveSession(await sessionOfRefreshToken(hash));
     const next = REFRESH_PREFIX + randomToken();
     const now = deps.clock();
-    await deps.sessions.update(session.id, { refreshHash: sha256Hex(next), lastUsedAt: now });
+    const rotated = await deps.sessions.rotateRefresh(session.id, { fromHash: hash, toHash: sha256Hex(next), at: now });
+    if (!rotated) return revokeReused(session); // a concurrent refresh with the same token won the swap
+    await deps.sessions.forgetRetiredOfEndedSessions(now);
     return issue(user, { ...session, lastUsedAt: now }, next);
   }
 

@@ -36,6 +36,9 @@ export function createAccessTokenCodec(secret: Buffer, ttlS: number): AccessToke
           issuer: ISSUER,
           algorithms: ['HS256'],
           currentDate: new Date(nowMs),
+          // A token without an expiry would be valid forever; one issued longer ago than the lifetime is stale.
+          requiredClaims: ['exp', 'iat', 'sub'],
+          maxTokenAge: ttlS,
         });
         if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.role !== 'string') {
           throw new AuthError('AUTH_INVALID_TOKEN', 'Malformed access token');

@@ -21,7 +21,12 @@ interface Pending {
   resolve(response: AtResponse): void;
   reject(error: Error): void;
   timer?: ReturnType<typeof setTimeout>;
+  /** The modem showed the `> ` prompt to a command that has no payload: cancelled with ESC. */
+  promptRefused?: boolean;
 }
+
+/** After ESC at a prompt, how long a final result (if the modem sends one) is waited for and swallowed. */
+const PROMPT_CANCEL_SETTLE_MS = 500;
 
 export interface AtDriverEvents {
   urc: [urc: Urc];
@@ -145,13 +150,26 @@ export class AtDriver extends EventEmitter<AtDriverEvents> {
   }
 
   private onPrompt(current: Pending | null): void {
+    if (current && current.options.payload === undefined) return this.refusePrompt(current);
     if (current?.options.payload === undefined) return;
     this.transport
       .write(`${current.options.payload}${CTRL_Z}`)
       .catch((e: unknown) => this.finish(current, asUnavailable(e)));
   }
 
+  /**
+   * A command without a payload (the raw console's `AT+CMGS=…`) opened the text prompt: leave it with ESC at
+   * once, so the modem is back in command mode for the next command, and fail this one.
+   */
+  private refusePrompt(current: Pending): void {
+    current.promptRefused = true;
+    void this.transport.write(ESC).catch(() => undefined);
+    clearTimeout(current.timer);
+    current.timer = setTimeout(() => this.finish(current, promptError(current)), PROMPT_CANCEL_SETTLE_MS);
+  }
+
   private onFinal(current: Pending, result: FinalResult): void {
+    if (current.promptRefused) return this.finish(current, promptError(current));
     if (result.ok) return this.finish(current, { lines: current.lines });
     const meaning = describeFailure(result);
     const error = new GsmAtError(`${commandName(current.command)} failed: ${meaning}`, {
@@ -175,4 +193,12 @@ function asUnavailable(_error: unknown): Error {
 export function parseArgs(text: string): string[] {
   const body = text.includes(':') ? text.slice(text.indexOf(':') + 1) : text;
   return body.split(',').map((part) => part.trim().replace(/^"|"$/g, ''));
+}
+
+function promptError(pending: Pending): GsmAtError {
+  return new GsmAtError(
+    `${commandName(pending.command)} asked for text after the > prompt; it was cancelled (ESC). ` +
+      'Send SMS through /api/gsm/sms.',
+    { details: { kind: 'prompt_cancelled' } },
+  );
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { ConflictError, GsmUnavailableError, NotFoundError, ValidationError } from '../../errors.js';
 import { newId } from '../ids.js';
@@ -8,6 +9,7 @@ import { CallBridge } from './call-bridge.js';
 import type { CallDecision } from './call-policy.js';
 import type { Modem } from './modem.js';
 import type { GsmCallRecord, GsmCallStore } from './store-types.js';
+import { repairWav } from './wav-recorder.js';
 import type { CallAudioHandler, CallDirection, CallHandlerOutput, PcmAudioPort } from './types.js';
 
 export interface CallManagerOptions {
@@ -58,6 +60,24 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
     options.modem.on('stateChange', (_, to) => {
       if ((to === 'absent' || to === 'resetting' || to === 'closed') && this.call) void this.end('modem lost');
     });
+  }
+
+  /**
+   * Closes what a crash left open (run once at start, before the modem): calls still ringing, dialing or
+   * active end as `interrupted`, and their recordings get headers that match the audio they hold.
+   */
+  async recoverInterrupted(): Promise<GsmCallRecord[]> {
+    const open = await this.options.store.listOpen();
+    const endedAt = this.clock();
+    for (const record of open) {
+      const status = record.status === 'active' ? 'ended' : record.direction === 'incoming' ? 'missed' : 'failed';
+      for (const file of [record.recordingCaller, record.recordingSecretary])
+        if (file !== null) repairWav(path.join(this.options.dataDir, file));
+      await this.options.store.update(record.id, { status, endReason: 'interrupted', endedAt });
+      Object.assign(record, { status, endReason: 'interrupted', endedAt });
+    }
+    if (open.length > 0) this.options.logger.warn({ calls: open.length }, 'gsm calls left open by a crash closed');
+    return open;
   }
 
   get current(): GsmCallRecord | null {
@@ -257,15 +277,21 @@ export class CallManager extends EventEmitter<CallManagerEvents> {
       },
     });
     call.bridge = bridge;
-    call.record.recordingCaller = bridge.recordingCaller;
-    call.record.recordingSecretary = bridge.recordingSecretary;
+    const recordings = { recordingCaller: bridge.recordingCaller, recordingSecretary: bridge.recordingSecretary };
+    Object.assign(call.record, recordings);
+    void this.write(call, () => this.options.store.update(id, recordings)).catch((e: unknown) => this.logError(e));
     bridge.start();
   }
 
   private onHandlerOutput(call: ActiveCall, event: Exclude<CallHandlerOutput, { type: 'audio' }>): void {
-    if (event.type === 'transcript')
+    if (event.type === 'transcript') {
       call.record.transcript.push({ role: event.role, text: event.text, atMs: event.atMs });
-    else if (event.type === 'metric') call.record.metrics[event.name] = event.valueMs;
+      // Stored as it happens: a crash keeps what was said.
+      const transcript = [...call.record.transcript];
+      void this.write(call, () => this.options.store.update(call.record.id, { transcript })).catch((e: unknown) =>
+        this.logError(e),
+      );
+    } else if (event.type === 'metric') call.record.metrics[event.name] = event.valueMs;
   }
 
   private onDtmf(digit: string): void {

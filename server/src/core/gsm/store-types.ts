@@ -24,6 +24,8 @@ export interface GsmCallStore {
   insert(record: GsmCallRecord): Promise<void>;
   update(id: string, patch: Partial<Omit<GsmCallRecord, 'id'>>): Promise<void>;
   get(id: string): Promise<GsmCallRecord | null>;
+  /** Calls not yet ended (ringing, dialing, active): after a crash, the ones it cut. */
+  listOpen(): Promise<GsmCallRecord[]>;
   list(query: { limit: number; offset: number }): Promise<{ items: GsmCallRecord[]; total: number }>;
 }
 

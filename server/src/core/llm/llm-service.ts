@@ -1,3 +1,4 @@
+import type { OutboundPolicy } from '../net/outbound-policy.js';
 import type { Clock } from '../clock.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { createFaqService } from './faq/faq-service.js';
@@ -45,6 +46,8 @@ export interface LlmServiceDeps {
   stores: LlmStores;
   secrets: SecretBox;
   factory: ProviderFactory;
+  /** Checks the base URLs admins give providers (refused: loopback, private, link-local, non-http). */
+  outbound?: OutboundPolicy;
   metrics: LlmMetrics;
   clock: Clock;
   settings: LlmSettings;
@@ -61,6 +64,7 @@ export async function createLlmServices(deps: LlmServiceDeps) {
     store: stores.providers,
     secrets: deps.secrets,
     factory: deps.factory,
+    outbound: deps.outbound,
     clock,
     defaults: settings,
   });

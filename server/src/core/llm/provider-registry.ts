@@ -1,4 +1,5 @@
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { ConflictError, NotFoundError, OutboundBlockedError, ValidationError } from '../../errors.js';
+import type { OutboundPolicy } from '../net/outbound-policy.js';
 import type { Clock } from '../clock.js';
 import { newId } from '../ids.js';
 import { maskSecret, type SecretBox } from '../secrets/secret-box.js';
@@ -43,6 +44,7 @@ export interface ProviderRegistryDeps {
   store: ProviderStore;
   secrets: SecretBox;
   factory: ProviderFactory;
+  outbound?: OutboundPolicy;
   clock: Clock;
   defaults: { timeoutMs: number; maxConcurrency: number; breakerFailures: number; breakerCooldownMs: number };
 }
@@ -104,6 +106,12 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
   function resolveBaseUrl(type: ProviderType, baseUrl: string | null | undefined): string {
     const url = baseUrl ?? DEFAULT_BASE_URLS[type];
     if (!url) throw new ValidationError('A custom provider needs a baseUrl', { details: { param: 'baseUrl' } });
+    try {
+      deps.outbound?.checkUrl(url);
+    } catch (error) {
+      if (!(error instanceof OutboundBlockedError)) throw error;
+      throw new OutboundBlockedError(error.message, { details: { param: 'baseUrl' } });
+    }
     return url;
   }
 
@@ -138,6 +146,11 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
     const patch: Partial<ProviderRecord> = { ...rest, updatedAt: deps.clock() };
     if (baseUrl !== undefined || input.type !== undefined) {
       patch.baseUrl = resolveBaseUrl(input.type ?? current.type, baseUrl === undefined ? current.baseUrl : baseUrl);
+    }
+    // A stored key belongs to its host: a new host gets no key unless one is given with it.
+    if (apiKey === undefined && patch.baseUrl !== undefined && !sameHost(patch.baseUrl, current.baseUrl)) {
+      patch.apiKeySealed = null;
+      patch.apiKeyHint = null;
     }
     if (apiKey !== undefined) {
       patch.apiKeySealed = apiKey ? deps.secrets.encrypt(apiKey, secretContext(id)) : null;
@@ -185,7 +198,17 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
     return handles.map((h) => h.record);
   }
 
-  return { reload, create, update, remove, reorder, test, list, get, handles: () => handles };
+  const outboundAllow = (): readonly string[] => deps.outbound?.allow ?? [];
+
+  return { reload, create, update, remove, reorder, test, list, get, handles: () => handles, outboundAllow };
+}
+
+function sameHost(a: string, b: string): boolean {
+  try {
+    return new URL(a).host === new URL(b).host && new URL(a).protocol === new URL(b).protocol;
+  } catch {
+    return false;
+  }
 }
 
 function byPriority(a: ProviderRecord, b: ProviderRecord): number {

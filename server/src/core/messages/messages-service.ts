@@ -1,5 +1,6 @@
 import { newId, randomToken } from '../ids.js';
 import { NotFoundError } from '../../errors.js';
+import type { OutboundPolicy } from '../net/outbound-policy.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { TakenMessage } from '../voice/ports.js';
 import type { ConversationsReadStore, MessageFilter, MessagesStore, WebhookRecord, WebhooksStore } from './types.js';
@@ -11,6 +12,8 @@ export interface MessagesServiceDeps {
   webhooks: WebhooksStore;
   secrets: SecretBox;
   clock: () => number;
+  /** Refuses webhook URLs aimed at loopback, private or link-local addresses. */
+  outbound?: OutboundPolicy;
 }
 
 /** Messages callers left, their conversations, and the webhooks that announce them. */
@@ -29,6 +32,7 @@ export function createMessagesService(deps: MessagesServiceDeps) {
   }
 
   async function createWebhook(input: { url: string; event?: string; secret?: string; createdBy: string }) {
+    deps.outbound?.checkUrl(input.url);
     const id = newId();
     const secret = input.secret ?? randomToken(32);
     const record: WebhookRecord = {

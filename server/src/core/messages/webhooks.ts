@@ -32,6 +32,15 @@ export interface WebhookDispatcherDeps {
   attempts: number;
   retryDelayMs?: number;
   logger?: VoiceLogger;
+  /** The HTTP client (the wiring gives one that refuses private addresses and follows no redirect). */
+  fetch?: typeof fetch;
+}
+
+/** Drops a response body unread (a web stream is cancelled, a node stream destroyed). */
+async function discardBody(response: Response): Promise<void> {
+  const body = response.body as unknown as { cancel?: () => Promise<void>; destroy?: () => void } | null;
+  if (body?.cancel) await body.cancel();
+  else body?.destroy?.();
 }
 
 export function messagePayload(message: TakenMessage) {
@@ -53,7 +62,7 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps) {
   async function post(hook: WebhookRecord, event: string, body: string): Promise<number> {
     const timestamp = Math.floor(deps.clock() / 1000);
     const secret = deps.secrets.decrypt(hook.secretSealed, webhookSecretContext(hook.id));
-    const response = await fetch(hook.url, {
+    const response = await (deps.fetch ?? fetch)(hook.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -66,7 +75,7 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps) {
       body,
       signal: AbortSignal.timeout(deps.timeoutMs),
     });
-    await response.body?.cancel();
+    await discardBody(response);
     return response.status;
   }
 

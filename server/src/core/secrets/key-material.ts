@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../private-files.js';
 import { AppError } from '../../errors.js';
 import type { MetaStore } from '../meta/types.js';
 
@@ -36,8 +37,8 @@ function readKeyFile(file: string): Buffer | undefined {
 }
 
 function writeKeyFile(file: string, key: Buffer): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  ensurePrivateDir(path.dirname(file));
+  fs.writeFileSync(file, key.toString('base64') + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' });
 }
 
 /**

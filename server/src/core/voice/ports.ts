@@ -112,7 +112,15 @@ export interface SpeechHealthPort {
 // ---------------------------------------------------------------- records
 
 export type ConversationOutcome =
-  'completed' | 'hung_up' | 'message_taken' | 'transferred' | 'timeout' | 'no_response' | 'failed';
+  | 'completed'
+  | 'hung_up'
+  | 'message_taken'
+  | 'transferred'
+  | 'timeout'
+  | 'no_response'
+  | 'failed'
+  /** The process stopped (crash, kill -9) while the conversation ran; closed on the next start. */
+  | 'interrupted';
 
 export interface Degradation {
   atMs: number;
@@ -189,6 +197,12 @@ export interface ConversationStore {
   updateConversation(id: string, patch: Partial<Omit<ConversationRecord, 'id'>>): Promise<void>;
   addTurn(turn: TurnRecord): Promise<void>;
   addMessage(message: TakenMessage): Promise<void>;
+}
+
+/** Run once at start, before any session: no conversation is live, so one without an outcome was cut. */
+export interface ConversationRecovery {
+  /** Ends conversations a crash left without an outcome (`interrupted`); returns how many. */
+  closeInterrupted(endedAt: number): Promise<number>;
 }
 
 /** Announces a taken message to the business (signed outgoing webhooks). Must not throw. */

@@ -2,7 +2,8 @@ import { ApiKeyEntity } from './api-key.entity.js';
 import { AuditEntryEntity } from './audit-entry.entity.js';
 import { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity } from './gsm.entity.js';
 import { MetaEntity } from './meta.entity.js';
-import { SessionEntity } from './session.entity.js';
+import { LoginFailureEntity } from './login-failure.entity.js';
+import { RetiredRefreshTokenEntity, SessionEntity } from './session.entity.js';
 import { UserEntity } from './user.entity.js';
 import { LLM_ENTITIES } from './llm.entity.js';
 import { ConversationEntity } from './conversation.entity.js';
@@ -16,6 +17,8 @@ import { WidgetTokenEntity } from './widget-token.entity.js';
 export const ENTITIES = [
   UserEntity,
   SessionEntity,
+  RetiredRefreshTokenEntity,
+  LoginFailureEntity,
   ApiKeyEntity,
   AuditEntryEntity,
   MetaEntity,

@@ -32,3 +32,17 @@ export class SessionEntity implements SessionRecord {
   @Column({ name: 'user_agent', type: 'varchar', length: 256, nullable: true })
   userAgent!: string | null;
 }
+
+/** A refresh token the session rotated away: presented again, it means the token was copied. */
+@Entity({ name: 'retired_refresh_tokens' })
+export class RetiredRefreshTokenEntity {
+  @PrimaryColumn({ name: 'refresh_hash', type: 'varchar', length: 64 })
+  refreshHash!: string;
+
+  @Index()
+  @Column({ name: 'session_id', type: 'varchar', length: 36 })
+  sessionId!: string;
+
+  @Column({ name: 'retired_at', type: 'bigint', transformer: epochMs })
+  retiredAt!: number;
+}

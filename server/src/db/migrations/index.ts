@@ -5,6 +5,7 @@ import { Voice1764100000000 } from './1764100000000-voice.js';
 import { Settings1764200000000 } from './1764200000000-settings.js';
 import { GsmSmsAutoReply1764300000000 } from './1764300000000-gsm-sms-auto-reply.js';
 import { WidgetTokens1764400000000 } from './1764400000000-widget-tokens.js';
+import { AuthHardening1764500000000 } from './1764500000000-auth-hardening.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Settings1764200000000,
   GsmSmsAutoReply1764300000000,
   WidgetTokens1764400000000,
+  AuthHardening1764500000000,
 ];

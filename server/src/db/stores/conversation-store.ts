@@ -1,11 +1,13 @@
-import type { DataSource } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import type { ConversationsReadStore } from '../../core/messages/types.js';
-import type { ConversationStore } from '../../core/voice/ports.js';
+import type { ConversationRecovery, ConversationStore } from '../../core/voice/ports.js';
 import { ConversationTurnEntity } from '../entities/conversation-turn.entity.js';
 import { ConversationEntity } from '../entities/conversation.entity.js';
 import { TakenMessageEntity } from '../entities/taken-message.entity.js';
 
-export function createConversationStore(db: DataSource): ConversationStore & ConversationsReadStore {
+export function createConversationStore(
+  db: DataSource,
+): ConversationStore & ConversationsReadStore & ConversationRecovery {
   const conversations = db.getRepository(ConversationEntity);
   const turns = db.getRepository(ConversationTurnEntity);
   const messages = db.getRepository(TakenMessageEntity);
@@ -22,6 +24,14 @@ export function createConversationStore(db: DataSource): ConversationStore & Con
     },
     async addMessage(message) {
       await messages.insert(message);
+    },
+    async closeInterrupted(endedAt) {
+      const open = await conversations.find({ where: { outcome: IsNull() } });
+      for (const conversation of open) {
+        const turnCount = await turns.countBy({ conversationId: conversation.id });
+        await conversations.update({ id: conversation.id }, { outcome: 'interrupted', endedAt, turnCount });
+      }
+      return open.length;
     },
     async list(limit, offset) {
       const [items, total] = await conversations.findAndCount({

@@ -14,6 +14,9 @@ export function createGsmCallStore(db: DataSource): GsmCallStore {
     async get(id) {
       return repo.findOneBy({ id });
     },
+    async listOpen() {
+      return repo.find({ where: { status: In(['ringing', 'dialing', 'active']) }, order: { startedAt: 'ASC' } });
+    },
     async list({ limit, offset }) {
       const [items, total] = await repo.findAndCount({ order: { startedAt: 'DESC' }, take: limit, skip: offset });
       return { items, total };

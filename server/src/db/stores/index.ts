@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { createApiKeyStore } from './api-key-store.js';
 import { createAuditStore } from './audit-store.js';
 import { createGsmCallStore, createGsmSmsStore } from './gsm-store.js';
+import { createLoginFailureStore } from './login-failure-store.js';
 import { createMetaStore } from './meta-store.js';
 import { createSessionStore } from './session-store.js';
 import { createUserStore } from './user-store.js';
@@ -26,6 +27,7 @@ export function createStores(db: DataSource) {
   return {
     users: createUserStore(db),
     sessions: createSessionStore(db),
+    loginFailures: createLoginFailureStore(db),
     apiKeys: createApiKeyStore(db),
     audit: createAuditStore(db),
     meta: createMetaStore(db),

@@ -2,10 +2,18 @@ import multipart from '@fastify/multipart';
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
-import type { AudioChunk } from '@ai-secretary/protocol';
+import { MAX_STT_PROMPT_CHARS, type AudioChunk } from '@ai-secretary/protocol';
 import type { TranscriptSegment } from '../../core/speech/speech-service.js';
+import { readMultipart } from '../../http/multipart.js';
 import { AudioInvalidError, SpeechInputError } from '../../speech/errors.js';
-import { CONTENT_TYPES, decodeToPcm, encodeStream, probeSampleRate, type SpeechFormat } from '../../speech/ffmpeg.js';
+import {
+  CONTENT_TYPES,
+  decodeToPcm,
+  encodeStream,
+  probeSampleRate,
+  type DecodeLimits,
+  type SpeechFormat,
+} from '../../speech/ffmpeg.js';
 import type { WorkerSpeechService } from '../../speech/speech-service.js';
 import {
   TRANSCRIPT_FORMATS,
@@ -20,6 +28,7 @@ import type { V1Plugin } from './index.js';
 export interface AudioRoutesDeps {
   speech: WorkerSpeechService;
   maxUploadBytes: number;
+  maxUploadSeconds: number;
   maxTtsChars: number;
 }
 
@@ -99,10 +108,17 @@ function transcriptionOptions(form: TranscriptionForm) {
   const stream = form.fields.stream === 'true';
   if (!form.file) throw new SpeechInputError('"file" is required', 'FIELD_MISSING', 'file');
   if (form.file.length === 0) throw new AudioInvalidError('The uploaded file is empty');
+  if (prompt !== undefined && prompt.length > MAX_STT_PROMPT_CHARS)
+    throw new SpeechInputError(`prompt is longer than ${MAX_STT_PROMPT_CHARS} characters`, 'PROMPT_TOO_LONG', 'prompt');
   return { model, language: language || undefined, prompt: prompt || undefined, format, stream, file: form.file };
 }
 
-async function decodeFor(speech: WorkerSpeechService, file: Buffer, options: { language?: string; model?: string }) {
+async function decodeFor(
+  speech: WorkerSpeechService,
+  file: Buffer,
+  options: { language?: string; model?: string },
+  limits: DecodeLimits,
+) {
   const cap = await speech.sttFor(options);
   const inputRateHz = await probeSampleRate(file);
   if (inputRateHz < cap.sampleRateHz) {
@@ -112,7 +128,7 @@ async function decodeFor(speech: WorkerSpeechService, file: Buffer, options: { l
       'file',
     );
   }
-  return decodeToPcm(file, cap.sampleRateHz);
+  return decodeToPcm(file, cap.sampleRateHz, limits);
 }
 
 function sendTranscript(
@@ -184,9 +200,9 @@ export function audioRoutes(deps: AudioRoutesDeps): V1Plugin {
         '/audio/transcriptions',
         { config: { access: 'api' }, schema: { tags: ['v1'] } },
         async (request, reply) => {
-          const options = transcriptionOptions(await readForm(request));
-          const audio = await decodeFor(speech, options.file, options);
+          const options = transcriptionOptions(await readMultipart(() => readForm(request)));
           const signal = clientSignal(request, reply);
+          const audio = await decodeFor(speech, options.file, options, { maxSeconds: deps.maxUploadSeconds, signal });
           const segments = speech.transcribeStream(feed(audio), { ...options, signal });
           if (options.stream) {
             const iterator = segments[Symbol.asyncIterator]();

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { applyRetryAfter, logIfInternal, normalizeError } from '../../http/errors.js';
+import { applyRetryAfter, logIfInternal, normalizeError, type NormalizedError } from '../../http/errors.js';
 
 function openAiType(statusCode: number): string {
   if (statusCode === 401) return 'authentication_error';
@@ -19,22 +19,29 @@ const OPENAI_CODES: Record<string, string> = {
   BAD_JSON: 'invalid_json',
   VALIDATION_FAILED: 'invalid_value',
   BODY_TOO_LARGE: 'request_too_large',
+  MALFORMED_BODY: 'invalid_request_body',
+  URI_TOO_LONG: 'uri_too_long',
+  HEADERS_TOO_LARGE: 'headers_too_large',
   LLM_UNKNOWN_MODEL: 'model_not_found',
   LLM_LIMIT_EXCEEDED: 'insufficient_quota',
   LLM_UNAVAILABLE: 'service_unavailable',
 };
 
 /** The OpenAI error envelope: `{ error: { message, type, param, code } }`. */
-export function openAiErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
-  const normalized = normalizeError(error);
-  logIfInternal(request, error, normalized);
-  applyRetryAfter(reply, normalized);
-  return reply.status(normalized.statusCode).send({
+export function openAiErrorBody(normalized: NormalizedError) {
+  return {
     error: {
       message: normalized.message,
       type: openAiType(normalized.statusCode),
       param: normalized.param ?? null,
       code: OPENAI_CODES[normalized.code] ?? normalized.code.toLowerCase(),
     },
-  });
+  };
+}
+
+export function openAiErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const normalized = normalizeError(error);
+  logIfInternal(request, error, normalized);
+  applyRetryAfter(reply, normalized);
+  return reply.status(normalized.statusCode).send(openAiErrorBody(normalized));
 }

@@ -15,12 +15,16 @@ import type { ProviderRegistry } from '../../../core/llm/provider-registry.js';
 import { errors, toProviderView } from './views.js';
 
 const tags = ['llm'];
-const List = StrictObject({ items: Type.Array(ProviderView) });
+const List = StrictObject({
+  items: Type.Array(ProviderView),
+  /** Private/loopback destinations providers may use (OUTBOUND_ALLOW plus LLM_BASE_URL's host:port). */
+  outboundAllow: Type.Array(Type.String()),
+});
 
 /** `/api/llm/providers`: upstreams in failover order; API keys go in, only a masked hint comes out. */
 export const providerRoutes: FastifyPluginAsyncTypebox<{ registry: ProviderRegistry }> = async (app, { registry }) => {
   const view = (id: string) => toProviderView(registry.get(id));
-  const list = () => ({ items: registry.handles().map(toProviderView) });
+  const list = () => ({ items: registry.handles().map(toProviderView), outboundAllow: [...registry.outboundAllow()] });
 
   app.get(
     '/',

@@ -60,6 +60,9 @@ function describe(
   };
 }
 
+/** The admin STT test takes a short clip (the JSON body limit still allows hours of compressed silence). */
+const STT_TEST_MAX_SECONDS = 300;
+
 function listWorkers(deps: SpeechAdminDeps): SpeechWorkerInfo[] {
   const local = deps.localWorker;
   const remote = deps.pool.list().filter((w) => w.id !== local?.id);
@@ -203,7 +206,8 @@ export function speechAdminRoutes(deps: SpeechAdminDeps): FastifyPluginAsyncType
         const started = performance.now();
         const { language, model } = request.body;
         const cap = await deps.service.sttFor({ language, model });
-        const audio = await decodeToPcm(Buffer.from(request.body.audioBase64, 'base64'), cap.sampleRateHz);
+        const file = Buffer.from(request.body.audioBase64, 'base64');
+        const audio = await decodeToPcm(file, cap.sampleRateHz, { maxSeconds: STT_TEST_MAX_SECONDS });
         const segments = [];
         for await (const s of deps.service.transcribeStream(once(audio), { language, model })) segments.push(s);
         const audioMs = (audio.pcm.length / audio.sampleRateHz) * 1000;
