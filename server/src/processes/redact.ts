@@ -1,7 +1,10 @@
+import { redactText } from '../log-redaction.js';
+
 /**
  * Redaction of a child's output lines before they are kept or shown. Children log JSON through pino with
- * their own redacted keys; this is the second net for what slips through: credentials and tokens by shape,
- * values under secret-looking keys, and phone numbers (E.164, or under phone-like keys).
+ * their own redacted keys; this is the second net for what slips through: credentials in URLs (the logger's
+ * `redactText`), credentials and tokens by shape, values under secret-looking keys, and phone numbers (E.164,
+ * or under phone-like keys).
  */
 const CENSOR = '[redacted]';
 
@@ -30,7 +33,7 @@ const RULES: ReadonlyArray<[RegExp, string]> = [
 ];
 
 export function redactLine(line: string): string {
-  let out = line;
+  let out = redactText(line);
   for (const [pattern, replacement] of RULES) out = out.replace(pattern, replacement);
   return out;
 }

@@ -10,6 +10,8 @@ describe('redactLine', () => {
     ['key sk-sec-0a1b2c3d_AbCdEfGhIjKlMnOp', 'key [redacted]'],
     ['bot 123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw up', 'bot [redacted] up'],
     ['jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlX19f', 'jwt [redacted]'],
+    ['db postgres://app:hunter2@db:5432/x', 'db postgres://[redacted]@db:5432/x'],
+    ['GET /ws/voice?access_token=abc&lang=en', 'GET /ws/voice?access_token=[redacted]&lang=en'],
     ['call from +1 (555) 010-0123 ended', 'call from [redacted] ended'],
     ['{"caller":"5550100","callbackNumber":"555 0101"}', '{"caller":"[redacted]","callbackNumber":"[redacted]"}'],
   ])('%s', (line, expected) => {
