@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entersState } from '../../server/src/workers/supervisor.js';
+import { entersState } from '../../server/src/core/state/enters-state.js';
 import { bearer, createTestRuntime, TEST_ADMIN_PASSWORD, type TestRuntime } from '../../server/test/helpers/runtime.js';
 import { ensureAdminBuilt, launchChromium, screenshot, signIn } from './browser.js';
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
     },
   });
   base = await runtime.app.listen({ port: 0, host: '127.0.0.1' });
-  await entersState(runtime.speech.supervisor!, 'ready', 150_000);
+  await entersState(runtime.speech.localWorker!, 'ready', 150_000);
   browser = await launchChromium();
 }, 240_000);
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeLlm, type FakeLlm } from '../../server/src/testing/fake-llm.js';
-import { entersState } from '../../server/src/workers/supervisor.js';
+import { entersState } from '../../server/src/core/state/enters-state.js';
 import { createTestRuntime, TEST_ADMIN_PASSWORD, type TestRuntime } from '../../server/test/helpers/runtime.js';
 import { fixturePath } from '../../server/test/helpers/speech.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureAdminBuilt, screenshot, signIn } from './browser.js';
@@ -77,7 +77,7 @@ beforeAll(async () => {
     },
   });
   base = await runtime.app.listen({ port: 0, host: '127.0.0.1' });
-  await entersState(runtime.speech.supervisor!, 'ready', 150_000);
+  await entersState(runtime.speech.localWorker!, 'ready', 150_000);
   browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,

@@ -10,7 +10,7 @@ import type { AudioChunk } from '@ai-secretary/protocol';
 import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
 import { startRuntime } from '../../server/src/runtime.js';
-import { entersState } from '../../server/src/workers/supervisor.js';
+import { entersState } from '../../server/src/core/state/enters-state.js';
 import { FIXTURES_DIR, chunked, readWav } from '../../server/test/helpers/speech.js';
 import { createEspeakTts } from '../../workers/src/speech/engines/espeak-ng.js';
 import { createPocketsphinxStt } from '../../workers/src/speech/engines/pocketsphinx.js';
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const runtime = await startRuntime(config, createLogger({ logLevel: 'silent', logPretty: false }));
   try {
     await runtime.app.listen({ port: 0, host: '127.0.0.1' });
-    await entersState(runtime.speech.supervisor!, 'ready', 60_000);
+    await entersState(runtime.speech.localWorker!, 'ready', 60_000);
     const service = runtime.speech.service;
     const stt = createPocketsphinxStt();
     const tts = createEspeakTts();

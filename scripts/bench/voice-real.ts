@@ -25,7 +25,7 @@ import {
   createWorkerTtsPort,
   createWorkerVadPort,
 } from '../../server/src/voice/adapters/speech-ports.js';
-import { entersState } from '../../server/src/workers/supervisor.js';
+import { entersState } from '../../server/src/core/state/enters-state.js';
 import { fixturePath, readWav, speechFixtures, wordErrors } from '../../server/test/helpers/speech.js';
 import { reportTurns } from './voice-report.js';
 
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const runtime = await startRuntime(config, createLogger({ logLevel: 'silent', logPretty: false }));
   try {
     await runtime.app.listen({ port: 0, host: '127.0.0.1' });
-    await entersState(runtime.speech.supervisor!, 'ready', 120_000);
+    await entersState(runtime.speech.localWorker!, 'ready', 120_000);
     const speech = {
       service: runtime.speech.service,
       whenAnyWorker: (signal?: AbortSignal) => runtime.speech.pool.whenAnyWorker(signal),

@@ -50,6 +50,8 @@ export interface Config {
   readonly adminDistDir: string;
   /** Speech workers (issue 4); see docs/speech.md. */
   readonly speech: SpeechConfig;
+  /** Supervised child processes of every kind (issue 11). */
+  readonly processes: ProcessesConfig;
   // GSM modem (issue 6)
   readonly gsm: GsmConfig;
   // Voice engine and message webhooks (docs/voice.md)
@@ -94,6 +96,18 @@ export interface SpeechConfig {
   readonly device: 'cpu' | 'cuda';
   readonly remoteUrl: string | undefined;
   readonly remoteApiKey: string | undefined;
+}
+
+export interface ProcessesConfig {
+  /** A child that crashes this many times within `crashLoopWindowMs` is given up on (status `failed`). */
+  readonly crashLoopCrashes: number;
+  readonly crashLoopWindowMs: number;
+  /** After SIGTERM, how long a stopping child has before SIGKILL. */
+  readonly stopGraceMs: number;
+  /** Lines of each child's stdout/stderr kept for `GET /api/processes/:id/logs`. */
+  readonly logLines: number;
+  /** Heartbeat period told to children without their own (bots); 5 missed = killed. */
+  readonly heartbeatIntervalMs: number;
 }
 
 export interface GsmConfig {
@@ -224,6 +238,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     // admin panel (issue 7)
     adminDistDir: path.resolve(cwd, str(env, 'ADMIN_DIST_DIR') ?? DEFAULT_ADMIN_DIST_DIR),
     speech: loadSpeechConfig(env, cwd),
+    processes: Object.freeze({
+      crashLoopCrashes: int(env, 'PROCESS_CRASH_LOOP_CRASHES', 5, 1, 1000),
+      crashLoopWindowMs: int(env, 'PROCESS_CRASH_LOOP_WINDOW_S', 300, 1, 86_400) * 1000,
+      stopGraceMs: int(env, 'PROCESS_STOP_GRACE_MS', 3000, 100, 600_000),
+      logLines: int(env, 'PROCESS_LOG_LINES', 500, 10, 100_000),
+      heartbeatIntervalMs: int(env, 'PROCESS_HEARTBEAT_INTERVAL_MS', 2000, 100, 60_000),
+    }),
     gsm: loadGsmConfig(env, nodeEnv, cwd),
     // Voice engine and message webhooks (docs/voice.md)
     voiceLanguage: str(env, 'VOICE_LANGUAGE') ?? 'en',

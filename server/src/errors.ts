@@ -48,6 +48,9 @@ export type ErrorCode =
   | 'VOICE_BAD_MESSAGE'
   | 'VOICE_UNAVAILABLE'
   | 'WIDGET_TOKEN_INVALID'
+  // state machines and child processes (issue 11)
+  | 'STATE_TIMEOUT'
+  | 'STATE_WAIT_ABORTED'
   // outbound requests (issue 19)
   | 'OUTBOUND_BLOCKED';
 
@@ -220,5 +223,37 @@ export class GsmAtError extends AppError {
 export class GsmUnavailableError extends AppError {
   constructor(message: string, code: 'GSM_UNAVAILABLE' | 'GSM_AT_TIMEOUT' | 'GSM_BUSY' = 'GSM_UNAVAILABLE') {
     super(code, message, { statusCode: 503, retryable: true });
+  }
+}
+
+/** A state machine did not reach the awaited status in time (`entersState` with a timeout). */
+export class StateTimeoutError extends AppError {
+  constructor(
+    readonly awaited: string,
+    readonly current: string,
+    timeoutMs: number | undefined,
+  ) {
+    const within = timeoutMs === undefined ? 'in time' : `within ${timeoutMs} ms`;
+    super('STATE_TIMEOUT', `Did not become ${awaited} ${within} (now ${current})`, {
+      statusCode: 503,
+      retryable: true,
+      details: { awaited, current, timeoutMs },
+    });
+  }
+}
+
+/** The caller gave up waiting for a status (`entersState` with an AbortSignal that fired). */
+export class StateWaitAbortedError extends AppError {
+  constructor(
+    readonly awaited: string,
+    readonly current: string,
+    cause: unknown,
+  ) {
+    super('STATE_WAIT_ABORTED', `Stopped waiting for ${awaited} (now ${current})`, {
+      statusCode: 503,
+      retryable: true,
+      cause,
+      details: { awaited, current },
+    });
   }
 }

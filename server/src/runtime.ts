@@ -10,6 +10,7 @@ import { createMetricsRegistry } from './http/metrics.js';
 import type { Logger } from './logger.js';
 import { moduleList, type ModuleListOptions, type Started } from './modules/index.js';
 import type { LlmModule } from './modules/llm.js';
+import type { ProcessesModule } from './modules/processes.js';
 import { startModules, type StartedModules } from './modules/runner.js';
 import type { SettingsModule } from './modules/settings.js';
 import type { CoreServices } from './services.js';
@@ -25,6 +26,8 @@ export interface Runtime {
   firstAdmin: FirstAdminResult;
   generatedSecrets: string[];
   speech: SpeechRuntime;
+  /** Supervised child processes (the local speech worker, bots) and their credentials. */
+  processes: Pick<ProcessesModule, 'supervisor' | 'credentials'>;
   /** The GSM channel (null when GSM_ENABLED=false). */
   gsm: GsmChannel | null;
   /** The voice engine (speech workers + LLM router, or the `voicePorts` override). */
@@ -60,6 +63,7 @@ function runtimeView(started: StartedModules<Started>, app: App, close: () => Pr
     llm: started.get('llm').services,
     generatedSecrets: started.modules.flatMap((m) => m.generatedFiles ?? []),
     speech: started.get('speech').runtime,
+    processes: started.get('processes'),
     gsm: started.find('gsm')?.channel ?? null,
     ...{ voice: voice.voice, notifier: voice.notifier, settings: started.get('settings').service },
     close,

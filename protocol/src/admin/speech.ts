@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { StrictObject } from '../common.js';
 import { Capabilities, EngineProblem, Voice } from '../workers/messages.js';
 import { ModelStatus } from '../workers/models.js';
+import { ChildStatus } from './processes.js';
 
 /** Admin REST bodies for `/api/speech/*`. */
 
@@ -9,13 +10,8 @@ export const SpeechWorkerInfo = StrictObject({
   id: Type.String(),
   name: Type.String(),
   local: Type.Boolean(),
-  state: Type.Union([
-    Type.Literal('ready'),
-    Type.Literal('starting'),
-    Type.Literal('backoff'),
-    Type.Literal('stopping'),
-    Type.Literal('stopped'),
-  ]),
+  /** The local worker's supervised status (`failed`: crash-looped); remote workers are `ready`. */
+  state: ChildStatus,
   pid: Type.Union([Type.Integer(), Type.Null()]),
   capabilities: Type.Union([Capabilities, Type.Null()]),
   problems: Type.Array(EngineProblem),

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { StrictObject } from '../common.js';
+import { HeartbeatMessage, WelcomeMessage, helloFields } from './link.js';
 
 /** Control messages between the orchestrator and speech workers (JSON text frames; audio is binary). */
 
@@ -51,23 +52,17 @@ export type Capabilities = Static<typeof Capabilities>;
 
 // Worker -> orchestrator
 
+/**
+ * A speech worker's hello. `kind` may be left out: workers from before kinds existed (remote machines not yet
+ * updated) still join; a hello without it is a speech worker's.
+ */
 export const HelloMessage = StrictObject({
-  type: Type.Literal('hello'),
-  protocolVersion: Type.Literal(1),
-  workerId: Type.String({ minLength: 1, maxLength: 128 }),
-  name: Type.String({ maxLength: 128 }),
-  pid: Type.Integer({ minimum: 0 }),
+  ...helloFields,
+  kind: Type.Optional(Type.Literal('speech-worker')),
   capabilities: Capabilities,
   problems: Type.Array(EngineProblem, { maxItems: 64 }),
 });
 export type HelloMessage = Static<typeof HelloMessage>;
-
-export const HeartbeatMessage = StrictObject({
-  type: Type.Literal('heartbeat'),
-  rssBytes: Type.Integer({ minimum: 0 }),
-  activeJobs: Type.Integer({ minimum: 0 }),
-});
-export type HeartbeatMessage = Static<typeof HeartbeatMessage>;
 
 /** First message of a TTS job's output: the format of the binary frames that follow. */
 export const AudioFormatMessage = StrictObject({
@@ -128,12 +123,6 @@ export const WorkerMessage = Type.Union([
 export type WorkerMessage = Static<typeof WorkerMessage>;
 
 // Orchestrator -> worker
-
-export const WelcomeMessage = StrictObject({
-  type: Type.Literal('welcome'),
-  heartbeatIntervalMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
-});
-export type WelcomeMessage = Static<typeof WelcomeMessage>;
 
 export const VadJobSettings = StrictObject({
   /** Also send `job.speech-onset` as soon as speech starts (spans alone arrive only after it ends). */

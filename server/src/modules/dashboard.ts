@@ -42,13 +42,13 @@ function providers(llm: LlmServices): LiveProvider[] {
   }));
 }
 
-function workers({ pool, supervisor }: SpeechRuntime): LiveWorker[] {
-  const remote = pool.list().filter((w) => w.id !== supervisor?.workerId && !w.closed);
+function workers({ pool, localWorker }: SpeechRuntime): LiveWorker[] {
+  const remote = pool.list().filter((w) => w.id !== localWorker?.id && !w.closed);
   const rows = remote.map((w) => ({ id: w.id, name: w.name, state: 'ready', activeJobs: pool.loadOf(w) }));
-  if (!supervisor) return rows;
-  const local = pool.get(supervisor.workerId);
+  if (!localWorker) return rows;
+  const local = pool.get(localWorker.id);
   const activeJobs = local ? pool.loadOf(local) : 0;
-  return [{ id: supervisor.workerId, name: 'local', state: supervisor.status, activeJobs }, ...rows];
+  return [{ id: localWorker.id, name: 'local', state: localWorker.status, activeJobs }, ...rows];
 }
 
 /** Reads the dashboard's live status from the running modules. */

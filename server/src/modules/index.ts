@@ -6,6 +6,7 @@ import { databaseModule, type DatabaseModule } from './database.js';
 import { gsmModule, type GsmModule } from './gsm.js';
 import { llmModule, type LlmModule } from './llm.js';
 import type { Module, ModuleDefinition } from './module.js';
+import { processesModule, type ProcessesModule } from './processes.js';
 import { settingsModule, type SettingsModule } from './settings.js';
 import { speechModule, type SpeechModule } from './speech.js';
 import { voiceModule, type VoiceModule } from './voice.js';
@@ -16,6 +17,7 @@ export interface Started {
   accounts: AccountsModule;
   settings: SettingsModule;
   llm: LlmModule;
+  processes: ProcessesModule;
   speech: SpeechModule;
   voice: VoiceModule;
   gsm: GsmModule;
@@ -30,7 +32,8 @@ export interface ModuleListOptions {
 
 /**
  * THE list: the runtime starts these in this order and drains/closes them in reverse. A new channel
- * (telegram, discord, widget) is one more entry here, with its own file in this folder.
+ * (telegram, discord, widget) is one more entry here, with its own file in this folder; one that runs child
+ * processes (bots) comes after `processes` and adds them to its supervisor.
  */
 export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinition<Started, keyof Started>> {
   return [
@@ -38,6 +41,7 @@ export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinit
     accountsModule,
     settingsModule,
     llmModule,
+    processesModule,
     speechModule,
     voiceModule(options.voicePorts),
     gsmModule,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -9,9 +10,11 @@ import { audioRoutes } from '../routes/v1/audio.js';
 import type { V1Plugin } from '../routes/v1/index.js';
 import { WorkerPool } from '../workers/pool.js';
 import { createModelDownloads } from './model-downloads.js';
-import { WorkerSupervisor } from '../workers/supervisor.js';
-import { workerEndpoint } from '../workers/ws-endpoint.js';
-import { loadWorkerToken } from '../workers/worker-token.js';
+import { WorkerConnection } from '../workers/worker-connection.js';
+import { loadWorkerToken } from '../processes/shared-token.js';
+import type { LinkKinds } from '../processes/link-endpoint.js';
+import type { ProcessSupervisor } from '../processes/process-supervisor.js';
+import type { SupervisedChild } from '../processes/supervised-child.js';
 import { nodeEntryArgs } from '../entry-points.js';
 import { createSpeechService, type WorkerSpeechService } from './speech-service.js';
 
@@ -23,16 +26,22 @@ export const MANIFEST_FILE = path.join(repoRoot, 'models/manifest.json');
 export interface SpeechRuntime {
   pool: WorkerPool;
   service: WorkerSpeechService;
-  supervisor: WorkerSupervisor | undefined;
+  /** The local worker, one child of the process supervisor (undefined with SPEECH_LOCAL_WORKER=false). */
+  localWorker: SupervisedChild | undefined;
+  /** The shared token remote workers present (the local one has its own credential). */
   token: string;
   generatedFiles: string[];
   readiness: ComponentCheck;
   admin: { prefix: string; plugin: FastifyPluginAsyncTypebox };
   v1: V1Plugin;
-  ws: FastifyPluginAsyncTypebox;
-  /** Spawns the local worker once the server listens (it dials back to `/ws/workers`). */
-  onListening(address: { port: number; host: string }): void;
+  /** Stops the local worker and drops the remote ones. */
   close(): Promise<void>;
+}
+
+/** What the speech runtime needs of the processes module: the supervisor and the link's kinds. */
+export interface SpeechProcessDeps {
+  supervisor: ProcessSupervisor;
+  kinds: LinkKinds;
 }
 
 function localWorkerEnv(config: SpeechConfig): Record<string, string> {
@@ -54,9 +63,39 @@ function localWorkerEnv(config: SpeechConfig): Record<string, string> {
   return env;
 }
 
-function dialHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
+/** Speech workers join the pool; remote ones may use the shared token. */
+function registerSpeechKind(
+  kinds: LinkKinds,
+  pool: WorkerPool,
+  config: SpeechConfig,
+  token: string,
+  log: Logger,
+): void {
+  kinds.register('speech-worker', {
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    sharedToken: token,
+    accept: (socket, hello) => {
+      const worker = new WorkerConnection(socket, hello, log);
+      pool.add(worker);
+      log.info({ workerId: worker.id, name: worker.name, problems: worker.problems.length }, 'speech worker joined');
+      return worker;
+    },
+  });
+}
+
+function addLocalWorker(supervisor: ProcessSupervisor, config: SpeechConfig, logLevel: string): SupervisedChild {
+  return supervisor.add({
+    id: `local-${randomUUID()}`,
+    kind: 'speech-worker',
+    name: 'local',
+    command: process.execPath,
+    args: nodeEntryArgs(WORKER_ENTRY),
+    env: { ...localWorkerEnv(config), LOG_LEVEL: logLevel },
+    handshakeTimeoutMs: config.workerReadyTimeoutMs,
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    memoryLimitBytes: config.workerMemoryLimitMb * 1_048_576,
+    backoffMaxMs: config.restartBackoffMaxMs,
+  });
 }
 
 export function createSpeechRuntime(
@@ -64,6 +103,7 @@ export function createSpeechRuntime(
   dataDir: string,
   logger: Logger,
   logLevel: string,
+  processes: SpeechProcessDeps,
 ): SpeechRuntime {
   const log = logger.child({ component: 'speech' });
   const { token, generatedFile } = loadWorkerToken(dataDir, config.workerToken);
@@ -72,35 +112,24 @@ export function createSpeechRuntime(
     queueTimeoutMs: config.queueTimeoutMs,
   });
   pool.startWatching();
+  registerSpeechKind(processes.kinds, pool, config, token, log);
   const service = createSpeechService(pool, { maxTtsChars: config.maxTtsChars });
   const manifestFile = config.modelsManifest ?? MANIFEST_FILE;
   const downloads = createModelDownloads({ repoRoot, modelsDir: config.modelsDir, manifestFile });
-  const supervisor = config.localWorker
-    ? new WorkerSupervisor({
-        command: process.execPath,
-        args: nodeEntryArgs(WORKER_ENTRY),
-        env: { ...localWorkerEnv(config), LOG_LEVEL: logLevel },
-        pool,
-        token,
-        readyTimeoutMs: config.workerReadyTimeoutMs,
-        memoryLimitBytes: config.workerMemoryLimitMb * 1_048_576,
-        backoffMaxMs: config.restartBackoffMaxMs,
-        logger: log,
-      })
-    : undefined;
-  if (supervisor) pool.expectingWorker = () => supervisor.status === 'starting' || supervisor.status === 'backoff';
+  const localWorker = config.localWorker ? addLocalWorker(processes.supervisor, config, logLevel) : undefined;
+  if (localWorker) pool.expectingWorker = () => localWorker.status === 'starting' || localWorker.status === 'backoff';
   const readiness: ComponentCheck = {
     name: 'speech-workers',
     check: async () => {
       const ready = pool.list().filter((w) => !w.closed).length;
-      const local = supervisor ? `, local worker ${supervisor.status}` : '';
-      return { ok: supervisor === undefined || ready > 0, detail: `${ready} worker(s) connected${local}` };
+      const local = localWorker ? `, local worker ${localWorker.status}` : '';
+      return { ok: localWorker === undefined || ready > 0, detail: `${ready} worker(s) connected${local}` };
     },
   };
   return {
     pool,
     service,
-    supervisor,
+    localWorker,
     token,
     generatedFiles: generatedFile ? [generatedFile] : [],
     readiness,
@@ -109,7 +138,7 @@ export function createSpeechRuntime(
       plugin: speechAdminRoutes({
         pool,
         service,
-        supervisor,
+        localWorker,
         modelsDir: config.modelsDir,
         manifestFile,
         downloads,
@@ -121,13 +150,9 @@ export function createSpeechRuntime(
       maxUploadSeconds: config.maxUploadSeconds,
       maxTtsChars: config.maxTtsChars,
     }),
-    ws: workerEndpoint({ pool, token, heartbeatIntervalMs: config.heartbeatIntervalMs, logger: log }),
-    onListening(address) {
-      supervisor?.start(`ws://${dialHost(address.host)}:${address.port}/ws/workers`);
-    },
     async close() {
       downloads.close();
-      await supervisor?.stop();
+      if (localWorker) await processes.supervisor.remove(localWorker.id);
       pool.close();
     },
   };

@@ -12,6 +12,7 @@ import {
   type OrchestratorMessage,
 } from '@ai-secretary/protocol';
 import type { Logger } from '../logger.js';
+import type { ChildLink, LinkEvents } from '../processes/child-link.js';
 import { SpeechEngineError, SpeechInputError, SpeechWorkerLostError } from '../speech/errors.js';
 import { AsyncQueue } from '@ai-secretary/protocol';
 
@@ -36,15 +37,12 @@ interface JobState {
   format?: { sampleRateHz: number; channels: number };
 }
 
-export interface WorkerConnectionEvents {
-  heartbeat: [rssBytes: number];
-  close: [];
-}
+export type WorkerConnectionEvents = LinkEvents;
 
 let jobCounter = 0;
 
-/** One connected worker after its hello: validated messages in, jobs multiplexed over the socket. */
-export class WorkerConnection extends EventEmitter<WorkerConnectionEvents> {
+/** One connected speech worker after its hello: validated messages in, jobs multiplexed over the socket. */
+export class WorkerConnection extends EventEmitter<WorkerConnectionEvents> implements ChildLink {
   readonly id: string;
   readonly name: string;
   readonly pid: number;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AudioChunk } from '@ai-secretary/protocol';
-import { entersState } from '../../src/workers/supervisor.js';
+import { entersState } from '../../src/core/state/enters-state.js';
 import { bearer, type TestRuntime } from '../helpers/runtime.js';
 import { chunked, fixturePath, readWav } from '../helpers/speech.js';
 import { startSpeechRuntime } from './helpers.js';
@@ -80,7 +80,7 @@ describe('worker supervision', () => {
   });
 
   it('kill -9 mid-job: the job fails retryably, the worker is restarted, the next job succeeds', async () => {
-    const supervisor = runtime.speech.supervisor!;
+    const supervisor = runtime.speech.localWorker!;
     const audio = readWav(fixturePath('en-slt16k-03.wav'));
     let inFlight!: () => void;
     const sent = new Promise<void>((resolve) => (inFlight = resolve));
@@ -106,13 +106,13 @@ describe('worker supervision', () => {
   });
 
   it('an admin restart brings the worker back', async () => {
-    const supervisor = runtime.speech.supervisor!;
+    const supervisor = runtime.speech.localWorker!;
     const token = await runtime.adminToken();
     const before = supervisor.pid;
     const back = entersState(supervisor, 'backoff', 30_000).then(() => entersState(supervisor, 'ready', 150_000));
     const res = await runtime.app.inject({
       method: 'POST',
-      url: `/api/speech/workers/${supervisor.workerId}/restart`,
+      url: `/api/speech/workers/${supervisor.id}/restart`,
       headers: bearer(token),
     });
     expect(res.statusCode).toBe(200);
@@ -136,7 +136,7 @@ describe('worker memory limit', () => {
       SPEECH_WORKER_MEMORY_LIMIT_MB: '64',
       SPEECH_RESTART_BACKOFF_MAX_MS: '60000',
     }));
-    const supervisor = runtime.speech.supervisor!;
+    const supervisor = runtime.speech.localWorker!;
     await entersState(supervisor, 'backoff', 60_000);
     expect(supervisor.lastExit).toMatchObject({
       signal: 'SIGKILL',

@@ -6,7 +6,7 @@ import { rms } from '../../src/core/gsm/audio-dsp.js';
 import { PtySimulator } from '../../src/channels/gsm/simulator/pty-simulator.js';
 import { createFakeLlm, type FakeLlm } from '../../src/testing/fake-llm.js';
 import { OUTGOING_OPENING_CUE } from '../../src/voice/gsm-call-handler.js';
-import { entersState } from '../../src/workers/supervisor.js';
+import { entersState } from '../../src/core/state/enters-state.js';
 import { until } from '../gsm/helpers.js';
 import { bearer, createTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { fixturePath, readWav, speechFixtures } from '../helpers/speech.js';
@@ -43,7 +43,7 @@ describe('GSM call answered by the voice engine', () => {
       },
     });
     await rt.app.listen({ port: 0, host: '127.0.0.1' });
-    await entersState(rt.speech.supervisor!, 'ready', 150_000);
+    await entersState(rt.speech.localWorker!, 'ready', 150_000);
     await until(() => rt?.gsm?.modem.state === 'ready', 15_000, 'modem ready');
     return { sim, rt, fake };
   }

@@ -5,7 +5,7 @@ import type { AudioChunk } from '../../src/core/voice/audio.js';
 import type { TurnMetrics } from '../../src/core/voice/ports.js';
 import { createCallerLine } from '../../src/testing/fake-caller.js';
 import { createFakeLlm, type FakeLlm } from '../../src/testing/fake-llm.js';
-import { entersState } from '../../src/workers/supervisor.js';
+import { entersState } from '../../src/core/state/enters-state.js';
 import { bearer, createTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { fixturePath, readWav, speechFixtures, wordErrors } from '../helpers/speech.js';
 
@@ -47,7 +47,7 @@ describe('voice engine on the real speech worker and the LLM router', () => {
       },
     });
     base = (await rt.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws');
-    await entersState(rt.speech.supervisor!, 'ready', 150_000);
+    await entersState(rt.speech.localWorker!, 'ready', 150_000);
   }, 180_000);
   afterAll(async () => {
     rt.app.server.closeAllConnections();

@@ -5,7 +5,7 @@ import type { AudioChunk } from '../../src/core/voice/audio.js';
 import type { VoiceSession } from '../../src/core/voice/session-types.js';
 import { createCallerLine } from '../../src/testing/fake-caller.js';
 import { createFakeLlm, type FakeLlm } from '../../src/testing/fake-llm.js';
-import { entersState } from '../../src/workers/supervisor.js';
+import { entersState } from '../../src/core/state/enters-state.js';
 import { createTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { fixturePath, readWav, speechFixtures } from '../helpers/speech.js';
 
@@ -87,7 +87,7 @@ describe('voice engine on the real speech worker: interruptions', () => {
       },
     });
     await rt.app.listen({ port: 0, host: '127.0.0.1' });
-    await entersState(rt.speech.supervisor!, 'ready', 150_000);
+    await entersState(rt.speech.localWorker!, 'ready', 150_000);
   }, 180_000);
   afterAll(async () => {
     rt.app.server.closeAllConnections();
@@ -155,7 +155,7 @@ describe('voice engine on the real speech worker: interruptions', () => {
     await o.until('metrics1');
     await o.until('state:listening', o.index('metrics1'));
 
-    const supervisor = rt.speech.supervisor!;
+    const supervisor = rt.speech.localWorker!;
     const pid = supervisor.pid!;
     process.kill(pid, 'SIGKILL');
     const down = await o.until('speech_down');

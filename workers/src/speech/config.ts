@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { linkFromEnv } from '../kit/link-env.js';
 
 export interface SpeechWorkerConfig {
   readonly url: string;
@@ -63,16 +64,20 @@ export function loadSpeechWorkerConfig(argv: string[], env: Env, repoRoot: strin
     options: { url: { type: 'string' }, token: { type: 'string' }, name: { type: 'string' } },
     strict: true,
   });
+  // A supervised worker gets the CHILD_* link variables; one started by hand the flags or SPEECH_WORKER_*.
+  const link = linkFromEnv(env);
   const url =
     values.url ??
+    link.url ??
     env.SPEECH_WORKER_URL ??
     fail('--url (or SPEECH_WORKER_URL) is required, e.g. ws://host:8002/ws/workers');
   if (!/^wss?:\/\//.test(url)) fail(`--url must start with ws:// or wss://, got "${url}"`);
-  const token = values.token ?? env.SPEECH_WORKER_TOKEN ?? fail('--token (or SPEECH_WORKER_TOKEN) is required');
+  const token =
+    values.token ?? link.credential ?? env.SPEECH_WORKER_TOKEN ?? fail('--token (or SPEECH_WORKER_TOKEN) is required');
   return Object.freeze({
     url,
     token,
-    workerId: env.SPEECH_WORKER_ID ?? randomUUID(),
+    workerId: link.childId ?? env.SPEECH_WORKER_ID ?? randomUUID(),
     name: values.name ?? env.SPEECH_WORKER_NAME ?? os.hostname(),
     stt: list(env.SPEECH_STT, ['pocketsphinx']),
     tts: list(env.SPEECH_TTS, ['espeak-ng']),
@@ -82,7 +87,7 @@ export function loadSpeechWorkerConfig(argv: string[], env: Env, repoRoot: strin
     capacity: capacity(env.SPEECH_WORKER_CAPACITY),
     modelsDir: path.resolve(repoRoot, env.SHERPA_MODELS_DIR ?? 'models/data'),
     manifestFile: path.resolve(repoRoot, env.SPEECH_MODELS_MANIFEST ?? 'models/manifest.json'),
-    exitOnDisconnect: env.SPEECH_WORKER_EXIT_ON_DISCONNECT === 'true',
+    exitOnDisconnect: link.exitOnDisconnect || env.SPEECH_WORKER_EXIT_ON_DISCONNECT === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
     remote: {
       baseUrl: env.SPEECH_REMOTE_URL,

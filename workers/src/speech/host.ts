@@ -155,6 +155,7 @@ export function createSpeechHost(options: SpeechHostOptions): WorkerHandlers {
     hello: () => ({
       type: 'hello',
       protocolVersion: 1,
+      kind: 'speech-worker',
       workerId: options.workerId,
       name: options.name,
       pid: process.pid,

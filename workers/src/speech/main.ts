@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     logger,
   });
   const worker = runWorker(
-    { url: config.url, token: config.token, logger, exitOnDisconnect: config.exitOnDisconnect },
+    { kind: 'speech-worker', url: config.url, token: config.token, logger, exitOnDisconnect: config.exitOnDisconnect },
     host,
   );
   const stop = () => {

@@ -104,27 +104,6 @@ export class Modem extends EventEmitter<ModemEvents> {
     void this.connect();
   }
 
-  /** Resolves when the modem enters `state`, rejects after timeoutMs. */
-  entersState(state: ModemState, timeoutMs: number): Promise<void> {
-    if (this.status.state === state) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const onChange = (_: ModemState, to: ModemState) => {
-        if (to !== state) return;
-        cleanup();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new GsmUnavailableError(`Modem did not become ${state} in ${timeoutMs} ms`, 'GSM_AT_TIMEOUT'));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.off('stateChange', onChange);
-      };
-      this.on('stateChange', onChange);
-    });
-  }
-
   /** Sends one command; only while the modem is usable. */
   async send(command: string, options?: SendOptions): Promise<AtResponse> {
     const driver = this.driver;

@@ -24,13 +24,14 @@ import { modelStatus, readManifest } from '../../../speech/models.js';
 import type { ModelDownloads } from '../../../speech/model-downloads.js';
 import type { WorkerSpeechService } from '../../../speech/speech-service.js';
 import type { WorkerPool } from '../../../workers/pool.js';
-import type { WorkerSupervisor } from '../../../workers/supervisor.js';
+import type { SupervisedChild } from '../../../processes/supervised-child.js';
 import type { WorkerConnection } from '../../../workers/worker-connection.js';
 
 export interface SpeechAdminDeps {
   pool: WorkerPool;
   service: WorkerSpeechService;
-  supervisor: WorkerSupervisor | undefined;
+  /** The local worker (a supervised child), when there is one. */
+  localWorker: SupervisedChild | undefined;
   modelsDir: string;
   manifestFile: string;
   /** Model downloads started from the panel (absent: the routes are not offered). */
@@ -40,11 +41,11 @@ export interface SpeechAdminDeps {
 function describe(
   worker: WorkerConnection | undefined,
   pool: WorkerPool,
-  supervisor?: WorkerSupervisor,
+  supervisor?: SupervisedChild,
 ): SpeechWorkerInfo {
   const exit = supervisor?.lastExit;
   return {
-    id: worker?.id ?? supervisor!.workerId,
+    id: worker?.id ?? supervisor!.id,
     name: worker?.name ?? 'local',
     local: supervisor !== undefined,
     state: supervisor ? supervisor.status : 'ready',
@@ -63,10 +64,10 @@ function describe(
 const STT_TEST_MAX_SECONDS = 300;
 
 function listWorkers(deps: SpeechAdminDeps): SpeechWorkerInfo[] {
-  const local = deps.supervisor;
-  const remote = deps.pool.list().filter((w) => w.id !== local?.workerId);
+  const local = deps.localWorker;
+  const remote = deps.pool.list().filter((w) => w.id !== local?.id);
   const rows = remote.map((w) => describe(w, deps.pool));
-  if (local) rows.unshift(describe(deps.pool.get(local.workerId), deps.pool, local));
+  if (local) rows.unshift(describe(deps.pool.get(local.id), deps.pool, local));
   return rows;
 }
 
@@ -134,7 +135,7 @@ export function speechAdminRoutes(deps: SpeechAdminDeps): FastifyPluginAsyncType
       },
       async (request) => {
         const { id } = request.params;
-        if (deps.supervisor?.workerId === id) deps.supervisor.restart('restarted by an admin');
+        if (deps.localWorker?.id === id) deps.localWorker.restart('restarted by an admin');
         else {
           const worker = deps.pool.get(id);
           if (!worker) throw new NotFoundError('Speech worker');
