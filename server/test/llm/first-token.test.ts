@@ -13,7 +13,8 @@ async function cancelled(fake: FakeLlm): Promise<boolean> {
 
 const metrics = async (h: LlmHarness) => (await h.rt.app.inject({ method: 'GET', url: '/metrics' })).body;
 
-// The providers keep their 30 s timeout: only the first-token deadline can end these attempts in time.
+// The providers' own timeout is 10 minutes: only the first-token deadline can end these attempts in time.
+const env = { LLM_FIRST_TOKEN_TIMEOUT_MS: '300', LLM_TIMEOUT_MS: '600000' };
 describe('first-token deadline on /v1 (LLM_FIRST_TOKEN_TIMEOUT_MS)', () => {
   let h: LlmHarness;
   let backup: FakeLlm | null = null;
@@ -25,7 +26,7 @@ describe('first-token deadline on /v1 (LLM_FIRST_TOKEN_TIMEOUT_MS)', () => {
 
   for (const stream of [false, true]) {
     it(`a hanging primary is cancelled and the secondary answers (stream: ${stream})`, async () => {
-      h = await startLlmHarness({ env: { LLM_FIRST_TOKEN_TIMEOUT_MS: '300' } });
+      h = await startLlmHarness({ env });
       backup = await createFakeLlm();
       await h.addProvider('backup', backup);
       await h.primary.setMode('hang');
@@ -48,7 +49,7 @@ describe('first-token deadline on /v1 (LLM_FIRST_TOKEN_TIMEOUT_MS)', () => {
   }
 
   it('a hanging only provider: 503 in the OpenAI shape, the upstream request cancelled', async () => {
-    h = await startLlmHarness({ env: { LLM_FIRST_TOKEN_TIMEOUT_MS: '300' } });
+    h = await startLlmHarness({ env });
     await h.primary.setMode('hang');
     const error = await h.client.chat.completions.create({ model: 'fake-model', messages }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIError);
@@ -59,7 +60,7 @@ describe('first-token deadline on /v1 (LLM_FIRST_TOKEN_TIMEOUT_MS)', () => {
   });
 
   it('a hanging only provider, streamed: the error comes before any byte of the stream', async () => {
-    h = await startLlmHarness({ env: { LLM_FIRST_TOKEN_TIMEOUT_MS: '300' } });
+    h = await startLlmHarness({ env });
     await h.primary.setMode('hang');
     const res = await fetch(`${h.baseURL}/chat/completions`, {
       method: 'POST',
