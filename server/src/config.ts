@@ -39,6 +39,8 @@ export interface Config {
     readonly apiKey: string | undefined;
     readonly model: string;
     readonly timeoutMs: number;
+    /** `/v1` chat: how long each provider attempt may wait for its first token before failing over. */
+    readonly firstTokenTimeoutMs: number;
     readonly maxConcurrency: number;
     readonly breakerFailures: number;
     readonly breakerCooldownMs: number;
@@ -62,6 +64,8 @@ export interface Config {
   readonly voiceSilencePromptS: number;
   readonly voiceMaxCallS: number;
   readonly voiceSpeechRecoveryS: number;
+  /** Voice calls: how long each LLM provider attempt may wait for its first token. */
+  readonly voiceLlmFirstTokenMs: number;
   readonly webhookTimeoutMs: number;
   readonly webhookAttempts: number;
   /**
@@ -229,6 +233,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       apiKey: str(env, 'LLM_API_KEY'),
       model: str(env, 'LLM_MODEL') ?? 'default',
       timeoutMs: int(env, 'LLM_TIMEOUT_MS', 30_000, 100, 600_000),
+      firstTokenTimeoutMs: int(env, 'LLM_FIRST_TOKEN_TIMEOUT_MS', 10_000, 100, 600_000),
       maxConcurrency: int(env, 'LLM_MAX_CONCURRENCY', 16, 1, 10_000),
       breakerFailures: int(env, 'LLM_BREAKER_FAILURES', 3, 1, 1000),
       breakerCooldownMs: int(env, 'LLM_BREAKER_COOLDOWN_MS', 30_000, 100, 3_600_000),
@@ -254,6 +259,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     voiceSilencePromptS: int(env, 'VOICE_SILENCE_PROMPT_S', 8, 1, 600),
     voiceMaxCallS: int(env, 'VOICE_MAX_CALL_S', 900, 10, 86_400),
     voiceSpeechRecoveryS: int(env, 'VOICE_SPEECH_RECOVERY_S', 15, 1, 600),
+    voiceLlmFirstTokenMs: int(env, 'VOICE_LLM_FIRST_TOKEN_MS', 2000, 100, 60_000),
     webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
     webhookAttempts: int(env, 'WEBHOOK_ATTEMPTS', 3, 1, 10),
     outboundAllow: Object.freeze(outboundAllow(env)),

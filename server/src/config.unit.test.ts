@@ -10,6 +10,18 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('has first-token deadlines for /v1 (10 s) and voice calls (2 s), both configurable', () => {
+    expect(loadConfig({}, '/srv/app')).toMatchObject({
+      llm: { firstTokenTimeoutMs: 10_000 },
+      voiceLlmFirstTokenMs: 2000,
+    });
+    const env = { LLM_FIRST_TOKEN_TIMEOUT_MS: '4000', VOICE_LLM_FIRST_TOKEN_MS: '1500' };
+    expect(loadConfig(env, '/srv/app')).toMatchObject({
+      llm: { firstTokenTimeoutMs: 4000 },
+      voiceLlmFirstTokenMs: 1500,
+    });
+  });
+
   it('names the bad variable in its error', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT must be an integer between 0 and 65535, got "eighty"/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must start with postgres:\/\//);

@@ -48,7 +48,10 @@ export async function createLlmModule(deps: {
     services,
     routes: {
       api: llmAdminRoutes(services, deps.clock),
-      v1: [modelsRoutes(async () => services.router.catalog()), chatRoutes(services.router)],
+      v1: [
+        modelsRoutes(async () => services.router.catalog()),
+        chatRoutes(services.router, { firstTokenTimeoutMs: deps.config.llm.firstTokenTimeoutMs }),
+      ],
     },
     close: () => services.usage.flush(),
   };

@@ -32,7 +32,9 @@ export function voiceModule(ports?: VoicePorts): ModuleDefinition<Started, 'voic
       if (interrupted > 0) logger.warn({ conversations: interrupted }, 'conversations left open by a crash closed');
       const wiring = createVoiceWiring({
         ...{ config, logger, stores, registry: metrics, clock },
-        ports: ports ?? createVoicePorts({ speech, llm, language: settings.language }),
+        ports:
+          ports ??
+          createVoicePorts({ speech, llm, language: settings.language, llmFirstTokenMs: config.voiceLlmFirstTokenMs }),
         ...{ secrets: services.secrets, auth: services.auth, business: settings.voice },
       });
       return {

@@ -15,6 +15,8 @@ export function createVoicePorts(deps: {
   llm: Pick<LlmServices, 'router' | 'faq'>;
   /** The call language (`ru…` picks the Russian persona); a function follows the Settings page. */
   language: string | (() => string);
+  /** Each LLM provider attempt's first-token deadline (VOICE_LLM_FIRST_TOKEN_MS). */
+  llmFirstTokenMs?: number;
 }): VoicePorts {
   const { language } = deps;
   const speech = {
@@ -28,6 +30,7 @@ export function createVoicePorts(deps: {
     llm: createRouterLlmPort({
       router: deps.llm.router,
       route: () => voiceRoute(typeof language === 'function' ? language() : language),
+      ...(deps.llmFirstTokenMs !== undefined ? { firstTokenTimeoutMs: deps.llmFirstTokenMs } : {}),
     }),
     faq: createFaqPort(deps.llm.faq),
   };

@@ -8,6 +8,11 @@ export interface RouterLlmPortOptions {
   router: { chat(request: ChatRequest): Promise<ChatStream> };
   /** Persona slug or model route (`secretary`); a function is asked on every request. */
   route: string | (() => string);
+  /**
+   * Per provider attempt: no first token within it, the router cancels the attempt and tries the next
+   * provider; none left, its `LlmUnavailableError` sends the call to the degraded script.
+   */
+  firstTokenTimeoutMs?: number;
 }
 
 function toToolCall(call: LlmToolCall): ToolCall {
@@ -96,6 +101,7 @@ export function createRouterLlmPort(options: RouterLlmPortOptions): LlmPort {
         ...(request.tools.length > 0 ? { tools: toTools(request.tools) } : {}),
         channel: request.metadata?.channel ?? 'voice',
         faq: false, // the engine asks the FAQ port itself, before the LLM
+        ...(options.firstTokenTimeoutMs !== undefined ? { firstTokenTimeoutMs: options.firstTokenTimeoutMs } : {}),
         signal,
       });
       const tools = createToolCallAssembler();

@@ -28,10 +28,13 @@ export async function connect(metrics: Metrics, candidates: Candidate[], call: C
   throw new LlmUnavailableError(call.attempts);
 }
 
-/** The busy providers get a second chance: wait for a slot (up to the provider's timeout), then try. */
+/**
+ * The busy providers get a second chance: wait for a slot (up to the provider's timeout, or the
+ * caller's first-token deadline when shorter), then try.
+ */
 async function waitForBusy(metrics: Metrics, busy: Candidate[], call: ChatCall): Promise<Committed | null> {
   for (const candidate of busy) {
-    const wait = anySignal(call.req.signal, AbortSignal.timeout(candidate.handle.record.timeoutMs));
+    const wait = anySignal(call.req.signal, AbortSignal.timeout(slotWaitMs(candidate, call)));
     if (!(await candidate.handle.semaphore.acquire(wait))) continue;
     const committed = await tryCandidate(metrics, candidate, call);
     if (committed) return committed;
@@ -49,7 +52,7 @@ async function tryCandidate(metrics: Metrics, candidate: Candidate, call: ChatCa
     return null;
   }
   const startedAt = performance.now();
-  const opened = await openUpstream(candidate, call.plan.request, call.req.signal);
+  const opened = await openUpstream(candidate, call.plan.request, call.req.signal, call.req.firstTokenTimeoutMs);
   const durationMs = performance.now() - startedAt;
   if (!(opened instanceof ProviderFailure)) {
     breaker.success();
@@ -90,6 +93,12 @@ function report(candidate: Candidate, outcome: AttemptReport['outcome'], duratio
     outcome,
     durationMs: Math.round(durationMs),
   };
+}
+
+function slotWaitMs(candidate: Candidate, call: ChatCall): number {
+  const timeoutMs = candidate.handle.record.timeoutMs;
+  const deadline = call.req.firstTokenTimeoutMs;
+  return deadline === undefined ? timeoutMs : Math.min(timeoutMs, deadline);
 }
 
 function anySignal(a: AbortSignal | undefined, b: AbortSignal): AbortSignal {

@@ -33,6 +33,12 @@ export interface ChatRequest {
    * prompt into ONE system message, persona first. Without a persona they are the system message.
    */
   instructions?: string;
+  /**
+   * How long each provider attempt may wait for its first real token (a keep-alive or an empty role
+   * chunk does not count): past it the attempt is cancelled, counted as a `timeout`, and the router
+   * tries the next provider. Unset: only the provider's own timeout applies.
+   */
+  firstTokenTimeoutMs?: number;
   signal?: AbortSignal;
 }
 

@@ -19,12 +19,18 @@ export interface Committed {
 /** Abort reasons, so a failure can tell the caller's cancel from the provider's timeout. */
 export const TIMEOUT = Symbol('timeout');
 export const CLIENT_ABORT = Symbol('client-abort');
+/** The caller's first-token deadline passed before the provider sent a real token. */
+export const FIRST_TOKEN_TIMEOUT = Symbol('first-token-timeout');
 
-/** Starts the upstream stream and reads up to its first real token. */
+/**
+ * Starts the upstream stream and reads up to its first real token. With `firstTokenTimeoutMs` the
+ * attempt is aborted (the upstream request cancelled) when no real token came within it.
+ */
 export async function openUpstream(
   candidate: Candidate,
   request: Omit<ProviderRequest, 'model'>,
   clientSignal?: AbortSignal,
+  firstTokenTimeoutMs?: number,
 ): Promise<Committed | ProviderFailure> {
   const started = performance.now();
   const controller = new AbortController();
@@ -35,6 +41,10 @@ export async function openUpstream(
   const timer = setTimeout(() => controller.abort(TIMEOUT), candidate.handle.record.timeoutMs);
   const upstream = candidate.handle.client.stream({ ...request, model: candidate.model }, controller.signal);
   const iterator = upstream[Symbol.asyncIterator]();
+  const deadline =
+    firstTokenTimeoutMs === undefined
+      ? undefined
+      : setTimeout(() => controller.abort(FIRST_TOKEN_TIMEOUT), firstTokenTimeoutMs);
   try {
     const { pending, done } = await readToFirstToken(iterator, timer);
     return { candidate, iterator, pending, done, controller, timer, detach, ttftMs: performance.now() - started };
@@ -42,6 +52,8 @@ export async function openUpstream(
     clearTimeout(timer);
     detach();
     return toFailure(error, controller.signal);
+  } finally {
+    clearTimeout(deadline);
   }
 }
 
@@ -69,6 +81,8 @@ function commits(event: ProviderEvent): boolean {
 export function toFailure(error: unknown, signal: AbortSignal): ProviderFailure {
   if (signal.reason === TIMEOUT)
     return new ProviderFailure('timeout', 'the provider did not answer in time', { cause: error });
+  if (signal.reason === FIRST_TOKEN_TIMEOUT)
+    return new ProviderFailure('timeout', 'no first token before the deadline', { cause: error });
   if (signal.reason === CLIENT_ABORT)
     return new ProviderFailure('aborted', 'cancelled by the caller', { cause: error });
   if (error instanceof ProviderFailure) return error;

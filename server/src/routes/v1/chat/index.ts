@@ -24,9 +24,20 @@ function abortOnDisconnect(reply: FastifyReply): AbortController {
   return controller;
 }
 
-function toChatRequest(request: FastifyRequest, body: ChatCompletionRequest, signal: AbortSignal): ChatRequest {
+export interface ChatRouteOptions {
+  /** Per provider attempt: no first token within it, the attempt is cancelled and the next provider tried. */
+  firstTokenTimeoutMs?: number;
+}
+
+function toChatRequest(
+  request: FastifyRequest,
+  body: ChatCompletionRequest,
+  signal: AbortSignal,
+  options: ChatRouteOptions,
+): ChatRequest {
   const principal = principalOf(request);
   return {
+    ...(options.firstTokenTimeoutMs !== undefined ? { firstTokenTimeoutMs: options.firstTokenTimeoutMs } : {}),
     route: body.model,
     messages: toMessages(body),
     tools: body.tools as ChatRequest['tools'],
@@ -117,14 +128,14 @@ async function sendStream(reply: FastifyReply, stream: ChatStream, model: string
   }
 }
 
-export function chatRoutes(router: LlmRouter): V1Plugin {
+export function chatRoutes(router: LlmRouter, options: ChatRouteOptions = {}): V1Plugin {
   return async (app) => {
     app.post(
       '/chat/completions',
       { config: { access: 'api' }, schema: { tags: ['v1'], body: ChatCompletionRequest } },
       async (request, reply) => {
         const controller = abortOnDisconnect(reply);
-        const stream = await router.chat(toChatRequest(request, request.body, controller.signal));
+        const stream = await router.chat(toChatRequest(request, request.body, controller.signal, options));
         const model = shownModel(stream, request.body.model);
         if (request.body.stream === true) {
           return sendStream(reply, stream, model, request.body.stream_options?.include_usage === true);
