@@ -21,3 +21,5 @@ export * from './voice/ws.js';
 export * from './async-queue.js';
 export * from './admin/live.js';
 export * from './admin/settings.js';
+export * from './admin/telegram.js';
+export * from './workers/telegram.js';

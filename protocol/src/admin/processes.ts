@@ -35,6 +35,8 @@ export const ProcessInfo = StrictObject({
   rssBytes: Type.Union([Type.Integer(), Type.Null()]),
   lastHeartbeatAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   lastExit: Type.Union([ChildExitView, Type.Null()]),
+  /** Why it is `failed`: a crash loop, or what the child reported (a revoked bot token). */
+  failureReason: Type.Union([Type.String(), Type.Null()]),
   crashLoop: StrictObject({
     /** Crashes inside the window; at `limit` the child is given up on. */
     recentCrashes: Type.Integer(),

@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { StrictObject } from '../common.js';
-import { HeartbeatMessage, WelcomeMessage, helloFields } from './link.js';
+import { FatalMessage, HeartbeatMessage, WelcomeMessage, helloFields } from './link.js';
+import { TelegramBotMessage, TelegramOrchestratorMessage } from './telegram.js';
 import { HelloMessage, OrchestratorMessage, WorkerMessage } from './messages.js';
 
 /**
@@ -30,7 +31,7 @@ export const ChildHello = Type.Union([HelloMessage, TelegramBotHello, DiscordBot
 export type ChildHello = Static<typeof ChildHello>;
 
 /** What a child with no kind-specific messages (yet) sends after its hello, and what it receives. */
-export const LinkChildMessage = Type.Union([HeartbeatMessage]);
+export const LinkChildMessage = Type.Union([HeartbeatMessage, FatalMessage]);
 export const LinkOrchestratorMessage = Type.Union([WelcomeMessage]);
 
 interface ChildProtocol {
@@ -43,7 +44,11 @@ interface ChildProtocol {
 
 export const childProtocols = {
   'speech-worker': { hello: HelloMessage, fromChild: WorkerMessage, toChild: OrchestratorMessage },
-  'telegram-bot': { hello: TelegramBotHello, fromChild: LinkChildMessage, toChild: LinkOrchestratorMessage },
+  'telegram-bot': {
+    hello: TelegramBotHello,
+    fromChild: Type.Union([HeartbeatMessage, FatalMessage, TelegramBotMessage]),
+    toChild: Type.Union([WelcomeMessage, TelegramOrchestratorMessage]),
+  },
   'discord-bot': { hello: DiscordBotHello, fromChild: LinkChildMessage, toChild: LinkOrchestratorMessage },
   echo: { hello: EchoHello, fromChild: LinkChildMessage, toChild: LinkOrchestratorMessage },
 } as const satisfies Record<ChildKind, ChildProtocol>;

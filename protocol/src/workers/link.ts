@@ -26,6 +26,16 @@ export const HeartbeatMessage = StrictObject({
 });
 export type HeartbeatMessage = Static<typeof HeartbeatMessage>;
 
+/**
+ * A child says why it cannot go on (a revoked bot token, a refused configuration) before it exits: the
+ * supervisor then marks it `failed` with this reason instead of restarting it into the same wall.
+ */
+export const FatalMessage = StrictObject({
+  type: Type.Literal('fatal'),
+  reason: Type.String({ minLength: 1, maxLength: 1000 }),
+});
+export type FatalMessage = Static<typeof FatalMessage>;
+
 export const WelcomeMessage = StrictObject({
   type: Type.Literal('welcome'),
   heartbeatIntervalMs: Type.Integer({ minimum: 100, maximum: 60_000 }),

@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { Compile } from 'typebox/compile';
 import type WebSocket from 'ws';
-import { childProtocols, type ChildKind, type HelloOf, type ToChildOf } from '@ai-secretary/protocol';
+import { childProtocols, type ChildKind, type FromChildOf, type HelloOf, type ToChildOf } from '@ai-secretary/protocol';
 import type { Logger } from '../logger.js';
 
 export interface LinkEvents {
   heartbeat: [rssBytes: number];
+  /** The child said why it cannot go on; it exits next and is not restarted. */
+  fatal: [reason: string];
   close: [];
 }
 
@@ -17,9 +19,12 @@ export interface ChildLink extends EventEmitter<LinkEvents> {
   terminate(reason: string): void;
 }
 
+export type KindMessage<K extends ChildKind> = Exclude<FromChildOf<K>, { type: 'heartbeat' | 'fatal' | 'hello' }>;
+
 /**
- * The link of a child whose kind has no messages of its own yet (bots, `echo`): schema-checked heartbeats
- * in, the kind's orchestrator messages out. Anything else ends the connection.
+ * The link of a child of any kind but speech workers (bots, `echo`): every message is checked against the
+ * kind's schema; heartbeats and `fatal` are the supervisor's, the rest goes to the handler of the module that
+ * owns the kind (`onMessage`). Anything invalid ends the connection.
  */
 export class ChildConnection<K extends ChildKind> extends EventEmitter<LinkEvents> implements ChildLink {
   readonly id: string;
@@ -28,6 +33,7 @@ export class ChildConnection<K extends ChildKind> extends EventEmitter<LinkEvent
   closed = false;
   private readonly check;
   private readonly logger: Logger;
+  private handler: ((message: KindMessage<K>) => void) | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -43,6 +49,11 @@ export class ChildConnection<K extends ChildKind> extends EventEmitter<LinkEvent
     this.logger = logger.child({ childId: this.id, kind });
     socket.on('message', (data: Buffer, isBinary) => this.receive(data, isBinary));
     socket.on('close', () => this.onClose());
+  }
+
+  /** Where the kind's own messages go (one handler: the module that accepted the link). */
+  onMessage(handler: (message: KindMessage<K>) => void): void {
+    this.handler = handler;
   }
 
   send(message: ToChildOf<K>): void {
@@ -64,9 +75,12 @@ export class ChildConnection<K extends ChildKind> extends EventEmitter<LinkEvent
       return this.terminate('invalid JSON');
     }
     if (!this.check.Check(value)) return this.terminate('invalid message');
-    const message = value as { type: string; rssBytes?: number };
-    if (message.type === 'heartbeat') this.emit('heartbeat', message.rssBytes ?? 0);
-    else this.terminate(message.type === 'hello' ? 'second hello' : `unexpected ${message.type}`);
+    const message = value as FromChildOf<K> & { type: string };
+    if (message.type === 'hello') return this.terminate('second hello');
+    if (message.type === 'heartbeat') this.emit('heartbeat', (message as { rssBytes: number }).rssBytes);
+    else if (message.type === 'fatal') this.emit('fatal', (message as { reason: string }).reason);
+    else if (this.handler) this.handler(message as KindMessage<K>);
+    else this.terminate(`unexpected ${message.type}`);
   }
 
   private onClose(): void {

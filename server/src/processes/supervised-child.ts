@@ -98,6 +98,7 @@ export class SupervisedChild extends EventEmitter<SupervisedChildEvents> {
   private restartRequested = false;
   private failures = 0;
   private crashes: number[] = [];
+  private fatalReason: string | undefined;
 
   constructor(
     readonly spec: ChildSpec,
@@ -130,6 +131,11 @@ export class SupervisedChild extends EventEmitter<SupervisedChildEvents> {
   get recentCrashes(): number {
     const since = Date.now() - this.policy.crashLoopWindowMs;
     return this.crashes.filter((at) => at >= since).length;
+  }
+
+  /** Why it is `failed` (a crash loop, or what the child reported before exiting). */
+  get failureReason(): string | null {
+    return this.state.status === 'failed' ? this.state.reason : null;
   }
 
   get failedAt(): string | null {
@@ -183,11 +189,14 @@ export class SupervisedChild extends EventEmitter<SupervisedChildEvents> {
     const state = this.state;
     if (state.status !== 'starting' && state.status !== 'ready') return link.terminate('the child is not running');
     const onHeartbeat = (rssBytes: number) => this.onHeartbeat(rssBytes);
+    const onFatal = (reason: string) => this.onFatal(reason);
     const onClose = () => this.onLinkClosed(link);
     link.on('heartbeat', onHeartbeat);
+    link.on('fatal', onFatal);
     link.once('close', onClose);
     const detach = () => {
       link.off('heartbeat', onHeartbeat);
+      link.off('fatal', onFatal);
       link.off('close', onClose);
     };
     this.lastHeartbeatAt = Date.now();
@@ -218,6 +227,7 @@ export class SupervisedChild extends EventEmitter<SupervisedChildEvents> {
     if (this.url === undefined) return;
     const { spec } = this;
     this.killReason = undefined;
+    this.fatalReason = undefined;
     this.restartRequested = false;
     this.readySince = undefined;
     this.rssBytes = undefined;
@@ -278,6 +288,13 @@ export class SupervisedChild extends EventEmitter<SupervisedChildEvents> {
       this.kill(`memory limit exceeded (${Math.round(rssBytes / 1_048_576)} MB)`);
   }
 
+  /** The child cannot go on (a revoked token): when it exits it is `failed` with this reason, not restarted. */
+  private onFatal(reason: string): void {
+    this.fatalReason = reason;
+    this.note(`fatal: ${reason}`);
+    this.log.error({ reason }, 'child process reported a fatal error');
+  }
+
   private checkHeartbeats(): void {
     const allowedMs = this.heartbeatIntervalMs * (this.spec.missedHeartbeats ?? 5);
     if (Date.now() - (this.lastHeartbeatAt ?? 0) > allowedMs) this.kill('missed heartbeats');
@@ -300,6 +317,7 @@ export class SupervisedChild extends EventEmitter<SupervisedChildEvents> {
     this.note(`exited (code ${code ?? '-'}, signal ${signal ?? '-'}): ${reason}`);
     if (state.status === 'stopping') return this.setState({ status: 'stopped' });
     if (this.restartRequested) return this.scheduleRestart(this.spec.backoffBaseMs ?? 250);
+    if (this.fatalReason !== undefined) return this.fail(this.fatalReason);
     this.onCrash(reason);
   }
 
@@ -331,7 +349,11 @@ export class SupervisedChild extends EventEmitter<SupervisedChildEvents> {
       { crashes: crashLoopCrashes, windowMs: crashLoopWindowMs, reason },
       'child process crash-looping; given up',
     );
-    this.note(message);
-    this.setState({ status: 'failed', reason: message, at: new Date().toISOString() });
+    this.fail(message);
+  }
+
+  private fail(reason: string): void {
+    this.note(reason);
+    this.setState({ status: 'failed', reason, at: new Date().toISOString() });
   }
 }

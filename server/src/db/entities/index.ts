@@ -12,6 +12,7 @@ import { TakenMessageEntity } from './taken-message.entity.js';
 import { WebhookEntity } from './webhook.entity.js';
 import { BusinessSettingsEntity } from './settings.entity.js';
 import { WidgetTokenEntity } from './widget-token.entity.js';
+import { TELEGRAM_ENTITIES } from './telegram.entity.js';
 
 /** Every entity; later modules append theirs here. */
 export const ENTITIES = [
@@ -32,6 +33,7 @@ export const ENTITIES = [
   WebhookEntity,
   BusinessSettingsEntity,
   WidgetTokenEntity,
+  ...TELEGRAM_ENTITIES,
 ];
 
 export { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity };

@@ -6,6 +6,7 @@ import { Settings1764200000000 } from './1764200000000-settings.js';
 import { GsmSmsAutoReply1764300000000 } from './1764300000000-gsm-sms-auto-reply.js';
 import { WidgetTokens1764400000000 } from './1764400000000-widget-tokens.js';
 import { AuthHardening1764500000000 } from './1764500000000-auth-hardening.js';
+import { Telegram1764600000000 } from './1764600000000-telegram.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   GsmSmsAutoReply1764300000000,
   WidgetTokens1764400000000,
   AuthHardening1764500000000,
+  Telegram1764600000000,
 ];

@@ -20,6 +20,7 @@ import { createMessagesStore, createWebhooksStore } from './messages-store.js';
 import { createDashboardStore } from './dashboard-store.js';
 import { createSettingsStore } from './settings-store.js';
 import { createWidgetTokenStore } from './widget-token-store.js';
+import { createTelegramBotStore, createTelegramInboxStore, createTelegramTurnStore } from './telegram-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
 
@@ -48,5 +49,10 @@ export function createStores(db: DataSource) {
     dashboard: createDashboardStore(db),
     settings: createSettingsStore(db),
     widgetTokens: createWidgetTokenStore(db),
+    telegram: {
+      bots: createTelegramBotStore(db),
+      turns: createTelegramTurnStore(db),
+      inbox: createTelegramInboxStore(db),
+    },
   };
 }

@@ -18,6 +18,7 @@ export function toProcessInfo(child: SupervisedChild, crashLoop: { limit: number
     rssBytes: child.rssBytes ?? null,
     lastHeartbeatAt: iso(child.lastHeartbeatAt),
     lastExit: child.lastExit ?? null,
+    failureReason: child.failureReason,
     crashLoop: {
       recentCrashes: child.recentCrashes,
       limit: crashLoop.limit,

@@ -1,0 +1,163 @@
+import { Type, type Static } from 'typebox';
+import { StrictObject } from '../common.js';
+import { TelegramMenuButton } from '../admin/telegram.js';
+
+/**
+ * What a Telegram bot process (kind `telegram-bot`) and the orchestrator say on the link after the hello.
+ * The bot process talks to Telegram (grammY); the orchestrator decides what to answer (access, limits, the
+ * LLM router, speech) and keeps the record. A turn is one update that needs an answer; its id is the
+ * update's, so a redelivered update is the same turn (answered once).
+ */
+
+const ChatId = Type.Integer();
+const TurnId = Type.String({ minLength: 1, maxLength: 64 });
+/** Base64 of an OGG/Opus file (voice notes both ways). */
+const OggBase64 = Type.String({ maxLength: 28_000_000 });
+
+export const TelegramTransport = Type.Union([
+  StrictObject({ mode: Type.Literal('polling') }),
+  StrictObject({
+    mode: Type.Literal('webhook'),
+    url: Type.String({ maxLength: 2000 }),
+    secretToken: Type.String({ pattern: '^[A-Za-z0-9_-]{1,256}$' }),
+  }),
+]);
+export type TelegramTransport = Static<typeof TelegramTransport>;
+
+/** orchestrator → bot, after `welcome` and whenever the bot's settings change. */
+export const TelegramConfigMessage = StrictObject({
+  type: Type.Literal('telegram.config'),
+  token: Type.String({ minLength: 1, maxLength: 200 }),
+  /** Bot API server root, no trailing slash (`TELEGRAM_API_ROOT`). */
+  apiRoot: Type.String({ minLength: 1, maxLength: 500 }),
+  transport: TelegramTransport,
+  language: Type.Union([Type.Literal('ru'), Type.Literal('en')]),
+  groupMode: Type.Union([Type.Literal('mention'), Type.Literal('off')]),
+  transcript: Type.Union([Type.Literal('off'), Type.Literal('inline'), Type.Literal('collapsed')]),
+  greeting: Type.String({ maxLength: 4000 }),
+  menu: Type.Array(TelegramMenuButton, { maxItems: 12 }),
+  /** Voice notes longer or larger than this are refused politely before download. */
+  maxVoiceSeconds: Type.Integer({ minimum: 1 }),
+  maxVoiceBytes: Type.Integer({ minimum: 1 }),
+});
+export type TelegramConfigMessage = Static<typeof TelegramConfigMessage>;
+
+/** orchestrator → bot: an update Telegram delivered to the webhook (kept until `update.done`). */
+export const TelegramUpdateMessage = StrictObject({
+  type: Type.Literal('telegram.update'),
+  update: Type.Object({ update_id: Type.Integer() }),
+});
+export type TelegramUpdateMessage = Static<typeof TelegramUpdateMessage>;
+
+/** orchestrator → bot: more of the reply being written (shown as a draft or an edited message). */
+export const TurnDeltaMessage = StrictObject({
+  type: Type.Literal('turn.delta'),
+  turnId: TurnId,
+  text: Type.String(),
+});
+export type TurnDeltaMessage = Static<typeof TurnDeltaMessage>;
+
+/** orchestrator → bot: the final answer to a turn (`skip`: it was already delivered, send nothing). */
+export const TurnReplyMessage = StrictObject({
+  type: Type.Literal('turn.reply'),
+  turnId: TurnId,
+  text: Type.String(),
+  /** The user's voice note as recognized (shown per the bot's `transcript` setting). */
+  transcript: Type.Union([Type.String(), Type.Null()]),
+  voice: Type.Union([OggBase64, Type.Null()]),
+  skip: Type.Boolean(),
+});
+export type TurnReplyMessage = Static<typeof TurnReplyMessage>;
+
+export const TelegramOrchestratorMessage = Type.Union([
+  TelegramConfigMessage,
+  TelegramUpdateMessage,
+  TurnDeltaMessage,
+  TurnReplyMessage,
+]);
+export type TelegramOrchestratorMessage = Static<typeof TelegramOrchestratorMessage>;
+
+/** bot → orchestrator: Telegram accepted the token and updates are coming (polling or webhook set). */
+export const TelegramReadyMessage = StrictObject({
+  type: Type.Literal('telegram.ready'),
+  username: Type.String(),
+  telegramId: Type.Integer(),
+  mode: Type.Union([Type.Literal('polling'), Type.Literal('webhook')]),
+});
+export type TelegramReadyMessage = Static<typeof TelegramReadyMessage>;
+
+export const TelegramUser = StrictObject({
+  id: Type.Integer(),
+  username: Type.Optional(Type.String({ maxLength: 64 })),
+  name: Type.Optional(Type.String({ maxLength: 256 })),
+  languageCode: Type.Optional(Type.String({ maxLength: 16 })),
+});
+export type TelegramUser = Static<typeof TelegramUser>;
+
+/** bot → orchestrator: a user said something that needs an answer. */
+export const TurnStartMessage = StrictObject({
+  type: Type.Literal('turn.start'),
+  turnId: TurnId,
+  updateId: Type.Integer(),
+  chat: StrictObject({
+    id: ChatId,
+    type: Type.Union([
+      Type.Literal('private'),
+      Type.Literal('group'),
+      Type.Literal('supergroup'),
+      Type.Literal('channel'),
+    ]),
+  }),
+  from: TelegramUser,
+  kind: Type.Union([Type.Literal('text'), Type.Literal('voice'), Type.Literal('button')]),
+  /** The message text (text), the button's prompt (button); absent for voice. */
+  text: Type.Optional(Type.String({ maxLength: 16_384 })),
+  voice: Type.Optional(StrictObject({ ogg: OggBase64, durationS: Type.Number({ minimum: 0 }) })),
+  /** Drafts can be shown (a private chat). */
+  draftable: Type.Boolean(),
+});
+export type TurnStartMessage = Static<typeof TurnStartMessage>;
+
+/** bot → orchestrator: the reply of a turn reached Telegram (message ids), so a redelivery sends nothing. */
+export const TurnSentMessage = StrictObject({
+  type: Type.Literal('turn.sent'),
+  turnId: TurnId,
+  messageIds: Type.Array(Type.Integer()),
+});
+export type TurnSentMessage = Static<typeof TurnSentMessage>;
+
+/** bot → orchestrator: `/reset` or `/stop` in a chat (forget the conversation; `/stop` also unsubscribes). */
+export const ChatResetMessage = StrictObject({
+  type: Type.Literal('chat.reset'),
+  chatId: ChatId,
+  unsubscribe: Type.Boolean(),
+});
+export type ChatResetMessage = Static<typeof ChatResetMessage>;
+
+/** bot → orchestrator: a filled "leave a message / call me back" form. */
+export const LeadMessage = StrictObject({
+  type: Type.Literal('lead'),
+  chatId: ChatId,
+  from: TelegramUser,
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  phone: Type.String({ minLength: 1, maxLength: 64 }),
+  note: Type.String({ maxLength: 4000 }),
+});
+export type LeadMessage = Static<typeof LeadMessage>;
+
+/** bot → orchestrator: a webhook update was handled; it is not sent again. */
+export const UpdateDoneMessage = StrictObject({
+  type: Type.Literal('update.done'),
+  updateId: Type.Integer(),
+});
+export type UpdateDoneMessage = Static<typeof UpdateDoneMessage>;
+
+export const TelegramBotMessage = Type.Union([
+  TelegramReadyMessage,
+  TurnStartMessage,
+  TurnSentMessage,
+  ChatResetMessage,
+  LeadMessage,
+  UpdateDoneMessage,
+]);
+export type TelegramBotMessage = Static<typeof TelegramBotMessage>;

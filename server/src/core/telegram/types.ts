@@ -1,0 +1,83 @@
+import type { TelegramBotSettings } from '@ai-secretary/protocol';
+
+export type { TelegramBotSettings };
+
+/** Whether an admin wants the bot running (kept across orchestrator restarts). */
+export type TelegramBotDesired = 'running' | 'stopped';
+
+export interface TelegramBotRecord {
+  id: string;
+  name: string;
+  /** The token, sealed with the secret box (context: the bot id). */
+  tokenSealed: string;
+  tokenHint: string;
+  telegramId: number;
+  username: string;
+  settings: TelegramBotSettings;
+  autoStart: boolean;
+  desired: TelegramBotDesired;
+  /** Webhook mode's `secret_token`, sealed; null until first used. */
+  webhookSecretSealed: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface TelegramBotStore {
+  insert(bot: TelegramBotRecord): Promise<void>;
+  findById(id: string): Promise<TelegramBotRecord | null>;
+  list(): Promise<TelegramBotRecord[]>;
+  update(id: string, patch: Partial<Omit<TelegramBotRecord, 'id'>>): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+/**
+ * One update that needed an answer. `answering` → `replied` (the answer is stored) → `sent` (Telegram has
+ * it); `refused` (not allowed, blocked, rate limited) and `failed` (no answer could be written) end a turn
+ * with the polite text stored as its reply.
+ */
+export type TelegramTurnStatus = 'answering' | 'replied' | 'sent' | 'refused' | 'failed';
+
+export interface TelegramTurnRecord {
+  id: string;
+  botId: string;
+  updateId: number;
+  chatId: number;
+  userId: number | null;
+  userName: string | null;
+  kind: 'text' | 'voice' | 'button';
+  /** The user's text or the transcript of their voice note. */
+  text: string;
+  reply: string | null;
+  replyVoice: boolean;
+  status: TelegramTurnStatus;
+  /** The user's voice note, relative to the data directory. */
+  audioPath: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface TelegramChatSummary {
+  chatId: number;
+  userName: string | null;
+  turns: number;
+  lastAt: number;
+}
+
+export interface TelegramTurnStore {
+  /** Inserts the turn unless (botId, updateId) exists; returns the stored one either way. */
+  claim(turn: TelegramTurnRecord): Promise<{ turn: TelegramTurnRecord; created: boolean }>;
+  update(id: string, patch: Partial<Omit<TelegramTurnRecord, 'id' | 'botId' | 'updateId'>>): Promise<void>;
+  findById(id: string): Promise<TelegramTurnRecord | null>;
+  chats(botId: string, limit: number): Promise<TelegramChatSummary[]>;
+  turns(botId: string, chatId: number, limit: number): Promise<TelegramTurnRecord[]>;
+  /** Turns by status since `sinceMs` (usage, refusals). */
+  count(botId: string, filter: { status?: TelegramTurnStatus; sinceMs?: number }): Promise<number>;
+}
+
+/** Webhook updates accepted but not yet handled by the bot process. */
+export interface TelegramInboxStore {
+  /** False when this update id was already accepted (Telegram redelivered it). */
+  add(botId: string, updateId: number, payload: unknown, at: number): Promise<boolean>;
+  pending(botId: string, limit: number): Promise<Array<{ updateId: number; payload: unknown }>>;
+  done(botId: string, updateId: number): Promise<void>;
+}

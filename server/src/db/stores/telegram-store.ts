@@ -1,0 +1,95 @@
+import { MoreThanOrEqual, type DataSource } from 'typeorm';
+import type { TelegramBotStore, TelegramInboxStore, TelegramTurnStore } from '../../core/telegram/types.js';
+import { TelegramBotEntity, TelegramInboxEntity, TelegramTurnEntity } from '../entities/telegram.entity.js';
+
+export function createTelegramBotStore(db: DataSource): TelegramBotStore {
+  const repo = db.getRepository(TelegramBotEntity);
+  return {
+    async insert(bot) {
+      await repo.insert(bot);
+    },
+    findById: (id) => repo.findOneBy({ id }),
+    list: () => repo.find({ order: { createdAt: 'ASC' } }),
+    async update(id, patch) {
+      await repo.update({ id }, patch);
+    },
+    async remove(id) {
+      await repo.delete({ id });
+    },
+  };
+}
+
+export function createTelegramTurnStore(db: DataSource): TelegramTurnStore {
+  const repo = db.getRepository(TelegramTurnEntity);
+  return {
+    async claim(turn) {
+      const existing = await repo.findOneBy({ botId: turn.botId, updateId: turn.updateId });
+      if (existing) return { turn: existing, created: false };
+      try {
+        await repo.insert(turn);
+        return { turn, created: true };
+      } catch (error) {
+        // the same update claimed concurrently (a redelivery racing the first): the unique index decided
+        const raced = await repo.findOneBy({ botId: turn.botId, updateId: turn.updateId });
+        if (raced) return { turn: raced, created: false };
+        throw error;
+      }
+    },
+    async update(id, patch) {
+      await repo.update({ id }, patch);
+    },
+    findById: (id) => repo.findOneBy({ id }),
+    async chats(botId, limit) {
+      const rows = await repo
+        .createQueryBuilder('t')
+        .select('t.chat_id', 'chatId')
+        .addSelect('MAX(t.user_name)', 'userName')
+        .addSelect('COUNT(*)', 'turns')
+        .addSelect('MAX(t.created_at)', 'lastAt')
+        .where('t.bot_id = :botId', { botId })
+        .groupBy('t.chat_id')
+        .orderBy('MAX(t.created_at)', 'DESC')
+        .limit(limit)
+        .getRawMany<{ chatId: string | number; userName: string | null; turns: string | number; lastAt: string }>();
+      return rows.map((r) => ({
+        chatId: Number(r.chatId),
+        userName: r.userName,
+        turns: Number(r.turns),
+        lastAt: Number(r.lastAt),
+      }));
+    },
+    async turns(botId, chatId, limit) {
+      const newest = await repo.find({ where: { botId, chatId }, order: { createdAt: 'DESC' }, take: limit });
+      return newest.reverse();
+    },
+    count: (botId, filter) =>
+      repo.countBy({
+        botId,
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(filter.sinceMs !== undefined ? { createdAt: MoreThanOrEqual(filter.sinceMs) } : {}),
+      }),
+  };
+}
+
+export function createTelegramInboxStore(db: DataSource): TelegramInboxStore {
+  const repo = db.getRepository(TelegramInboxEntity);
+  return {
+    async add(botId, updateId, payload, at) {
+      if (await repo.existsBy({ botId, updateId })) return false;
+      try {
+        await repo.insert({ botId, updateId, payload: payload as object, receivedAt: at });
+        return true;
+      } catch (error) {
+        if (await repo.existsBy({ botId, updateId })) return false;
+        throw error;
+      }
+    },
+    async pending(botId, limit) {
+      const rows = await repo.find({ where: { botId }, order: { updateId: 'ASC' }, take: limit });
+      return rows.map((r) => ({ updateId: r.updateId, payload: r.payload }));
+    },
+    async done(botId, updateId) {
+      await repo.delete({ botId, updateId });
+    },
+  };
+}
