@@ -56,6 +56,8 @@ export interface Config {
   readonly processes: ProcessesConfig;
   // GSM modem (issue 6)
   readonly gsm: GsmConfig;
+  /** Telegram bots (issue 12); see docs/telegram.md. */
+  readonly telegram: TelegramConfig;
   // Voice engine and message webhooks (docs/voice.md)
   readonly voiceLanguage: string;
   readonly voiceTrailingSilenceMs: number;
@@ -112,6 +114,23 @@ export interface ProcessesConfig {
   readonly logLines: number;
   /** Heartbeat period told to children without their own (bots); 5 missed = killed. */
   readonly heartbeatIntervalMs: number;
+}
+
+export interface TelegramConfig {
+  /** Off: no bot runs and `/api/telegram` is absent. */
+  readonly enabled: boolean;
+  /** The Bot API server for every bot (`TELEGRAM_API_ROOT`), without a trailing slash. */
+  readonly apiRoot: string;
+  /** Public base URL Telegram posts updates to (webhook mode); undefined: long polling. */
+  readonly webhookBaseUrl: string | undefined;
+  /** Longest voice note transcribed (longer ones get a polite refusal). */
+  readonly maxVoiceSeconds: number;
+  /** Each bot process is killed (and restarted) past this RSS. */
+  readonly botMemoryLimitMb: number;
+  /** How long each LLM provider attempt may wait for its first token. */
+  readonly firstTokenTimeoutMs: number;
+  /** Longest a whole answer may take (LLM, speech). */
+  readonly replyTimeoutMs: number;
 }
 
 export interface GsmConfig {
@@ -251,6 +270,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       heartbeatIntervalMs: int(env, 'PROCESS_HEARTBEAT_INTERVAL_MS', 2000, 100, 60_000),
     }),
     gsm: loadGsmConfig(env, nodeEnv, cwd),
+    telegram: loadTelegramConfig(env),
     // Voice engine and message webhooks (docs/voice.md)
     voiceLanguage: str(env, 'VOICE_LANGUAGE') ?? 'en',
     voiceTrailingSilenceMs: int(env, 'VOICE_TRAILING_SILENCE_MS', 400, 100, 5000),
@@ -278,6 +298,32 @@ function outboundAllow(env: Env): string[] {
     // an invalid LLM_BASE_URL fails where the provider is created
   }
   return entries;
+}
+
+/** An absolute http(s) URL without a trailing slash (grammY refuses an API root that ends in `/`). */
+function baseUrl(env: Env, name: string, fallback?: string): string | undefined {
+  const value = str(env, name) ?? fallback;
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be http(s)`);
+  return value.replace(/\/+$/, '');
+}
+
+function loadTelegramConfig(env: Env): TelegramConfig {
+  return Object.freeze({
+    enabled: bool(env, 'TELEGRAM_ENABLED', true),
+    apiRoot: baseUrl(env, 'TELEGRAM_API_ROOT', 'https://api.telegram.org')!,
+    webhookBaseUrl: baseUrl(env, 'TELEGRAM_WEBHOOK_BASE_URL'),
+    maxVoiceSeconds: int(env, 'TELEGRAM_MAX_VOICE_S', 300, 1, 3600),
+    botMemoryLimitMb: int(env, 'TELEGRAM_BOT_MEMORY_LIMIT_MB', 256, 32, 65_536),
+    firstTokenTimeoutMs: int(env, 'TELEGRAM_LLM_FIRST_TOKEN_MS', 10_000, 100, 600_000),
+    replyTimeoutMs: int(env, 'TELEGRAM_REPLY_TIMEOUT_S', 120, 5, 3600) * 1000,
+  });
 }
 
 function loadSpeechConfig(env: Env, cwd: string): SpeechConfig {

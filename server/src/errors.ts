@@ -52,7 +52,11 @@ export type ErrorCode =
   | 'STATE_TIMEOUT'
   | 'STATE_WAIT_ABORTED'
   // outbound requests (issue 19)
-  | 'OUTBOUND_BLOCKED';
+  | 'OUTBOUND_BLOCKED'
+  // Telegram bots (issue 12)
+  | 'TELEGRAM_TOKEN_REJECTED'
+  | 'TELEGRAM_UNREACHABLE'
+  | 'TELEGRAM_WEBHOOK_SECRET';
 
 export interface AppErrorOptions {
   statusCode?: number;
@@ -255,5 +259,33 @@ export class StateWaitAbortedError extends AppError {
       cause,
       details: { awaited, current },
     });
+  }
+}
+
+/** Telegram refused a bot token (getMe answered 401/404): it is wrong or was revoked in @BotFather. */
+export class TelegramTokenError extends AppError {
+  constructor(description: string) {
+    super('TELEGRAM_TOKEN_REJECTED', `Telegram refused this bot token (${description}); copy it again from @BotFather`, {
+      statusCode: 400,
+      details: { field: 'token' },
+    });
+  }
+}
+
+/** The Bot API server (TELEGRAM_API_ROOT) did not answer or answered with a server error. */
+export class TelegramUnreachableError extends AppError {
+  constructor(cause: unknown) {
+    super('TELEGRAM_UNREACHABLE', 'The Telegram Bot API could not be reached; try again shortly', {
+      statusCode: 502,
+      retryable: true,
+      cause,
+    });
+  }
+}
+
+/** A webhook call without the bot's `X-Telegram-Bot-Api-Secret-Token` (or with another one). */
+export class TelegramWebhookSecretError extends AppError {
+  constructor() {
+    super('TELEGRAM_WEBHOOK_SECRET', 'Missing or wrong X-Telegram-Bot-Api-Secret-Token', { statusCode: 401 });
   }
 }

@@ -31,11 +31,11 @@ export interface TelegramBotStore {
 }
 
 /**
- * One update that needed an answer. `answering` → `replied` (the answer is stored) → `sent` (Telegram has
- * it); `refused` (not allowed, blocked, rate limited) and `failed` (no answer could be written) end a turn
- * with the polite text stored as its reply.
+ * One update that needed an answer. `answering` until its reply is stored: `answered`, `refused` (not
+ * allowed, rate limited, audio too long) or `failed` (no answer could be written; the reply is the apology).
+ * `delivered` once Telegram has the reply, so a redelivered update sends nothing again.
  */
-export type TelegramTurnStatus = 'answering' | 'replied' | 'sent' | 'refused' | 'failed';
+export type TelegramTurnStatus = 'answering' | 'answered' | 'refused' | 'failed';
 
 export interface TelegramTurnRecord {
   id: string;
@@ -50,6 +50,7 @@ export interface TelegramTurnRecord {
   reply: string | null;
   replyVoice: boolean;
   status: TelegramTurnStatus;
+  delivered: boolean;
   /** The user's voice note, relative to the data directory. */
   audioPath: string | null;
   createdAt: number;
@@ -68,6 +69,7 @@ export interface TelegramTurnStore {
   claim(turn: TelegramTurnRecord): Promise<{ turn: TelegramTurnRecord; created: boolean }>;
   update(id: string, patch: Partial<Omit<TelegramTurnRecord, 'id' | 'botId' | 'updateId'>>): Promise<void>;
   findById(id: string): Promise<TelegramTurnRecord | null>;
+  findByUpdate(botId: string, updateId: number): Promise<TelegramTurnRecord | null>;
   chats(botId: string, limit: number): Promise<TelegramChatSummary[]>;
   turns(botId: string, chatId: number, limit: number): Promise<TelegramTurnRecord[]>;
   /** Turns by status since `sinceMs` (usage, refusals). */

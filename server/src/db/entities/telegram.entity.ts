@@ -87,6 +87,9 @@ export class TelegramTurnEntity implements TelegramTurnRecord {
   @Column({ type: 'varchar', length: 16 })
   status!: TelegramTurnStatus;
 
+  @Column({ type: 'boolean' })
+  delivered!: boolean;
+
   @Column({ name: 'audio_path', type: 'varchar', length: 500, nullable: true })
   audioPath!: string | null;
 

@@ -48,6 +48,7 @@ export class Telegram1764600000000 implements MigrationInterface {
           col.text('reply', true),
           col.bool('reply_voice'),
           col.varchar('status', 16),
+          col.bool('delivered'),
           col.varchar('audio_path', 500, true),
           col.ms('created_at'),
           col.ms('updated_at'),

@@ -39,6 +39,7 @@ export function createTelegramTurnStore(db: DataSource): TelegramTurnStore {
       await repo.update({ id }, patch);
     },
     findById: (id) => repo.findOneBy({ id }),
+    findByUpdate: (botId, updateId) => repo.findOneBy({ botId, updateId }),
     async chats(botId, limit) {
       const rows = await repo
         .createQueryBuilder('t')
