@@ -5,8 +5,11 @@ import { TelegramMenuButton } from '../admin/telegram.js';
 /**
  * What a Telegram bot process (kind `telegram-bot`) and the orchestrator say on the link after the hello.
  * The bot process talks to Telegram (grammY); the orchestrator decides what to answer (access, limits, the
- * LLM router, speech) and keeps the record. A turn is one update that needs an answer; its id is the
- * update's, so a redelivered update is the same turn (answered once).
+ * LLM router, speech) and keeps the record. Every update is stored by the orchestrator before Telegram is told
+ * it was received (long polling: `updates.received` → `updates.stored`, then the next `getUpdates` confirms
+ * the offset; webhooks: stored before the 200), and handed to the bot process as `telegram.update` until it
+ * says `update.done`, so a crash at any point loses nothing. A turn is one update that needs an answer; its id
+ * is the update's, so a redelivered update is the same turn (answered once).
  */
 
 const ChatId = Type.Integer();
@@ -42,12 +45,23 @@ export const TelegramConfigMessage = StrictObject({
 });
 export type TelegramConfigMessage = Static<typeof TelegramConfigMessage>;
 
-/** orchestrator → bot: an update Telegram delivered to the webhook (kept until `update.done`). */
+/** A Telegram `Update` as the Bot API sends it (checked further by the bot process). */
+export const RawUpdate = Type.Object({ update_id: Type.Integer({ minimum: 0 }) });
+export type RawUpdate = Static<typeof RawUpdate> & Record<string, unknown>;
+
+/** orchestrator → bot: a stored update to handle (sent again after a restart until `update.done`). */
 export const TelegramUpdateMessage = StrictObject({
   type: Type.Literal('telegram.update'),
-  update: Type.Object({ update_id: Type.Integer() }),
+  update: RawUpdate,
 });
 export type TelegramUpdateMessage = Static<typeof TelegramUpdateMessage>;
+
+/** orchestrator → bot: the batch is stored; the next `getUpdates` may confirm it. */
+export const UpdatesStoredMessage = StrictObject({
+  type: Type.Literal('updates.stored'),
+  batchId: Type.Integer({ minimum: 0 }),
+});
+export type UpdatesStoredMessage = Static<typeof UpdatesStoredMessage>;
 
 /** orchestrator → bot: more of the reply being written (shown as a draft or an edited message). */
 export const TurnDeltaMessage = StrictObject({
@@ -72,6 +86,7 @@ export type TurnReplyMessage = Static<typeof TurnReplyMessage>;
 export const TelegramOrchestratorMessage = Type.Union([
   TelegramConfigMessage,
   TelegramUpdateMessage,
+  UpdatesStoredMessage,
   TurnDeltaMessage,
   TurnReplyMessage,
 ]);
@@ -145,7 +160,15 @@ export const LeadMessage = StrictObject({
 });
 export type LeadMessage = Static<typeof LeadMessage>;
 
-/** bot → orchestrator: a webhook update was handled; it is not sent again. */
+/** bot → orchestrator: updates `getUpdates` returned, to be stored before their offset is confirmed. */
+export const UpdatesReceivedMessage = StrictObject({
+  type: Type.Literal('updates.received'),
+  batchId: Type.Integer({ minimum: 0 }),
+  updates: Type.Array(RawUpdate, { maxItems: 100 }),
+});
+export type UpdatesReceivedMessage = Static<typeof UpdatesReceivedMessage>;
+
+/** bot → orchestrator: an update was handled; it is not sent again. */
 export const UpdateDoneMessage = StrictObject({
   type: Type.Literal('update.done'),
   updateId: Type.Integer(),
@@ -158,6 +181,7 @@ export const TelegramBotMessage = Type.Union([
   TurnSentMessage,
   ChatResetMessage,
   LeadMessage,
+  UpdatesReceivedMessage,
   UpdateDoneMessage,
 ]);
 export type TelegramBotMessage = Static<typeof TelegramBotMessage>;

@@ -7,7 +7,6 @@ export interface TelegramTexts {
   voiceTooLong(seconds: number): string;
   voiceUnavailable: string;
   empty: string;
-  leadStored: string;
 }
 
 /** What the orchestrator itself says to Telegram users (the model writes everything else), ru and en. */
@@ -23,7 +22,6 @@ export const TELEGRAM_TEXTS: Record<'en' | 'ru', TelegramTexts> = {
       `That voice message is too long for me (I take up to ${seconds} s). Could you send a shorter one, or type it?`,
     voiceUnavailable: 'Sorry, I cannot listen to voice messages right now. Could you type it instead?',
     empty: 'Sorry, I have nothing to say to that. Could you put it another way?',
-    leadStored: 'Thank you! Your message is passed on; we will get back to you soon.',
   },
   ru: {
     notAllowed: 'Извините, этот бот отвечает только тем, для кого он настроен.',
@@ -36,6 +34,5 @@ export const TELEGRAM_TEXTS: Record<'en' | 'ru', TelegramTexts> = {
       `Голосовое сообщение слишком длинное (я принимаю до ${seconds} с). Пришлите покороче или напишите текстом.`,
     voiceUnavailable: 'Извините, сейчас я не могу слушать голосовые сообщения. Напишите, пожалуйста, текстом.',
     empty: 'Извините, мне нечего ответить. Сформулируйте, пожалуйста, иначе.',
-    leadStored: 'Спасибо! Ваше сообщение передано, мы скоро свяжемся с вами.',
   },
 };

@@ -76,10 +76,13 @@ export interface TelegramTurnStore {
   count(botId: string, filter: { status?: TelegramTurnStatus; sinceMs?: number }): Promise<number>;
 }
 
-/** Webhook updates accepted but not yet handled by the bot process. */
+/** Updates received from Telegram (polling or webhook), kept until handled and a while after. */
 export interface TelegramInboxStore {
-  /** False when this update id was already accepted (Telegram redelivered it). */
+  /** False when this update id was already received (Telegram delivered it again). */
   add(botId: string, updateId: number, payload: unknown, at: number): Promise<boolean>;
+  /** Not yet handled, oldest first. */
   pending(botId: string, limit: number): Promise<Array<{ updateId: number; payload: unknown }>>;
-  done(botId: string, updateId: number): Promise<void>;
+  done(botId: string, updateId: number, at: number): Promise<void>;
+  /** Forgets handled updates older than `beforeMs`. */
+  prune(beforeMs: number): Promise<number>;
 }

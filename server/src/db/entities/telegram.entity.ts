@@ -113,6 +113,10 @@ export class TelegramInboxEntity {
 
   @Column({ name: 'received_at', type: 'bigint', transformer: epochMs })
   receivedAt!: number;
+
+  /** Handled; kept a while so that Telegram delivering it again is recognised. */
+  @Column({ name: 'done_at', type: 'bigint', nullable: true, transformer: epochMs })
+  doneAt!: number | null;
 }
 
 export const TELEGRAM_ENTITIES = [TelegramBotEntity, TelegramTurnEntity, TelegramInboxEntity];

@@ -68,6 +68,7 @@ export class Telegram1764600000000 implements MigrationInterface {
           { ...col.ms('update_id'), isPrimary: true },
           col.text('payload'),
           col.ms('received_at'),
+          col.ms('done_at', true),
         ],
         foreignKeys: [cascadeToBot()],
       }),

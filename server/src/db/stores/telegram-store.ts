@@ -1,4 +1,4 @@
-import { MoreThanOrEqual, type DataSource } from 'typeorm';
+import { IsNull, LessThan, MoreThanOrEqual, Not, type DataSource } from 'typeorm';
 import type { TelegramBotStore, TelegramInboxStore, TelegramTurnStore } from '../../core/telegram/types.js';
 import { TelegramBotEntity, TelegramInboxEntity, TelegramTurnEntity } from '../entities/telegram.entity.js';
 
@@ -78,7 +78,7 @@ export function createTelegramInboxStore(db: DataSource): TelegramInboxStore {
     async add(botId, updateId, payload, at) {
       if (await repo.existsBy({ botId, updateId })) return false;
       try {
-        await repo.insert({ botId, updateId, payload: payload as object, receivedAt: at });
+        await repo.insert({ botId, updateId, payload: payload as object, receivedAt: at, doneAt: null });
         return true;
       } catch (error) {
         if (await repo.existsBy({ botId, updateId })) return false;
@@ -86,11 +86,15 @@ export function createTelegramInboxStore(db: DataSource): TelegramInboxStore {
       }
     },
     async pending(botId, limit) {
-      const rows = await repo.find({ where: { botId }, order: { updateId: 'ASC' }, take: limit });
+      const rows = await repo.find({ where: { botId, doneAt: IsNull() }, order: { updateId: 'ASC' }, take: limit });
       return rows.map((r) => ({ updateId: r.updateId, payload: r.payload }));
     },
-    async done(botId, updateId) {
-      await repo.delete({ botId, updateId });
+    async done(botId, updateId, at) {
+      await repo.update({ botId, updateId, doneAt: IsNull() }, { doneAt: at });
+    },
+    async prune(beforeMs) {
+      const result = await repo.delete({ doneAt: Not(IsNull()), receivedAt: LessThan(beforeMs) });
+      return result.affected ?? 0;
     },
   };
 }

@@ -1,0 +1,201 @@
+import { Bot, InlineKeyboard, type Context } from 'grammy';
+import { autoRetry } from '@grammyjs/auto-retry';
+import type { TelegramConfigMessage, TelegramMenuButton, TelegramUser } from '@ai-secretary/protocol';
+import type { WorkerLink } from '../kit/run-worker.js';
+import type { Logger } from '../kit/logger.js';
+import { BOT_TEXTS, type BotTexts } from './texts.js';
+import { TurnClient } from './turns.js';
+
+/** Telegram lets bots download files up to 20 MB through getFile. */
+export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
+const PHONE = /^\+?[0-9][0-9 ()-]{5,22}$/;
+
+type FormStep = { step: 'name' } | { step: 'phone'; name: string } | { step: 'note'; name: string; phone: string };
+
+export interface BotDeps {
+  config: () => TelegramConfigMessage;
+  link: WorkerLink<'telegram-bot'>;
+  logger: Logger;
+}
+
+function userOf(ctx: Context): TelegramUser {
+  const from = ctx.from!;
+  const name = [from.first_name, from.last_name].filter(Boolean).join(' ');
+  return {
+    id: from.id,
+    ...(from.username ? { username: from.username } : {}),
+    ...(name ? { name: name.slice(0, 256) } : {}),
+    ...(from.language_code ? { languageCode: from.language_code } : {}),
+  };
+}
+
+function menuKeyboard(menu: TelegramMenuButton[]): InlineKeyboard | undefined {
+  if (menu.length === 0) return undefined;
+  const keyboard = new InlineKeyboard();
+  menu.forEach((button, index) => {
+    if (button.action === 'link' && button.url) keyboard.url(button.label, button.url);
+    else keyboard.text(button.label, `menu:${index}`);
+    keyboard.row();
+  });
+  return keyboard;
+}
+
+/**
+ * The bot's handlers on grammY: commands, menu buttons and the call-back form, and every text or voice
+ * message a user addresses to it becomes a turn the orchestrator answers. Groups: only when the bot is
+ * mentioned or replied to (or never, `groupMode: off`).
+ */
+export function createBot(deps: BotDeps) {
+  const config = deps.config();
+  const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot } });
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  const turns = new TurnClient(
+    () => bot.api,
+    deps.link,
+    () => deps.config(),
+    deps.logger,
+  );
+  const forms = new Map<number, FormStep>();
+  const texts = (): BotTexts => BOT_TEXTS[deps.config().language];
+
+  const addressed = (ctx: Context): boolean => {
+    const chat = ctx.chat;
+    if (!chat || chat.type === 'private') return true;
+    if (deps.config().groupMode === 'off' || !ctx.message) return false;
+    const me = ctx.me;
+    if (ctx.message.reply_to_message?.from?.id === me.id) return true;
+    const text = ctx.message.text ?? ctx.message.caption ?? '';
+    return text.toLowerCase().includes(`@${me.username.toLowerCase()}`);
+  };
+
+  const withoutMention = (ctx: Context, text: string) =>
+    text.replace(new RegExp(`@${ctx.me.username}\\b`, 'gi'), '').trim();
+
+  const turnOf = (ctx: Context, kind: 'text' | 'voice' | 'button') => ({
+    turnId: String(ctx.update.update_id),
+    updateId: ctx.update.update_id,
+    chat: { id: ctx.chat!.id, type: ctx.chat!.type },
+    from: userOf(ctx),
+    kind,
+    draftable: ctx.chat!.type === 'private',
+  });
+
+  async function greet(ctx: Context): Promise<void> {
+    const { greeting, menu } = deps.config();
+    await ctx.reply(greeting.trim() || texts().greeting, { reply_markup: menuKeyboard(menu) });
+  }
+
+  bot.command('start', greet);
+  bot.command('help', async (ctx) => {
+    await ctx.reply(texts().help, { reply_markup: menuKeyboard(deps.config().menu) });
+  });
+  bot.command(['reset', 'stop'], async (ctx) => {
+    const unsubscribe = ctx.message?.text?.startsWith('/stop') ?? false;
+    forms.delete(ctx.chat.id);
+    deps.link.send({ type: 'chat.reset', chatId: ctx.chat.id, unsubscribe });
+    await ctx.reply(unsubscribe ? texts().stopped : texts().reset);
+  });
+
+  bot.callbackQuery(/^menu:(\d+)$/, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    const button = deps.config().menu[Number(ctx.match[1])];
+    if (!button || !ctx.chat) return;
+    if (button.action === 'answer') await ctx.reply(button.text ?? '');
+    else if (button.action === 'form') {
+      forms.set(ctx.chat.id, { step: 'name' });
+      await ctx.reply(texts().formName);
+    } else if (button.action === 'prompt')
+      await turns.run({ ...turnOf(ctx, 'button'), text: button.text ?? '' }, texts().noAnswer);
+  });
+
+  async function continueForm(ctx: Context, form: FormStep, text: string): Promise<void> {
+    const chatId = ctx.chat!.id;
+    if (text === '/cancel') {
+      forms.delete(chatId);
+      return void (await ctx.reply(texts().formCancelled));
+    }
+    if (form.step === 'name') {
+      forms.set(chatId, { step: 'phone', name: text.slice(0, 200) });
+      return void (await ctx.reply(texts().formPhone));
+    }
+    if (form.step === 'phone') {
+      if (!PHONE.test(text) || text.replace(/\D/g, '').length < 6)
+        return void (await ctx.reply(texts().formPhoneInvalid));
+      forms.set(chatId, { step: 'note', name: form.name, phone: text });
+      return void (await ctx.reply(texts().formNote));
+    }
+    forms.delete(chatId);
+    const note = text === '-' ? '' : text.slice(0, 4000);
+    deps.link.send({ type: 'lead', chatId, from: userOf(ctx), name: form.name, phone: form.phone, note });
+    await ctx.reply(texts().formThanks);
+  }
+
+  bot.on('message:text', async (ctx) => {
+    const form = forms.get(ctx.chat.id);
+    if (form && ctx.chat.type === 'private') return continueForm(ctx, form, ctx.message.text.trim());
+    if (!addressed(ctx)) return;
+    const text = withoutMention(ctx, ctx.message.text);
+    if (!text) return;
+    await turns.run({ ...turnOf(ctx, 'text'), text }, texts().noAnswer);
+  });
+
+  bot.on(['message:voice', 'message:audio'], async (ctx) => {
+    if (!addressed(ctx)) return;
+    const file = ctx.message.voice ?? ctx.message.audio!;
+    const { maxVoiceSeconds, maxVoiceBytes } = deps.config();
+    if (file.duration > maxVoiceSeconds) return void (await ctx.reply(texts().voiceTooLong(maxVoiceSeconds)));
+    if ((file.file_size ?? 0) > Math.min(maxVoiceBytes, MAX_DOWNLOAD_BYTES))
+      return void (await ctx.reply(texts().voiceTooBig));
+    const ogg = await download(file.file_id).catch((error: unknown) => {
+      deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'voice download failed');
+      return null;
+    });
+    if (!ogg) return void (await ctx.reply(texts().voiceDownloadFailed));
+    await turns.run(
+      { ...turnOf(ctx, 'voice'), voice: { ogg: ogg.toString('base64'), durationS: file.duration } },
+      texts().noAnswer,
+    );
+  });
+
+  /** getFile, then `GET {root}/file/bot<token>/<file_path>`. */
+  async function download(fileId: string): Promise<Buffer> {
+    const { apiRoot, token, maxVoiceBytes } = deps.config();
+    const file = await bot.api.getFile(fileId);
+    if (!file.file_path) throw new Error('getFile returned no file_path');
+    const response = await fetch(`${apiRoot}/file/bot${token}/${file.file_path}`, {
+      signal: AbortSignal.timeout(60_000),
+    });
+    if (!response.ok) throw new Error(`file download answered ${response.status}`);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (bytes.length > Math.min(maxVoiceBytes, MAX_DOWNLOAD_BYTES)) throw new Error('file larger than allowed');
+    return bytes;
+  }
+
+  bot.catch((error) => {
+    deps.logger.warn(
+      {
+        err: error.error instanceof Error ? error.error.message : String(error.error),
+        updateId: error.ctx.update.update_id,
+      },
+      'update handler failed',
+    );
+  });
+
+  /** Registers the commands in both languages (the menu Telegram shows next to the input field). */
+  async function registerCommands(): Promise<void> {
+    for (const language of ['en', 'ru'] as const) {
+      const c = BOT_TEXTS[language].commands;
+      const commands = [
+        { command: 'start', description: c.start },
+        { command: 'help', description: c.help },
+        { command: 'reset', description: c.reset },
+        { command: 'stop', description: c.stop },
+      ];
+      await bot.api.setMyCommands(commands, language === 'en' ? {} : { language_code: language });
+    }
+  }
+
+  return { bot, turns, registerCommands };
+}
+
+export type BotInstance = ReturnType<typeof createBot>;

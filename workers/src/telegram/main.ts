@@ -1,0 +1,162 @@
+import { GrammyError } from 'grammy';
+import type { Update } from 'grammy/types';
+import type { TelegramConfigMessage, TelegramOrchestratorMessage } from '@ai-secretary/protocol';
+import { linkFromEnv } from '../kit/link-env.js';
+import { createWorkerLogger, type Logger } from '../kit/logger.js';
+import { runWorker, type WorkerLink } from '../kit/run-worker.js';
+import { createBot, type BotInstance } from './bot.js';
+import { UpdateDispatcher } from './dispatcher.js';
+import { ALLOWED_UPDATES, LongPoller } from './poller.js';
+
+/** Time a stopping bot gives the turns in flight before it exits (the supervisor's grace is longer). */
+const STOP_DRAIN_MS = 2000;
+
+/**
+ * One Telegram bot (kind `telegram-bot`), spawned by the orchestrator's supervisor: it holds the link, waits
+ * for its `telegram.config` (the token never travels through the environment), then runs grammY.
+ */
+class TelegramBotProcess {
+  private config: TelegramConfigMessage | undefined;
+  private instance: BotInstance | undefined;
+  private poller: LongPoller | undefined;
+  private dispatcher: UpdateDispatcher | undefined;
+  private link: WorkerLink<'telegram-bot'> | undefined;
+  private readonly batches = new Map<number, () => void>();
+  private nextBatch = 0;
+
+  constructor(private readonly logger: Logger) {}
+
+  get activeJobs(): number {
+    return (this.dispatcher?.active ?? 0) + (this.instance?.turns.active ?? 0);
+  }
+
+  onMessage(message: TelegramOrchestratorMessage, link: WorkerLink<'telegram-bot'>): void {
+    this.link = link;
+    switch (message.type) {
+      case 'telegram.config':
+        return void this.configure(message, link);
+      case 'telegram.update':
+        return this.dispatcher?.push(message.update as unknown as Update);
+      case 'updates.stored':
+        this.batches.get(message.batchId)?.();
+        return void this.batches.delete(message.batchId);
+      case 'turn.delta':
+        return this.instance?.turns.onDelta(message.turnId, message.text);
+      case 'turn.reply':
+        return this.instance?.turns.onReply(message);
+    }
+  }
+
+  private async configure(config: TelegramConfigMessage, link: WorkerLink<'telegram-bot'>): Promise<void> {
+    const first = this.config === undefined;
+    this.config = config; // later configs change settings in place; a new token or transport means a restart
+    if (!first) return;
+    try {
+      await this.launch(config, link);
+    } catch (error) {
+      this.failStart(error, link);
+    }
+  }
+
+  private async launch(config: TelegramConfigMessage, link: WorkerLink<'telegram-bot'>): Promise<void> {
+    const instance = createBot({ config: () => this.config!, link, logger: this.logger });
+    this.instance = instance;
+    await instance.bot.init(); // getMe: a revoked token fails here
+    this.dispatcher = new UpdateDispatcher({
+      handle: (update) => instance.bot.handleUpdate(update),
+      done: (updateId) => link.send({ type: 'update.done', updateId }),
+      logger: this.logger,
+    });
+    await instance
+      .registerCommands()
+      .catch((error: unknown) => this.logger.warn({ err: String(error) }, 'setMyCommands failed'));
+    await this.startTransport(config, instance);
+    const me = instance.bot.botInfo;
+    link.send({ type: 'telegram.ready', username: me.username, telegramId: me.id, mode: config.transport.mode });
+    this.logger.info({ username: me.username, mode: config.transport.mode }, 'telegram bot running');
+  }
+
+  private async startTransport(config: TelegramConfigMessage, instance: BotInstance): Promise<void> {
+    const { api } = instance.bot;
+    if (config.transport.mode === 'webhook') {
+      const { url, secretToken } = config.transport;
+      await api.setWebhook(url, { secret_token: secretToken, allowed_updates: [...ALLOWED_UPDATES] });
+      return;
+    }
+    await api.deleteWebhook({ drop_pending_updates: false });
+    this.poller = new LongPoller({
+      api,
+      store: (updates) => this.store(updates),
+      onFatal: (reason) => this.fatal(reason),
+      logger: this.logger,
+    });
+    this.poller.start();
+  }
+
+  /** Hands a batch to the orchestrator and waits until it is stored. */
+  private store(updates: Update[]): Promise<void> {
+    const batchId = this.nextBatch++;
+    return new Promise((resolve) => {
+      this.batches.set(batchId, resolve);
+      this.link?.send({ type: 'updates.received', batchId, updates: updates as never });
+    });
+  }
+
+  private failStart(error: unknown, link: WorkerLink<'telegram-bot'>): void {
+    if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404))
+      return this.fatal(
+        `Telegram refused the token (${error.error_code} ${error.description}): it was revoked or is wrong`,
+        link,
+      );
+    this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'telegram bot could not start');
+    process.exit(1); // the supervisor restarts it with backoff
+  }
+
+  /** Reports why it cannot go on, then exits: the supervisor marks it failed instead of restarting it. */
+  private fatal(reason: string, link = this.link): void {
+    this.logger.error({ reason }, 'telegram bot cannot go on');
+    link?.send({ type: 'fatal', reason });
+    setTimeout(() => process.exit(3), 200);
+  }
+
+  async stop(): Promise<void> {
+    await this.poller?.stop();
+    await this.dispatcher?.idle(STOP_DRAIN_MS);
+  }
+}
+
+function main(): void {
+  const env = linkFromEnv(process.env);
+  const logger = createWorkerLogger('telegram-bot', process.env.LOG_LEVEL ?? 'info');
+  if (!env.url || !env.credential || !env.childId) {
+    logger.fatal('CHILD_LINK_URL, CHILD_LINK_TOKEN and CHILD_ID are required (the orchestrator starts this process)');
+    process.exit(2);
+  }
+  const childId = env.childId;
+  const bot = new TelegramBotProcess(logger);
+  const worker = runWorker(
+    { kind: 'telegram-bot', url: env.url, token: env.credential, logger, exitOnDisconnect: env.exitOnDisconnect },
+    {
+      hello: () => ({
+        type: 'hello',
+        kind: 'telegram-bot',
+        protocolVersion: 1,
+        workerId: childId,
+        name: process.env.BOT_NAME ?? 'telegram',
+        pid: process.pid,
+      }),
+      onMessage: (message, link) => bot.onMessage(message as TelegramOrchestratorMessage, link),
+      activeJobs: () => bot.activeJobs,
+    },
+  );
+  const stop = () => {
+    void bot.stop().finally(() => {
+      worker.close();
+      process.exit(0);
+    });
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main();
