@@ -9,6 +9,7 @@ import type { Module, ModuleDefinition } from './module.js';
 import { processesModule, type ProcessesModule } from './processes.js';
 import { settingsModule, type SettingsModule } from './settings.js';
 import { speechModule, type SpeechModule } from './speech.js';
+import { telegramModule, type TelegramModule } from './telegram.js';
 import { voiceModule, type VoiceModule } from './voice.js';
 
 /** Every module by name, with what it gives the modules after it. */
@@ -21,6 +22,7 @@ export interface Started {
   speech: SpeechModule;
   voice: VoiceModule;
   gsm: GsmModule;
+  telegram: TelegramModule;
   dashboard: Module;
   adminUi: Module;
 }
@@ -45,6 +47,7 @@ export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinit
     speechModule,
     voiceModule(options.voicePorts),
     gsmModule,
+    telegramModule,
     dashboardModule,
     adminUiModule,
   ];

@@ -6,14 +6,8 @@ import { MAX_STT_PROMPT_CHARS, type AudioChunk } from '@ai-secretary/protocol';
 import type { TranscriptSegment } from '../../core/speech/speech-service.js';
 import { readMultipart } from '../../http/multipart.js';
 import { AudioInvalidError, SpeechInputError } from '../../speech/errors.js';
-import {
-  CONTENT_TYPES,
-  decodeToPcm,
-  encodeStream,
-  probeSampleRate,
-  type DecodeLimits,
-  type SpeechFormat,
-} from '../../speech/ffmpeg.js';
+import { CONTENT_TYPES, encodeStream, type SpeechFormat } from '../../speech/ffmpeg.js';
+import { decodeFor, feed, remaining } from '../../speech/files.js';
 import type { WorkerSpeechService } from '../../speech/speech-service.js';
 import {
   TRANSCRIPT_FORMATS,
@@ -31,8 +25,6 @@ export interface AudioRoutesDeps {
   maxUploadSeconds: number;
   maxTtsChars: number;
 }
-
-const FEED_CHUNK_MS = 100;
 
 function speechBody(maxChars: number) {
   return Type.Object(
@@ -66,10 +58,6 @@ async function* pcmBytes(first: AudioChunk, rest: AsyncIterator<AudioChunk>): As
   }
 }
 
-async function* remaining(iterator: AsyncIterator<AudioChunk>): AsyncIterable<AudioChunk> {
-  for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-}
-
 interface TranscriptionForm {
   file: Buffer | undefined;
   fields: Record<string, string>;
@@ -89,11 +77,6 @@ async function readForm(request: FastifyRequest): Promise<TranscriptionForm> {
   return form;
 }
 
-async function* feed(audio: AudioChunk): AsyncIterable<AudioChunk> {
-  const step = (audio.sampleRateHz * FEED_CHUNK_MS) / 1000;
-  for (let i = 0; i < audio.pcm.length; i += step) yield { ...audio, pcm: audio.pcm.subarray(i, i + step) };
-}
-
 function transcriptionOptions(form: TranscriptionForm) {
   const { model, language, prompt } = form.fields;
   if (!model) throw new SpeechInputError('"model" is required', 'FIELD_MISSING', 'model');
@@ -111,24 +94,6 @@ function transcriptionOptions(form: TranscriptionForm) {
   if (prompt !== undefined && prompt.length > MAX_STT_PROMPT_CHARS)
     throw new SpeechInputError(`prompt is longer than ${MAX_STT_PROMPT_CHARS} characters`, 'PROMPT_TOO_LONG', 'prompt');
   return { model, language: language || undefined, prompt: prompt || undefined, format, stream, file: form.file };
-}
-
-async function decodeFor(
-  speech: WorkerSpeechService,
-  file: Buffer,
-  options: { language?: string; model?: string },
-  limits: DecodeLimits,
-) {
-  const cap = await speech.sttFor(options);
-  const inputRateHz = await probeSampleRate(file);
-  if (inputRateHz < cap.sampleRateHz) {
-    throw new SpeechInputError(
-      `The audio is sampled at ${inputRateHz} Hz; the ${cap.model} recognizer needs at least ${cap.sampleRateHz} Hz (narrow-band audio is not upsampled)`,
-      'SAMPLE_RATE_TOO_LOW',
-      'file',
-    );
-  }
-  return decodeToPcm(file, cap.sampleRateHz, limits);
 }
 
 function sendTranscript(

@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { createTokenCheck } from '../channels/telegram/bot-api.js';
+import { createTelegramSpeech } from '../channels/telegram/speech.js';
+import { TelegramChannel, type TelegramLead } from '../channels/telegram/telegram-channel.js';
+import { telegramWebhookRoutes } from '../channels/telegram/webhook-routes.js';
+import { newId } from '../core/ids.js';
+import { createRateLimiter } from '../core/rate-limiter.js';
+import { createTelegramBotsService, type TelegramBotsService } from '../core/telegram/bots-service.js';
+import { createTelegramTurnService } from '../core/telegram/turn-service.js';
+import type { TakenMessage } from '../core/voice/ports.js';
+import { telegramRoutes } from '../routes/admin/telegram/index.js';
+import type { Started } from './index.js';
+import type { Module, ModuleDefinition } from './module.js';
+
+export interface TelegramModule extends Module {
+  bots: TelegramBotsService;
+  channel: TelegramChannel;
+}
+
+/**
+ * Telegram bots: one supervised child process per bot (grammY, kind `telegram-bot`), their turns answered
+ * through the LLM router and the speech workers, `/api/telegram/*` and the webhook endpoint. Comes after
+ * `voice` (taken messages and their webhooks) and `processes` (the supervisor the bots run under).
+ */
+export const telegramModule: ModuleDefinition<Started, 'telegram'> = {
+  name: 'telegram',
+  enabled: (config) => config.telegram.enabled,
+  async start({ config, logger, clock, get }) {
+    const log = logger.child({ component: 'telegram' });
+    const { stores } = get('database');
+    const { secrets } = get('accounts').services;
+    const llm = get('llm').services;
+    const { supervisor, kinds } = get('processes');
+    const speech = get('speech').runtime;
+    const voice = get('voice');
+    const audioDir = path.join(config.dataDir, 'telegram');
+    const bots = createTelegramBotsService({
+      store: stores.telegram.bots,
+      secrets,
+      checkToken: createTokenCheck(config.telegram.apiRoot),
+      knowsRoute: (route) => llm.router.knowsRoute(route),
+      clock,
+    });
+    const turns = createTelegramTurnService({
+      turns: stores.telegram.turns,
+      router: llm.router,
+      speech: createTelegramSpeech(speech.service, { maxVoiceSeconds: config.telegram.maxVoiceSeconds, audioDir }),
+      limiter: createRateLimiter(clock),
+      clock,
+      firstTokenTimeoutMs: config.telegram.firstTokenTimeoutMs,
+      replyTimeoutMs: config.telegram.replyTimeoutMs,
+      maxVoiceSeconds: config.telegram.maxVoiceSeconds,
+      onError: (err, message) => log.warn({ err }, message),
+    });
+    const storeLead = async (lead: TelegramLead) => {
+      const message: TakenMessage = {
+        id: newId(),
+        conversationId: null,
+        channel: 'telegram',
+        source: 'scripted',
+        callerName: lead.name,
+        callbackNumber: lead.phone,
+        reason: lead.note || `Call-back requested by ${lead.user} through the Telegram bot "${lead.botName}"`,
+        createdAt: clock(),
+        handledAt: null,
+        handledBy: null,
+      };
+      await stores.conversations.addMessage(message);
+      void voice.notifier.messageTaken(message);
+    };
+    const channel = new TelegramChannel({
+      config: config.telegram,
+      bots,
+      turns,
+      inbox: stores.telegram.inbox,
+      memory: llm.memory,
+      supervisor,
+      kinds,
+      heartbeatIntervalMs: config.processes.heartbeatIntervalMs,
+      logLevel: config.logLevel,
+      storeLead,
+      clock,
+      logger: log,
+    });
+    await channel.start();
+    return {
+      name: 'telegram',
+      bots,
+      channel,
+      routes: {
+        api: [
+          {
+            prefix: '/telegram',
+            plugin: telegramRoutes({ bots, channel, turns: stores.telegram.turns }, (p) => path.join(audioDir, p)),
+          },
+        ],
+        root: [telegramWebhookRoutes(channel)],
+      },
+      close: async () => channel.close(),
+    };
+  },
+};

@@ -1,0 +1,249 @@
+import { createReadStream } from 'node:fs';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import {
+  AdminErrorBody,
+  CreateTelegramBotRequest,
+  IdParams,
+  ProcessLogs,
+  StrictObject,
+  TelegramBotView,
+  TelegramChatView,
+  TelegramTurnView,
+  UpdateTelegramBotRequest,
+  type TelegramBotStatus,
+} from '@ai-secretary/protocol';
+import type { TelegramChannel } from '../../../channels/telegram/telegram-channel.js';
+import { toIso } from '../../../core/clock.js';
+import type { TelegramBotsService } from '../../../core/telegram/bots-service.js';
+import type { TelegramBotRecord, TelegramTurnRecord, TelegramTurnStore } from '../../../core/telegram/types.js';
+
+const errors = {
+  400: AdminErrorBody,
+  401: AdminErrorBody,
+  403: AdminErrorBody,
+  404: AdminErrorBody,
+  409: AdminErrorBody,
+  502: AdminErrorBody,
+};
+const tags = ['telegram'];
+
+export interface TelegramRoutesDeps {
+  bots: TelegramBotsService;
+  channel: TelegramChannel;
+  turns: TelegramTurnStore;
+}
+
+/** A bot's status as admins see it, from its process's state and whether Telegram accepted it. */
+function statusOf(
+  channel: TelegramChannel,
+  bot: TelegramBotRecord,
+): { status: TelegramBotStatus; lastError: string | null } {
+  const child = channel.child(bot.id);
+  if (!child) return { status: 'stopped', lastError: null };
+  switch (child.status) {
+    case 'ready':
+      return { status: channel.isReady(bot.id) ? 'running' : 'starting', lastError: null };
+    case 'starting':
+      return { status: 'starting', lastError: null };
+    case 'backoff':
+      return { status: 'crashed', lastError: child.lastExit?.reason ?? null };
+    case 'stopping':
+      return { status: 'stopping', lastError: null };
+    case 'failed':
+      return { status: 'failed', lastError: child.failureReason };
+    case 'stopped':
+      return { status: 'stopped', lastError: null };
+  }
+}
+
+export function toTelegramBotView(channel: TelegramChannel, bot: TelegramBotRecord): TelegramBotView {
+  const child = channel.child(bot.id);
+  return {
+    id: bot.id,
+    name: bot.name,
+    username: bot.username,
+    telegramId: bot.telegramId,
+    tokenHint: bot.tokenHint,
+    ...bot.settings,
+    autoStart: bot.autoStart,
+    ...statusOf(channel, bot),
+    transport: channel.transport,
+    pid: child?.pid ?? null,
+    rssBytes: child?.rssBytes ?? null,
+    restarts: child?.restarts ?? 0,
+    createdAt: toIso(bot.createdAt)!,
+    updatedAt: toIso(bot.updatedAt)!,
+  };
+}
+
+function toTurnView(botId: string, turn: TelegramTurnRecord): TelegramTurnView {
+  return {
+    id: turn.id,
+    chatId: turn.chatId,
+    userId: turn.userId,
+    userName: turn.userName,
+    kind: turn.kind,
+    text: turn.text,
+    reply: turn.reply,
+    replyVoice: turn.replyVoice,
+    status: turn.status,
+    audioUrl: turn.audioPath ? `/api/telegram/bots/${botId}/turns/${turn.id}/audio` : null,
+    createdAt: toIso(turn.createdAt)!,
+  };
+}
+
+const ChatParams = StrictObject({
+  id: Type.String({ minLength: 1, maxLength: 64 }),
+  chatId: Type.String({ pattern: '^-?[0-9]{1,20}$' }),
+});
+const TurnParams = StrictObject({
+  id: Type.String({ minLength: 1, maxLength: 64 }),
+  turnId: Type.String({ minLength: 1, maxLength: 64 }),
+});
+
+/** `/api/telegram/bots` (admins): the bots, their processes, their conversations. */
+export function telegramRoutes(
+  deps: TelegramRoutesDeps,
+  audioFile: (relative: string) => string,
+): FastifyPluginAsyncTypebox {
+  const { bots, channel } = deps;
+  const view = (bot: TelegramBotRecord) => toTelegramBotView(channel, bot);
+  return async (app) => {
+    app.get(
+      '/bots',
+      {
+        config: { access: 'admin' },
+        schema: { tags, response: { 200: StrictObject({ items: Type.Array(TelegramBotView) }), ...errors } },
+      },
+      async () => ({ items: (await bots.list()).map(view) }),
+    );
+
+    app.post(
+      '/bots',
+      {
+        config: { access: 'admin', audit: 'telegram.bots.create' },
+        schema: { tags, body: CreateTelegramBotRequest, response: { 201: TelegramBotView, ...errors } },
+      },
+      async (request, reply) => {
+        const bot = await bots.create(request.body);
+        if (bot.desired === 'running') await channel.run(bot.id);
+        return reply.status(201).send(view(bot));
+      },
+    );
+
+    app.get(
+      '/bots/:id',
+      {
+        config: { access: 'admin' },
+        schema: { tags, params: IdParams, response: { 200: TelegramBotView, ...errors } },
+      },
+      async (request) => view(await bots.get(request.params.id)),
+    );
+
+    app.patch(
+      '/bots/:id',
+      {
+        config: { access: 'admin', audit: 'telegram.bots.update' },
+        schema: {
+          tags,
+          params: IdParams,
+          body: UpdateTelegramBotRequest,
+          response: { 200: TelegramBotView, ...errors },
+        },
+      },
+      async (request) => {
+        const bot = await bots.update(request.params.id, request.body);
+        await channel.reconfigure(bot, request.body.token !== undefined);
+        return view(bot);
+      },
+    );
+
+    app.delete(
+      '/bots/:id',
+      {
+        config: { access: 'admin', audit: 'telegram.bots.delete' },
+        schema: { tags, params: IdParams, response: { 200: TelegramBotView, ...errors } },
+      },
+      async (request) => {
+        await channel.remove(request.params.id);
+        const bot = await bots.remove(request.params.id);
+        return { ...view(bot), status: 'stopped' as const };
+      },
+    );
+
+    for (const action of ['start', 'stop', 'restart'] as const) {
+      app.post(
+        `/bots/:id/${action}`,
+        {
+          config: { access: 'admin', audit: `telegram.bots.${action}` },
+          schema: { tags, params: IdParams, response: { 200: TelegramBotView, ...errors } },
+        },
+        async (request) => {
+          const { id } = request.params;
+          await bots.get(id);
+          if (action === 'start') await channel.run(id);
+          else if (action === 'stop') await channel.halt(id);
+          else await channel.restart(id);
+          return view(await bots.get(id));
+        },
+      );
+    }
+
+    app.get(
+      '/bots/:id/logs',
+      { config: { access: 'admin' }, schema: { tags, params: IdParams, response: { 200: ProcessLogs, ...errors } } },
+      async (request) => {
+        await bots.get(request.params.id);
+        const child = channel.child(request.params.id);
+        return { id: child?.id ?? request.params.id, lines: child?.logs() ?? [] };
+      },
+    );
+
+    app.get(
+      '/bots/:id/chats',
+      {
+        config: { access: 'admin' },
+        schema: {
+          tags,
+          params: IdParams,
+          response: { 200: StrictObject({ items: Type.Array(TelegramChatView) }), ...errors },
+        },
+      },
+      async (request) => {
+        await bots.get(request.params.id);
+        const chats = await deps.turns.chats(request.params.id, 200);
+        return { items: chats.map((c) => ({ ...c, lastAt: toIso(c.lastAt)! })) };
+      },
+    );
+
+    app.get(
+      '/bots/:id/chats/:chatId',
+      {
+        config: { access: 'admin' },
+        schema: {
+          tags,
+          params: ChatParams,
+          response: { 200: StrictObject({ items: Type.Array(TelegramTurnView) }), ...errors },
+        },
+      },
+      async (request) => {
+        const { id, chatId } = request.params;
+        await bots.get(id);
+        const turns = await deps.turns.turns(id, Number(chatId), 500);
+        return { items: turns.map((t) => toTurnView(id, t)) };
+      },
+    );
+
+    app.get(
+      '/bots/:id/turns/:turnId/audio',
+      { config: { access: 'admin' }, schema: { tags, params: TurnParams } },
+      async (request, reply) => {
+        const turn = await deps.turns.findById(request.params.turnId);
+        if (!turn || turn.botId !== request.params.id || !turn.audioPath)
+          return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'No voice note for this turn' } });
+        return reply.type('audio/ogg').send(createReadStream(audioFile(turn.audioPath)));
+      },
+    );
+  };
+}
