@@ -142,6 +142,18 @@ describe('process supervisor (a child of kind echo)', () => {
     expect(child.restarts).toBe(5);
   });
 
+  it('a child that reports a fatal error is failed with its reason at once, not restarted into it', async () => {
+    const child = rt.processes.supervisor.add(echo('echo-fatal', 'fatal'));
+    await entersState(child, 'failed', 90_000);
+    expect(child.restarts).toBe(0);
+    expect(await listed('echo-fatal')).toMatchObject({
+      status: 'failed',
+      failureReason: 'echo cannot go on: its token was revoked',
+      lastExit: { code: 3 },
+      crashLoop: { recentCrashes: 0, failed: true },
+    });
+  });
+
   it('serves each child’s output lines, with its credential and phone numbers redacted', async () => {
     const lines = await logs('echo-a');
     const text = lines.map((l) => l.line).join('\n');

@@ -25,6 +25,8 @@ export interface ChildHandlers<K extends ChildKind> {
   onMessage?(message: ToChildOf<K>, link: WorkerLink<K>): void;
   /** Binary frames (speech workers' job audio). */
   onAudio?(frame: AudioFrame, link: WorkerLink<K>): void;
+  /** The orchestrator welcomed the child: the link is up (send what the kind says first). */
+  onWelcome?(link: WorkerLink<K>): void;
   /** Reported in each heartbeat (0 when absent). */
   activeJobs?(): number;
   /** The connection is gone: cancel everything in flight. */
@@ -108,8 +110,10 @@ export function runWorker<K extends ChildKind>(
         return logger.warn({ type: (value as { type?: unknown })?.type }, 'orchestrator sent an invalid message');
       }
       const message = value as ToChildOf<K> & { type: string };
-      if (message.type === 'welcome')
-        return startHeartbeat((message as { heartbeatIntervalMs: number }).heartbeatIntervalMs);
+      if (message.type === 'welcome') {
+        startHeartbeat((message as { heartbeatIntervalMs: number }).heartbeatIntervalMs);
+        return handlers.onWelcome?.(link);
+      }
       handlers.onMessage?.(message, link);
     };
     ws.on('open', () => {
