@@ -27,15 +27,15 @@ function newBot(token = TOKEN): Bot {
   return new Bot(token, { client: { apiRoot } });
 }
 
-/** bot.start() in the background; stopped after the test. */
-async function startPolling(bot: Bot): Promise<Promise<void>> {
+/** bot.start() in the background (its promise wrapped, or awaiting this would await the polling); stopped after the test. */
+async function startPolling(bot: Bot): Promise<{ running: Promise<void> }> {
   let started!: () => void;
   const onStart = new Promise<void>((resolve) => (started = resolve));
   const running = bot.start({ timeout: 2, onStart: () => started() });
   running.catch(() => {});
   stoppers.push(() => (bot.isRunning() ? bot.stop() : Promise.resolve()));
   await onStart;
-  return running;
+  return { running };
 }
 
 async function post(method: string, init: RequestInit, token = TOKEN) {
@@ -157,7 +157,7 @@ describe('FakeTelegram with the real grammY', () => {
 
   it('answers 401 after revoke, as a GrammyError, and ends polling with it', async () => {
     const bot = newBot();
-    const running = await startPolling(bot);
+    const { running } = await startPolling(bot);
     fake.revoke(TOKEN);
     await expect(running).rejects.toMatchObject({ error_code: 401 });
     const error = await newBot()
