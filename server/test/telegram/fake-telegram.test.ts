@@ -216,6 +216,21 @@ describe('FakeTelegram with the real grammY', () => {
       body: { ok: false, error_code: 400, description: 'Bad Request: message text is empty' },
     });
     expect((await post('getMe', json({}), '1:unknown')).status).toBe(401);
+    const viaGet = await fetch(`${apiRoot}/bot${TOKEN}/sendmessage?chat_id=${CHAT}&text=query`);
+    expect(await viaGet.json()).toMatchObject({ ok: true, result: { text: 'query' } });
+  });
+
+  it('decodes multipart fields sent by a plain FormData', async () => {
+    const form = new FormData();
+    form.set('chat_id', String(CHAT));
+    form.set('text', '[1] true');
+    form.set('reply_markup', JSON.stringify({ inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] }));
+    const sent = await post('sendMessage', { body: form });
+    expect(sent.body).toMatchObject({
+      ok: true,
+      result: { text: '[1] true', reply_markup: { inline_keyboard: [[{ text: 'A' }]] } },
+    });
+    expect(fake.calls('sendMessage')[0]?.params).toMatchObject({ chat_id: CHAT, text: '[1] true' });
   });
 
   it('stores commands per language', async () => {
@@ -262,7 +277,8 @@ describe('FakeTelegram webhooks', () => {
   it('POSTs updates with the secret header to grammY webhookCallback; getUpdates answers 409', async () => {
     const bot = newBot();
     bot.on('message:text', (ctx) => ctx.reply(`via webhook: ${ctx.message.text}`));
-    const url = await listen(webhookCallback(bot, 'http', { secretToken: 's3cret_token' }));
+    const handleUpdate = webhookCallback(bot, 'http', { secretToken: 's3cret_token' });
+    const url = await listen((req, res) => void handleUpdate(req, res));
     await bot.api.setWebhook(url, { secret_token: 's3cret_token' });
     fake.userSends(TOKEN, { chatId: CHAT, text: 'ping' });
     await fake.waitForCall('sendMessage', (call) => call.params.text === 'via webhook: ping');

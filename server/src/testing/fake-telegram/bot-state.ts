@@ -38,7 +38,7 @@ function chatFor(chatId: number, type: ChatType, from: User): Chat {
   if (type === 'private') {
     return { id: chatId, type, first_name: from.first_name, ...(from.username ? { username: from.username } : {}) };
   }
-  return { id: chatId, type, title: `Test ${type} ${chatId}` } as Chat;
+  return { id: chatId, type, title: `Test ${type} ${chatId}` };
 }
 
 export function userFrom(spec: UserMessageSpec['from'], chatId: number): User {

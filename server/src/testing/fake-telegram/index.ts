@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Message, Update } from 'grammy/types';
+import type { Message, Update, UserFromGetMe } from 'grammy/types';
 import { BotState, type WebhookConfig } from './bot-state.js';
 import { FileStore } from './files.js';
 import { METHODS } from './methods.js';
@@ -38,7 +38,8 @@ interface QueuedFailure {
   failure: InjectedFailure;
 }
 
-const METHODS_BY_LOWER_NAME = new Map(Object.entries(METHODS).map(([name, handler]) => [name.toLowerCase(), handler]));
+/** Telegram matches method names case-insensitively. */
+const METHOD_NAMES = new Map(Object.keys(METHODS).map((name) => [name.toLowerCase(), name]));
 
 function asBotApiError(error: unknown): BotApiError {
   if (error instanceof BotApiError) return error;
@@ -92,7 +93,7 @@ export class FakeTelegram {
     await closed;
   }
 
-  addBot(spec: BotSpec): UserFromBot {
+  addBot(spec: BotSpec): UserFromGetMe {
     const bot = new BotState(spec.token, spec);
     bot.onUpdate = () => this.webhooks.get(spec.token)?.kick();
     this.bots.set(spec.token, bot);
@@ -233,12 +234,13 @@ export class FakeTelegram {
   private async invoke(target: { token: string; method: string }, body: DecodedBody, res: http.ServerResponse) {
     const bot = this.bots.get(target.token);
     if (!bot || bot.revoked) throw unauthorized();
-    const name = target.method.toLowerCase();
-    const handler = this.disabledMethods.has(name) ? undefined : METHODS_BY_LOWER_NAME.get(name);
-    if (!handler) throw notFound();
-    if (!bot.admit(target.method, Date.now())) throw tooManyRequests(1);
+    const name = METHOD_NAMES.get(target.method.toLowerCase());
+    const handler = name === undefined || this.disabledMethods.has(name.toLowerCase()) ? undefined : METHODS[name];
+    if (!name || !handler) throw notFound();
+    if (!bot.admit(name, Date.now())) throw tooManyRequests(1);
     const gone = new AbortController();
     res.once('close', () => gone.abort());
+    if (res.socket?.destroyed === true) gone.abort(); // the client left while its body was read
     return handler({
       bot,
       ...body,
@@ -302,5 +304,3 @@ export class FakeTelegram {
     call.status = 200;
   }
 }
-
-type UserFromBot = BotState['user'];
