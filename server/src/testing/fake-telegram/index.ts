@@ -72,7 +72,7 @@ export class FakeTelegram {
   private readonly recorded: RecordedCall[] = [];
   private readonly failures: QueuedFailure[] = [];
   private readonly disabledMethods = new Set<string>();
-  private apiRoot = '';
+  private root = '';
 
   async start(): Promise<{ apiRoot: string }> {
     await new Promise<void>((resolve, reject) => {
@@ -80,8 +80,13 @@ export class FakeTelegram {
       this.server.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = this.server.address() as AddressInfo;
-    this.apiRoot = `http://127.0.0.1:${port}`;
-    return { apiRoot: this.apiRoot };
+    this.root = `http://127.0.0.1:${port}`;
+    return { apiRoot: this.root };
+  }
+
+  /** `http://127.0.0.1:<port>`, without a trailing slash (grammY refuses one); '' before start(). */
+  get apiRoot(): string {
+    return this.root;
   }
 
   /** Ends everything, hanging requests and held long polls included. */
@@ -100,11 +105,12 @@ export class FakeTelegram {
     return bot.user;
   }
 
-  /** Later calls with this token answer 401 Unauthorized; a held getUpdates ends with 401 now. */
+  /** Later calls with this token answer 401 Unauthorized; a held getUpdates ends with 401 now; webhooks stop. */
   revoke(token: string): void {
     const bot = this.bot(token);
     bot.revoked = true;
     bot.failPoll(unauthorized());
+    this.webhooks.get(token)?.stop();
   }
 
   userSends(token: string, spec: UserMessageSpec): Update {
