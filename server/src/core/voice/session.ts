@@ -357,7 +357,11 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
       },
       recovered: () => {
         this.recorder.degrade('speech_recovered');
-        if (this.status === 'recovering') this.setState(this.reply !== null ? 'speaking' : 'listening');
+        if (this.status !== 'recovering') return;
+        // Through settle(), not a bare setState('listening'): the silence timer that fired (and was
+        // ignored) during the outage must be armed again, or nothing would ever speak next.
+        if (this.reply !== null) this.setState('speaking');
+        else this.settle();
       },
       lost: (stage) => {
         this.recorder.degrade('speech_lost', stage);
