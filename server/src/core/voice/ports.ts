@@ -124,7 +124,7 @@ export type ConversationOutcome =
 
 export interface Degradation {
   atMs: number;
-  kind: 'llm_down' | 'speech_down' | 'speech_recovered' | 'speech_lost' | 'llm_error';
+  kind: 'llm_down' | 'speech_down' | 'speech_recovered' | 'speech_lost' | 'llm_error' | 'watchdog';
   detail?: string;
 }
 
