@@ -90,9 +90,10 @@ export class CallerListener {
       const run = (this.vadRun = new AbortController());
       this.handedAtMs = null;
       const signal = AbortSignal.any([this.host.signal, run.signal]);
+      const startMs = this.positionMs; // a VAD run counts from its own start
       try {
         for await (const event of untilAborted(this.host.vad.detect(this.tap(source, signal), signal), signal)) {
-          this.dispatch(this.endpointer.vad(event));
+          this.dispatch(this.endpointer.vad({ ...event, atMs: event.atMs + startMs }));
         }
         if (!run.signal.aborted) return this.host.inputEnded();
       } catch (error) {
@@ -110,10 +111,6 @@ export class CallerListener {
   private async *tap(source: AsyncIterator<AudioChunk>, signal: AbortSignal): AsyncIterable<AudioChunk> {
     for (;;) {
       this.dispatch(this.endpointer.audio(this.positionMs));
-      if (this.vadDown) {
-        this.vadDown = false;
-        this.host.speechOk();
-      }
       this.handedAtMs = null;
       const next: IteratorResult<AudioChunk> = await source.next();
       if (next.done === true || signal.aborted) return;
@@ -125,6 +122,11 @@ export class CallerListener {
       while (this.ring.length > 0 && this.ring[0]!.endMs < this.positionMs - 3000) this.ring.shift();
       if (this.turn !== null) feed(this.turn, chunk);
       yield chunk;
+      // Asking for more means the VAD took a chunk: only now is it back (not when it merely started).
+      if (this.vadDown) {
+        this.vadDown = false;
+        this.host.speechOk();
+      }
     }
   }
 
