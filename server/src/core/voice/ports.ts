@@ -124,6 +124,7 @@ export type ConversationOutcome =
 
 export interface Degradation {
   atMs: number;
+  /** `watchdog`: the session was stuck (detail: in which state) and was unstuck or ended. */
   kind: 'llm_down' | 'speech_down' | 'speech_recovered' | 'speech_lost' | 'llm_error' | 'watchdog';
   detail?: string;
 }
