@@ -68,7 +68,12 @@ describe('voice engine: watchdog (a call is always listening, speaking or ending
     call.vad.state.down = false; // the supervisor restarted the worker
     await waitFor(call.session, 'degraded', (d) => d.kind === 'speech_recovered');
     const backMs = performance.now() - faultAt;
-    await waitFor(call.session, 'reply', (e) => e.text === TEST_PHRASES.stillThere, silencePromptMs + watchdogMs + 2000);
+    await waitFor(
+      call.session,
+      'reply',
+      (e) => e.text === TEST_PHRASES.stillThere,
+      silencePromptMs + watchdogMs + 2000,
+    );
     const heardAgainMs = performance.now() - faultAt;
     console.info(
       `watchdog figure: fault -> apology ${Math.round(apologyMs)} ms, worker back ${Math.round(backMs)} ms, ` +
