@@ -66,6 +66,8 @@ export interface Config {
   readonly voiceSilencePromptS: number;
   readonly voiceMaxCallS: number;
   readonly voiceSpeechRecoveryS: number;
+  /** 0 = off. */
+  readonly voiceWatchdogS: number;
   /** Voice calls: how long each LLM provider attempt may wait for its first token. */
   readonly voiceLlmFirstTokenMs: number;
   readonly webhookTimeoutMs: number;
@@ -279,6 +281,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     voiceSilencePromptS: int(env, 'VOICE_SILENCE_PROMPT_S', 8, 1, 600),
     voiceMaxCallS: int(env, 'VOICE_MAX_CALL_S', 900, 10, 86_400),
     voiceSpeechRecoveryS: int(env, 'VOICE_SPEECH_RECOVERY_S', 15, 1, 600),
+    voiceWatchdogS: int(env, 'VOICE_WATCHDOG_S', 10, 0, 600),
     voiceLlmFirstTokenMs: int(env, 'VOICE_LLM_FIRST_TOKEN_MS', 2000, 100, 60_000),
     webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
     webhookAttempts: int(env, 'WEBHOOK_ATTEMPTS', 3, 1, 10),

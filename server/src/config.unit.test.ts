@@ -22,6 +22,12 @@ describe('loadConfig', () => {
     });
   });
 
+  it('has a voice-session watchdog (10 s; 0 turns it off)', () => {
+    expect(loadConfig({}, '/srv/app').voiceWatchdogS).toBe(10);
+    expect(loadConfig({ VOICE_WATCHDOG_S: '0' }, '/srv/app').voiceWatchdogS).toBe(0);
+    expect(() => loadConfig({ VOICE_WATCHDOG_S: '-1' })).toThrow(/VOICE_WATCHDOG_S/);
+  });
+
   it('names the bad variable in its error', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT must be an integer between 0 and 65535, got "eighty"/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must start with postgres:\/\//);

@@ -63,6 +63,7 @@ function sessionDefaults(config: Config): Partial<VoiceSessionOptions> {
     silencePromptMs: config.voiceSilencePromptS * 1000,
     maxCallMs: config.voiceMaxCallS * 1000,
     speechRecoveryTimeoutMs: config.voiceSpeechRecoveryS * 1000,
+    watchdogMs: config.voiceWatchdogS * 1000,
   };
 }
 

@@ -37,6 +37,7 @@ describe('GSM call answered by the voice engine', () => {
     rt = await createTestRuntime({
       env: {
         ...{ SPEECH_LOCAL_WORKER: 'true', SPEECH_WORKER_READY_TIMEOUT_MS: '120000', VOICE_SILENCE_PROMPT_S: '60' },
+        ...{ VOICE_WATCHDOG_S: '60' }, // slow real transcription under load is not a stall
         ...{ LLM_BASE_URL: fake.url, LLM_MODEL: 'fake-model', GSM_ENABLED: 'true', GSM_AT_PORT: sim.atPath },
         ...{ GSM_AUDIO_PORT: sim.audioPath, GSM_PCM_RATE_HZ: String(pcmRateHz), GSM_MOCK_FALLBACK: 'false' },
         ...{ GSM_ANSWER_AFTER_RINGS: '1', GSM_COMMAND_TIMEOUT_MS: '3000', GSM_MAX_CALL_S: '60' },

@@ -44,6 +44,7 @@ describe('voice engine on the real speech worker and the LLM router', () => {
         LLM_BASE_URL: fake.url,
         LLM_MODEL: 'fake-model',
         VOICE_SILENCE_PROMPT_S: '60',
+        VOICE_WATCHDOG_S: '60', // slow real transcription under load is not a stall
       },
     });
     base = (await rt.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws');

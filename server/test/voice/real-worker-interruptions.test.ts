@@ -84,6 +84,7 @@ describe('voice engine on the real speech worker: interruptions', () => {
         LLM_MODEL: 'fake-model',
         VOICE_SILENCE_PROMPT_S: '120',
         VOICE_SPEECH_RECOVERY_S: '150',
+        VOICE_WATCHDOG_S: '150', // slow real transcription under load is not a stall
       },
     });
     await rt.app.listen({ port: 0, host: '127.0.0.1' });

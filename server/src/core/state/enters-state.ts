@@ -1,6 +1,8 @@
 import { StateTimeoutError, StateWaitAbortedError } from '../../errors.js';
 
-type StateListener = (...args: never[]) => void;
+// unknown[]: any emitter whose stateChange listener takes some payload is accepted (callback parameters are
+// checked strictly, so never[] would refuse a typed listener such as the voice session's).
+type StateListener = (...args: unknown[]) => void;
 
 /**
  * A state machine: it exposes its status as `status`, `state` (a string) or `state.status` (a state object,

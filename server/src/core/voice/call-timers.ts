@@ -25,6 +25,12 @@ export class CallTimers {
   /** The caller started speaking. */
   stopSilence(): void {
     if (this.silenceTimer !== null) clearTimeout(this.silenceTimer);
+    this.silenceTimer = null;
+  }
+
+  /** The silence prompt will come unless the caller speaks first. */
+  get silenceArmed(): boolean {
+    return this.silenceTimer !== null;
   }
 
   /** The caller said something: the silence prompts start over. */

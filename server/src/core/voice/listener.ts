@@ -57,6 +57,9 @@ export class CallerListener {
   private positionMs = 0;
   private turn: UserTurn | null = null;
   private vadDown = false;
+  private vadRun = new AbortController();
+  /** When the VAD last took a chunk; null while the tap waits for the caller's audio. */
+  private handedAtMs: number | null = null;
 
   constructor(private readonly host: ListenerHost) {
     this.endpointer = createEndpointer({ ...host.endpointing, vadLagMs: host.vad.lagMs ?? 0 });
@@ -67,33 +70,51 @@ export class CallerListener {
     return this.turn;
   }
 
+  /** How long the VAD has held audio without asking for more (0 while the caller's line is quiet). */
+  get vadIdleMs(): number {
+    return this.handedAtMs === null ? 0 : this.host.now() - this.handedAtMs;
+  }
+
+  /**
+   * Drops the VAD run in progress (stuck, the watchdog says) and starts a new one on the same line.
+   * Returns true when the caller's turn in progress was handed on to be answered.
+   */
+  restart(): boolean {
+    this.vadRun.abort();
+    return this.cutTurn();
+  }
+
   async run(input: AsyncIterable<AudioChunk>): Promise<void> {
     const source = convertStream(input, ENGINE_RATE_HZ)[Symbol.asyncIterator]();
     while (!this.host.signal.aborted) {
+      const run = (this.vadRun = new AbortController());
+      this.handedAtMs = null;
+      const signal = AbortSignal.any([this.host.signal, run.signal]);
+      const startMs = this.positionMs; // a VAD run counts from its own start
       try {
-        for await (const event of this.host.vad.detect(this.tap(source), this.host.signal)) {
-          this.dispatch(this.endpointer.vad(event));
+        for await (const event of untilAborted(this.host.vad.detect(this.tap(source, signal), signal), signal)) {
+          this.dispatch(this.endpointer.vad({ ...event, atMs: event.atMs + startMs }));
         }
-        return this.host.inputEnded();
+        if (!run.signal.aborted) return this.host.inputEnded();
       } catch (error) {
         if (this.host.signal.aborted) return;
+        if (run.signal.aborted) continue;
         if (!(error instanceof SpeechUnavailableError)) return this.host.failed(error, 'voice: VAD failed');
         this.vadDown = true;
         if (!(await this.host.speechTrouble(error))) return;
+        this.cutTurn(); // the new VAD starts from silence and would never end the turn it did not see begin
       }
     }
   }
 
   /** Records each chunk, feeds the turn in progress, and runs the endpointer clock. */
-  private async *tap(source: AsyncIterator<AudioChunk>): AsyncIterable<AudioChunk> {
+  private async *tap(source: AsyncIterator<AudioChunk>, signal: AbortSignal): AsyncIterable<AudioChunk> {
     for (;;) {
       this.dispatch(this.endpointer.audio(this.positionMs));
-      if (this.vadDown) {
-        this.vadDown = false;
-        this.host.speechOk();
-      }
+      this.handedAtMs = null;
       const next: IteratorResult<AudioChunk> = await source.next();
-      if (next.done === true || this.host.signal.aborted) return;
+      if (next.done === true || signal.aborted) return;
+      this.handedAtMs = this.host.now();
       const chunk = next.value;
       const startMs = this.positionMs;
       this.positionMs += durationMs(chunk);
@@ -101,6 +122,11 @@ export class CallerListener {
       while (this.ring.length > 0 && this.ring[0]!.endMs < this.positionMs - 3000) this.ring.shift();
       if (this.turn !== null) feed(this.turn, chunk);
       yield chunk;
+      // Asking for more means the VAD took a chunk: only now is it back (not when it merely started).
+      if (this.vadDown) {
+        this.vadDown = false;
+        this.host.speechOk();
+      }
     }
   }
 
@@ -151,18 +177,31 @@ export class CallerListener {
   }
 
   private onTurnEnd(event: Extract<EndpointEvent, { type: 'turn_end' }>): void {
+    this.closeTurn(this.wallAt(event.speechEndMs), event.voicedMs >= this.host.minSpeechMs);
+  }
+
+  /** A new VAD run: the turn in progress ends where the audio is now; its words are still answered. */
+  private cutTurn(): boolean {
+    this.endpointer.reset();
+    return this.closeTurn(this.host.now(), true);
+  }
+
+  /** Ends the turn in progress; true when it was handed on as a caller turn. */
+  private closeTurn(speechEndWallMs: number, longEnough: boolean): boolean {
     const turn = this.turn;
-    if (turn === null) return;
+    if (turn === null) return false;
     this.turn = null;
     turn.audio.end();
     turn.end();
-    turn.speechEndWallMs = this.wallAt(event.speechEndMs);
+    turn.speechEndWallMs = speechEndWallMs;
     turn.endpointWallMs = this.host.now();
-    if (!turn.accepted || event.voicedMs < this.host.minSpeechMs) {
+    if (!turn.accepted || !longEnough) {
       turn.abort.abort(); // a cough or click: not a turn
-      return this.host.noiseEnded();
+      this.host.noiseEnded();
+      return false;
     }
     this.host.turnEnded(turn);
+    return true;
   }
 
   /** When the audio at `positionMs` arrived (monotonic clock). */
@@ -203,4 +242,23 @@ function feed(turn: UserTurn, chunk: AudioChunk): void {
 
 async function* fromArray<T>(items: T[]): AsyncIterable<T> {
   yield* items;
+}
+
+/** Iterates `source` until `signal` aborts, even when the source hangs and ignores the signal. */
+async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncIterable<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  const aborted = new Promise<IteratorResult<T>>((resolve) => {
+    const stop = () => resolve({ done: true, value: undefined });
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), aborted]);
+      if (next.done === true) return;
+      yield next.value;
+    }
+  } finally {
+    if (signal.aborted) void iterator.return?.()?.catch(() => undefined);
+  }
 }

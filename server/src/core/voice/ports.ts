@@ -124,7 +124,8 @@ export type ConversationOutcome =
 
 export interface Degradation {
   atMs: number;
-  kind: 'llm_down' | 'speech_down' | 'speech_recovered' | 'speech_lost' | 'llm_error';
+  /** `watchdog`: the session was stuck (detail: in which state) and was unstuck or ended. */
+  kind: 'llm_down' | 'speech_down' | 'speech_recovered' | 'speech_lost' | 'llm_error' | 'watchdog';
   detail?: string;
 }
 

@@ -92,6 +92,13 @@ export interface VoiceSessionOptions {
   speechRecoveryTimeoutMs?: number;
   speechRetryMs?: number;
   maxToolRounds?: number;
+  /**
+   * A session that stays this long in one status with nothing in flight to move it on is unstuck
+   * (re-prompt, VAD restart) or ended politely (core/voice/watchdog.ts); 0 turns the watchdog off.
+   */
+  watchdogMs?: number;
+  /** Watchdog interventions per call before it ends the call. */
+  maxWatchdogInterventions?: number;
 }
 
 export const SESSION_DEFAULTS = {
@@ -105,6 +112,8 @@ export const SESSION_DEFAULTS = {
   speechRecoveryTimeoutMs: 15_000,
   speechRetryMs: 1000,
   maxToolRounds: 3,
+  watchdogMs: 10_000,
+  maxWatchdogInterventions: 2,
 } as const;
 
 export interface VoiceSessionEvents {

@@ -23,6 +23,7 @@ import { SpeechRecovery, type RecoveryHost } from './recovery.js';
 import { Speaker } from './speaker.js';
 import { runToolCall } from './tool-calls.js';
 import { TurnRecorder } from './turn-recorder.js';
+import { VoiceWatchdog, type SessionSnapshot, type Stall } from './watchdog.js';
 
 export const DEFAULT_PROMPT =
   'You are a friendly phone secretary for a small business. This is a voice call: answer in one or two short ' +
@@ -49,6 +50,7 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
   private readonly recovery: SpeechRecovery;
   private reply: Reply | null = null;
   private turnChain: Promise<void> = Promise.resolve();
+  private turnsPending = 0;
   private pendingResume: string[] | null = null;
   private ending = false;
   private ended = false;
@@ -70,6 +72,7 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
     this.recovery = new SpeechRecovery(this.recoveryHost());
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     options.signal?.addEventListener('abort', () => this.hangUp(), { once: true });
+    new VoiceWatchdog(this.watchdogHost()).start();
     void this.start();
   }
 
@@ -83,11 +86,12 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
     this.recorder.start();
     this.timers.startCall(() => void this.endCall('timeout', this.o.phrases.timeUp));
     const p = this.o.phrases;
-    for (const text of [p.apology, p.speechLost, p.stillThere, p.goodbye]) void this.cached(text);
+    for (const text of [p.apology, p.speechLost, p.stillThere, p.goodbye, p.llmError]) void this.cached(text);
     void this.listener.run(this.options.input);
     if (this.options.opening !== undefined) return this.open(this.options.opening);
     const greeting = await this.cached(p.greeting);
-    if (!this.ending) this.startReply('prompt', null, async (reply) => reply.speaker.say(p.greeting, greeting));
+    // The watchdog may have spoken (or given up) while the greeting was stuck.
+    if (this.status === 'starting' && this.reply === null) this.prompt(p.greeting, greeting);
   }
 
   /** The secretary speaks first with the LLM's words (outgoing calls); the cue stays in the history. */
@@ -142,8 +146,13 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
   private onSilence(): void {
     if (this.status !== 'listening' || this.reply !== null || this.listener.current !== null) return;
     if (!this.timers.nextSilencePrompt()) return void this.endCall('no_response', this.o.phrases.goodbye);
-    const text = this.o.phrases.stillThere;
-    this.startReply('prompt', null, async (reply) => reply.speaker.say(text, await this.cached(text)));
+    this.prompt(this.o.phrases.stillThere);
+  }
+
+  /** Says a fixed phrase (from the cache when it is there) outside the turn count. */
+  private prompt(text: string, audio?: AudioChunk[] | null): void {
+    if (this.ending) return;
+    this.startReply('prompt', null, async (reply) => reply.speaker.say(text, audio ?? (await this.cached(text))));
   }
 
   // ------------------------------------------------------------ caller turns
@@ -167,7 +176,11 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
       },
       bargeIn: (voicedMs) => this.bargeIn(voicedMs),
       turnEnded: (turn) => {
-        this.turnChain = this.turnChain.then(() => this.handleTurn(turn));
+        this.turnsPending++;
+        this.turnChain = this.turnChain
+          .then(() => this.handleTurn(turn))
+          .catch((error: unknown) => this.log('error', error, 'voice: caller turn failed'))
+          .finally(() => this.turnsPending--);
       },
       noiseEnded: () => this.settle(),
       partial: (text) => this.recorder.transcript('partial', text),
@@ -280,6 +293,16 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
     await reply.done;
   }
 
+  /** Abandons a stuck reply without waiting for it: it finishes (or not) on its own. */
+  private dropReply(): void {
+    const reply = this.reply;
+    if (reply === null) return;
+    this.reply = null;
+    reply.interrupted = true;
+    reply.abort.abort();
+    this.output.clear();
+  }
+
   private createRecorder(): TurnRecorder {
     return new TurnRecorder({
       store: this.deps.store,
@@ -357,13 +380,55 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
       },
       recovered: () => {
         this.recorder.degrade('speech_recovered');
-        if (this.status === 'recovering') this.setState(this.reply !== null ? 'speaking' : 'listening');
+        if (this.status !== 'recovering') return;
+        // Through settle(), not a bare setState('listening'): the silence timer that fired (and was
+        // ignored) during the outage must be armed again, or nothing would ever speak next.
+        if (this.reply !== null) this.setState('speaking');
+        else this.settle();
       },
       lost: (stage) => {
         this.recorder.degrade('speech_lost', stage);
         void this.endCall('failed', this.o.phrases.speechLost);
       },
     };
+  }
+
+  private watchdogHost() {
+    return {
+      session: this,
+      watchdogMs: this.o.watchdogMs,
+      maxInterventions: this.o.maxWatchdogInterventions,
+      signal: this.abort.signal,
+      snapshot: () => this.snapshot(),
+      degrade: (stall: Stall) => this.recorder.degrade('watchdog', stall),
+      unstick: (stall: Stall) => this.unstick(stall),
+      giveUp: () => {
+        this.dropReply();
+        void this.endCall('failed', this.o.phrases.speechLost);
+      },
+      abandon: () => void this.finish('failed'),
+    };
+  }
+
+  private snapshot(): SessionSnapshot {
+    return {
+      status: this.status,
+      silenceArmed: this.timers.silenceArmed,
+      replyInFlight: this.reply !== null,
+      turnInProgress: this.listener.current !== null,
+      turnsPending: this.turnsPending,
+      recoveryWaiting: this.recovery.waiting,
+      vadIdleMs: this.listener.vadIdleMs,
+    };
+  }
+
+  /** The watchdog found the session stuck: the caller's words are answered, or the caller is asked again. */
+  private unstick(stall: Stall): void {
+    const p = this.o.phrases;
+    if ((stall === 'vad' || stall === 'user_speaking') && this.listener.restart()) return;
+    this.dropReply();
+    if (stall === 'starting') return this.prompt(p.greeting);
+    this.prompt(stall === 'listening' ? p.stillThere : p.llmError);
   }
 
   private speechTrouble(error: SpeechUnavailableError): Promise<boolean> {
