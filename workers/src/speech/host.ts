@@ -5,7 +5,7 @@ import type {
   JobStartMessage,
   OrchestratorMessage,
 } from '@ai-secretary/protocol';
-import { encodeAudioFrame } from '@ai-secretary/protocol';
+import { INVALID_JOB, encodeAudioFrame } from '@ai-secretary/protocol';
 import { AsyncQueue } from '@ai-secretary/protocol';
 import type { Logger } from '../kit/logger.js';
 import type { WorkerHandlers, WorkerLink } from '../kit/run-worker.js';
@@ -91,6 +91,14 @@ async function runTts(engine: TtsEngine, job: JobStartMessage, signal: AbortSign
   }
 }
 
+/** The job id a refused job message names, when it names a usable one (else nobody can be answered). */
+function jobIdOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { type, jobId } = value as { type?: unknown; jobId?: unknown };
+  if (typeof type !== 'string' || !type.startsWith('job.')) return undefined;
+  return typeof jobId === 'string' && jobId.length > 0 && jobId.length <= 64 ? jobId : undefined;
+}
+
 /** Runs jobs on the configured engines; one `RunningJob` per job id, audio in and out as binary frames. */
 export function createSpeechHost(options: SpeechHostOptions): WorkerHandlers {
   const { engines, logger } = options;
@@ -151,6 +159,17 @@ export function createSpeechHost(options: SpeechHostOptions): WorkerHandlers {
       .finally(() => jobs.delete(job.jobId));
   };
 
+  /** A job message this worker cannot take ends that job here and comes back as a bad-input error. */
+  const refuse = (value: unknown, reason: string, link: WorkerLink) => {
+    const jobId = jobIdOf(value);
+    if (jobId === undefined) return;
+    const running = jobs.get(jobId);
+    running?.abort.abort();
+    running?.input.end();
+    const message = `The job was refused: ${reason}`;
+    link.send({ type: 'job.error', jobId, code: INVALID_JOB, message, retryable: false, badInput: true });
+  };
+
   return {
     hello: () => ({
       type: 'hello',
@@ -174,6 +193,7 @@ export function createSpeechHost(options: SpeechHostOptions): WorkerHandlers {
           return;
       }
     },
+    onInvalidMessage: refuse,
     onAudio(frame) {
       const job = jobs.get(frame.jobId);
       job?.input.push({ pcm: frame.pcm, sampleRateHz: job.sampleRateHz, channels: 1 });
