@@ -24,10 +24,10 @@ export interface ChildHandlers<K extends ChildKind> {
   /** Orchestrator messages of this kind, schema-checked (`welcome` is handled by the kit). */
   onMessage?(message: ToChildOf<K>, link: WorkerLink<K>): void;
   /**
-   * A text message that failed the kind's schema; `reason` is the first schema error. Speech workers answer
-   * a job message with a `job.error` here, so the orchestrator does not wait for a job that will never run.
+   * A text message that failed the kind's schema (parsed JSON, or undefined). Speech workers answer a job
+   * message with a `job.error` here, so the orchestrator does not wait for a job that will never run.
    */
-  onInvalidMessage?(value: unknown, reason: string, link: WorkerLink<K>): void;
+  onInvalidMessage?(value: unknown, link: WorkerLink<K>): void;
   /** Binary frames (speech workers' job audio). */
   onAudio?(frame: AudioFrame, link: WorkerLink<K>): void;
   /** Reported in each heartbeat (0 when absent). */
@@ -66,17 +66,6 @@ function parse(raw: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-interface SchemaCheck {
-  Errors(value: unknown): Array<{ instancePath: string; message: string }>;
-}
-
-/** The first schema error of `value` as `path: message`, bounded (it may travel back in a reply). */
-function firstError(check: SchemaCheck, value: unknown): string {
-  const error = check.Errors(value)[0];
-  if (!error) return 'the message does not match the protocol';
-  return `${error.instancePath || '/'}: ${error.message}`.slice(0, 500);
 }
 
 /** Builds the hello and checks it against the kind's schema before it leaves (a bug here is fatal). */
@@ -121,9 +110,8 @@ export function runWorker<K extends ChildKind>(
     const onText = (raw: string) => {
       const value = parse(raw);
       if (!checkMessage.Check(value)) {
-        const reason = firstError(checkMessage, value);
-        logger.warn({ type: (value as { type?: unknown })?.type, reason }, 'orchestrator sent an invalid message');
-        return handlers.onInvalidMessage?.(value, reason, link);
+        logger.warn({ type: (value as { type?: unknown })?.type }, 'orchestrator sent an invalid message');
+        return handlers.onInvalidMessage?.(value, link);
       }
       const message = value as ToChildOf<K> & { type: string };
       if (message.type === 'welcome')

@@ -5,7 +5,14 @@ import type {
   JobStartMessage,
   OrchestratorMessage,
 } from '@ai-secretary/protocol';
-import { INVALID_JOB, encodeAudioFrame } from '@ai-secretary/protocol';
+import { Compile } from 'typebox/compile';
+import {
+  INVALID_JOB,
+  JobCancelMessage,
+  JobInputEndMessage,
+  JobStartMessage as JobStartSchema,
+  encodeAudioFrame,
+} from '@ai-secretary/protocol';
 import { AsyncQueue } from '@ai-secretary/protocol';
 import type { Logger } from '../kit/logger.js';
 import type { WorkerHandlers, WorkerLink } from '../kit/run-worker.js';
@@ -91,12 +98,21 @@ async function runTts(engine: TtsEngine, job: JobStartMessage, signal: AbortSign
   }
 }
 
-/** The job id a refused job message names, when it names a usable one (else nobody can be answered). */
-function jobIdOf(value: unknown): string | undefined {
+const jobChecks: Record<string, ReturnType<typeof Compile> | undefined> = {
+  'job.start': Compile(JobStartSchema),
+  'job.input-end': Compile(JobInputEndMessage),
+  'job.cancel': Compile(JobCancelMessage),
+};
+
+/** A refused job message: the job id it names, when usable (else nobody can be answered), and why. */
+function refusalOf(value: unknown): { jobId: string; reason: string } | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { type, jobId } = value as { type?: unknown; jobId?: unknown };
   if (typeof type !== 'string' || !type.startsWith('job.')) return undefined;
-  return typeof jobId === 'string' && jobId.length > 0 && jobId.length <= 64 ? jobId : undefined;
+  if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > 64) return undefined;
+  const error = jobChecks[type]?.Errors(value)[0];
+  const reason = error ? `${error.instancePath || '/'}: ${error.message}` : `unknown message type ${type}`;
+  return { jobId, reason: reason.slice(0, 500) };
 }
 
 /** Runs jobs on the configured engines; one `RunningJob` per job id, audio in and out as binary frames. */
@@ -160,9 +176,10 @@ export function createSpeechHost(options: SpeechHostOptions): WorkerHandlers {
   };
 
   /** A job message this worker cannot take ends that job here and comes back as a bad-input error. */
-  const refuse = (value: unknown, reason: string, link: WorkerLink) => {
-    const jobId = jobIdOf(value);
-    if (jobId === undefined) return;
+  const refuse = (value: unknown, link: WorkerLink) => {
+    const refusal = refusalOf(value);
+    if (!refusal) return;
+    const { jobId, reason } = refusal;
     const running = jobs.get(jobId);
     running?.abort.abort();
     running?.input.end();
