@@ -13,12 +13,7 @@ import {
 } from '@ai-secretary/protocol';
 import type { Logger } from '../logger.js';
 import type { ChildLink, LinkEvents } from '../processes/child-link.js';
-import {
-  SpeechEngineError,
-  SpeechInputError,
-  SpeechJobTimeoutError,
-  SpeechWorkerLostError,
-} from '../speech/errors.js';
+import { SpeechEngineError, SpeechInputError, SpeechJobTimeoutError, SpeechWorkerLostError } from '../speech/errors.js';
 import { AsyncQueue } from '@ai-secretary/protocol';
 
 const checkMessage = Compile(WorkerMessage);
@@ -190,7 +185,12 @@ export class WorkerConnection extends EventEmitter<WorkerConnectionEvents> imple
         return;
       }
       case 'job.segment':
-        this.touch(message.jobId)?.events.push({ type: 'segment', text: message.text, startMs: message.startMs, endMs: message.endMs });
+        this.touch(message.jobId)?.events.push({
+          type: 'segment',
+          text: message.text,
+          startMs: message.startMs,
+          endMs: message.endMs,
+        });
         return;
       case 'job.speech-onset':
         this.touch(message.jobId)?.events.push({ type: 'onset', startMs: message.startMs });
