@@ -90,6 +90,11 @@ export interface SpeechConfig {
   readonly workerReadyTimeoutMs: number;
   readonly restartBackoffMaxMs: number;
   readonly queueTimeoutMs: number;
+  /**
+   * How long a job may go without a message from its worker once it owes one (TTS from its start, STT and VAD
+   * from the end of their input, each result starting the wait over) before it fails and is cancelled.
+   */
+  readonly jobIdleTimeoutMs: number;
   readonly maxUploadBytes: number;
   /** Longest decoded audio an upload may hold (/v1 transcriptions, the admin STT test). */
   readonly maxUploadSeconds: number;
@@ -342,6 +347,7 @@ function loadSpeechConfig(env: Env, cwd: string): SpeechConfig {
     workerReadyTimeoutMs: int(env, 'SPEECH_WORKER_READY_TIMEOUT_MS', 60_000, 1000, 600_000),
     restartBackoffMaxMs: int(env, 'SPEECH_RESTART_BACKOFF_MAX_MS', 30_000, 100, 3_600_000),
     queueTimeoutMs: int(env, 'SPEECH_QUEUE_TIMEOUT_MS', 30_000, 100, 600_000),
+    jobIdleTimeoutMs: int(env, 'SPEECH_JOB_IDLE_TIMEOUT_MS', 30_000, 100, 3_600_000),
     maxUploadBytes: int(env, 'SPEECH_MAX_UPLOAD_BYTES', 25 * 1_048_576, 1024, 1024 * 1_048_576),
     maxUploadSeconds: int(env, 'SPEECH_MAX_UPLOAD_S', 1800, 1, 86_400),
     maxTtsChars: int(env, 'SPEECH_MAX_TTS_CHARS', 4096, 1, 100_000),

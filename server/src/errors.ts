@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'LLM_ABORTED'
   // speech (issue 4)
   | 'SPEECH_WORKER_LOST'
+  | 'SPEECH_JOB_TIMEOUT'
   | 'SPEECH_UNAVAILABLE'
   | 'SPEECH_BAD_INPUT'
   | 'SPEECH_ENGINE_FAILED'

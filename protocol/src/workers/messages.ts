@@ -111,6 +111,12 @@ export const JobErrorMessage = StrictObject({
 });
 export type JobErrorMessage = Static<typeof JobErrorMessage>;
 
+/**
+ * `job.error` code for a job message the worker could not accept (it failed the schema or the worker's
+ * limits); sent with `badInput: true`, so the job ends as a 400 instead of waiting for an answer.
+ */
+export const INVALID_JOB = 'INVALID_JOB';
+
 export const WorkerMessage = Type.Union([
   HelloMessage,
   HeartbeatMessage,

@@ -12,6 +12,21 @@ export class SpeechWorkerLostError extends AppError {
   }
 }
 
+/**
+ * The worker running a job sent nothing for the job's idle deadline (after its input ended, or since its last
+ * result); the job was cancelled there and its slot freed. Retryable: the worker may have been stalled.
+ */
+export class SpeechJobTimeoutError extends AppError {
+  constructor(workerId: string, idleTimeoutMs: number) {
+    super('SPEECH_JOB_TIMEOUT', 'The speech worker did not answer in time; retry', {
+      statusCode: 504,
+      retryable: true,
+      retryAfterS: 1,
+      details: { workerId, idleTimeoutMs },
+    });
+  }
+}
+
 /** The caller sent something the speech engines cannot take. */
 export class SpeechInputError extends AppError {
   constructor(message: string, reason: string, param?: string) {

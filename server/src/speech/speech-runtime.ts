@@ -75,7 +75,7 @@ function registerSpeechKind(
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     sharedToken: token,
     accept: (socket, hello) => {
-      const worker = new WorkerConnection(socket, hello, log);
+      const worker = new WorkerConnection(socket, hello, log, { jobIdleTimeoutMs: config.jobIdleTimeoutMs });
       pool.add(worker);
       log.info({ workerId: worker.id, name: worker.name, problems: worker.problems.length }, 'speech worker joined');
       return worker;

@@ -13,7 +13,7 @@ import {
 } from '@ai-secretary/protocol';
 import type { Logger } from '../logger.js';
 import type { ChildLink, LinkEvents } from '../processes/child-link.js';
-import { SpeechEngineError, SpeechInputError, SpeechWorkerLostError } from '../speech/errors.js';
+import { SpeechEngineError, SpeechInputError, SpeechJobTimeoutError, SpeechWorkerLostError } from '../speech/errors.js';
 import { AsyncQueue } from '@ai-secretary/protocol';
 
 const checkMessage = Compile(WorkerMessage);
@@ -35,6 +35,13 @@ export interface JobHandle {
 interface JobState {
   events: AsyncQueue<JobEvent>;
   format?: { sampleRateHz: number; channels: number };
+  /** The idle deadline, once armed: at start (TTS) or at the end of input (STT, VAD); reset by each result. */
+  deadline?: NodeJS.Timeout;
+}
+
+export interface WorkerConnectionOptions {
+  /** How long an armed job may go without a message from the worker before it fails and is cancelled. */
+  jobIdleTimeoutMs: number;
 }
 
 export type WorkerConnectionEvents = LinkEvents;
@@ -55,9 +62,11 @@ export class WorkerConnection extends EventEmitter<WorkerConnectionEvents> imple
   private readonly jobs = new Map<string, JobState>();
   private readonly socket: WebSocket;
   private readonly logger: Logger;
+  private readonly jobIdleTimeoutMs: number;
 
-  constructor(socket: WebSocket, hello: HelloMessage, logger: Logger) {
+  constructor(socket: WebSocket, hello: HelloMessage, logger: Logger, options: WorkerConnectionOptions) {
     super();
+    this.jobIdleTimeoutMs = options.jobIdleTimeoutMs;
     this.socket = socket;
     this.id = hello.workerId;
     this.name = hello.name;
@@ -80,20 +89,58 @@ export class WorkerConnection extends EventEmitter<WorkerConnectionEvents> imple
   startJob(start: Omit<JobStartMessage, 'type' | 'jobId'>): JobHandle {
     const id = `j${(++jobCounter).toString(36)}-${Date.now().toString(36)}`;
     const state: JobState = { events: new AsyncQueue() };
-    this.jobs.set(id, state);
     if (this.closed) state.events.fail(new SpeechWorkerLostError(this.id));
+    else this.jobs.set(id, state);
     this.send({ type: 'job.start', jobId: id, ...start });
+    if (start.kind === 'tts') this.arm(id); // no input to wait for: the worker owes an answer now
     return {
       id,
       events: state.events,
       sendAudio: (pcm) => !this.closed && this.jobs.has(id) && this.socket.send(encodeAudioFrame(id, pcm)),
-      endInput: () => this.jobs.has(id) && this.send({ type: 'job.input-end', jobId: id }),
+      endInput: () => {
+        if (!this.jobs.has(id)) return;
+        this.send({ type: 'job.input-end', jobId: id });
+        this.arm(id);
+      },
       cancel: () => {
-        if (!this.jobs.delete(id)) return;
+        if (!this.drop(id)) return;
         this.send({ type: 'job.cancel', jobId: id });
         state.events.end();
       },
     };
+  }
+
+  /** (Re)starts a job's idle deadline. */
+  private arm(jobId: string): void {
+    const job = this.jobs.get(jobId);
+    if (!job) return;
+    clearTimeout(job.deadline);
+    job.deadline = setTimeout(() => this.expire(jobId), this.jobIdleTimeoutMs);
+  }
+
+  /** The worker said something about the job: an armed deadline starts over. */
+  private touch(jobId: string): JobState | undefined {
+    const job = this.jobs.get(jobId);
+    if (job?.deadline) this.arm(jobId);
+    return job;
+  }
+
+  /** Forgets a job (its slot is the caller's to release); returns it when it was still running. */
+  private drop(jobId: string): JobState | undefined {
+    const job = this.jobs.get(jobId);
+    if (!job) return undefined;
+    clearTimeout(job.deadline);
+    this.jobs.delete(jobId);
+    return job;
+  }
+
+  /** Nothing came back in time: cancel on the worker (it may only be slow) and fail the job here. */
+  private expire(jobId: string): void {
+    const job = this.drop(jobId);
+    if (!job) return;
+    this.logger.warn({ jobId, idleTimeoutMs: this.jobIdleTimeoutMs }, 'speech job timed out; cancelling it');
+    this.send({ type: 'job.cancel', jobId });
+    job.events.fail(new SpeechJobTimeoutError(this.id, this.jobIdleTimeoutMs));
   }
 
   /** Drops the connection (protocol violation, missed heartbeats, admin restart). */
@@ -118,7 +165,7 @@ export class WorkerConnection extends EventEmitter<WorkerConnectionEvents> imple
   private receiveAudio(data: Buffer): void {
     const frame = decodeAudioFrame(data);
     if (!frame) return this.terminate('malformed audio frame');
-    const job = this.jobs.get(frame.jobId);
+    const job = this.touch(frame.jobId);
     if (!job?.format) return; // cancelled, or audio before its format: ignore
     job.events.push({ type: 'audio', pcm: frame.pcm, ...job.format });
   }
@@ -133,17 +180,20 @@ export class WorkerConnection extends EventEmitter<WorkerConnectionEvents> imple
         this.emit('heartbeat', message.rssBytes);
         return;
       case 'job.audio-format': {
-        const job = this.jobs.get(message.jobId);
+        const job = this.touch(message.jobId);
         if (job) job.format = { sampleRateHz: message.sampleRateHz, channels: message.channels };
         return;
       }
       case 'job.segment':
-        this.jobs
-          .get(message.jobId)
-          ?.events.push({ type: 'segment', text: message.text, startMs: message.startMs, endMs: message.endMs });
+        this.touch(message.jobId)?.events.push({
+          type: 'segment',
+          text: message.text,
+          startMs: message.startMs,
+          endMs: message.endMs,
+        });
         return;
       case 'job.speech-onset':
-        this.jobs.get(message.jobId)?.events.push({ type: 'onset', startMs: message.startMs });
+        this.touch(message.jobId)?.events.push({ type: 'onset', startMs: message.startMs });
         return;
       case 'job.done':
         this.finish(message.jobId);
@@ -159,9 +209,8 @@ export class WorkerConnection extends EventEmitter<WorkerConnectionEvents> imple
   }
 
   private finish(jobId: string, error?: Error): void {
-    const job = this.jobs.get(jobId);
+    const job = this.drop(jobId);
     if (!job) return;
-    this.jobs.delete(jobId);
     if (error) job.events.fail(error);
     else job.events.end();
   }
@@ -169,8 +218,7 @@ export class WorkerConnection extends EventEmitter<WorkerConnectionEvents> imple
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const job of this.jobs.values()) job.events.fail(new SpeechWorkerLostError(this.id));
-    this.jobs.clear();
+    for (const id of [...this.jobs.keys()]) this.drop(id)?.events.fail(new SpeechWorkerLostError(this.id));
     this.emit('close');
   }
 }

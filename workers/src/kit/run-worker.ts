@@ -23,6 +23,11 @@ export interface ChildHandlers<K extends ChildKind> {
   hello(): HelloOf<K>;
   /** Orchestrator messages of this kind, schema-checked (`welcome` is handled by the kit). */
   onMessage?(message: ToChildOf<K>, link: WorkerLink<K>): void;
+  /**
+   * A text message that failed the kind's schema (parsed JSON, or undefined). Speech workers answer a job
+   * message with a `job.error` here, so the orchestrator does not wait for a job that will never run.
+   */
+  onInvalidMessage?(value: unknown, link: WorkerLink<K>): void;
   /** Binary frames (speech workers' job audio). */
   onAudio?(frame: AudioFrame, link: WorkerLink<K>): void;
   /** The orchestrator welcomed the child: the link is up (send what the kind says first). */
@@ -107,7 +112,8 @@ export function runWorker<K extends ChildKind>(
     const onText = (raw: string) => {
       const value = parse(raw);
       if (!checkMessage.Check(value)) {
-        return logger.warn({ type: (value as { type?: unknown })?.type }, 'orchestrator sent an invalid message');
+        logger.warn({ type: (value as { type?: unknown })?.type }, 'orchestrator sent an invalid message');
+        return handlers.onInvalidMessage?.(value, link);
       }
       const message = value as ToChildOf<K> & { type: string };
       if (message.type === 'welcome') {

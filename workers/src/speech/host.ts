@@ -5,7 +5,14 @@ import type {
   JobStartMessage,
   OrchestratorMessage,
 } from '@ai-secretary/protocol';
-import { encodeAudioFrame } from '@ai-secretary/protocol';
+import { Compile } from 'typebox/compile';
+import {
+  INVALID_JOB,
+  JobCancelMessage,
+  JobInputEndMessage,
+  JobStartMessage as JobStartSchema,
+  encodeAudioFrame,
+} from '@ai-secretary/protocol';
 import { AsyncQueue } from '@ai-secretary/protocol';
 import type { Logger } from '../kit/logger.js';
 import type { WorkerHandlers, WorkerLink } from '../kit/run-worker.js';
@@ -91,6 +98,23 @@ async function runTts(engine: TtsEngine, job: JobStartMessage, signal: AbortSign
   }
 }
 
+const jobChecks: Record<string, ReturnType<typeof Compile> | undefined> = {
+  'job.start': Compile(JobStartSchema),
+  'job.input-end': Compile(JobInputEndMessage),
+  'job.cancel': Compile(JobCancelMessage),
+};
+
+/** A refused job message: the job id it names, when usable (else nobody can be answered), and why. */
+function refusalOf(value: unknown): { jobId: string; reason: string } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { type, jobId } = value as { type?: unknown; jobId?: unknown };
+  if (typeof type !== 'string' || !type.startsWith('job.')) return undefined;
+  if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > 64) return undefined;
+  const error = jobChecks[type]?.Errors(value)[0];
+  const reason = error ? `${error.instancePath || '/'}: ${error.message}` : `unknown message type ${type}`;
+  return { jobId, reason: reason.slice(0, 500) };
+}
+
 /** Runs jobs on the configured engines; one `RunningJob` per job id, audio in and out as binary frames. */
 export function createSpeechHost(options: SpeechHostOptions): WorkerHandlers {
   const { engines, logger } = options;
@@ -151,6 +175,18 @@ export function createSpeechHost(options: SpeechHostOptions): WorkerHandlers {
       .finally(() => jobs.delete(job.jobId));
   };
 
+  /** A job message this worker cannot take ends that job here and comes back as a bad-input error. */
+  const refuse = (value: unknown, link: WorkerLink) => {
+    const refusal = refusalOf(value);
+    if (!refusal) return;
+    const { jobId, reason } = refusal;
+    const running = jobs.get(jobId);
+    running?.abort.abort();
+    running?.input.end();
+    const message = `The job was refused: ${reason}`;
+    link.send({ type: 'job.error', jobId, code: INVALID_JOB, message, retryable: false, badInput: true });
+  };
+
   return {
     hello: () => ({
       type: 'hello',
@@ -174,6 +210,7 @@ export function createSpeechHost(options: SpeechHostOptions): WorkerHandlers {
           return;
       }
     },
+    onInvalidMessage: refuse,
     onAudio(frame) {
       const job = jobs.get(frame.jobId);
       job?.input.push({ pcm: frame.pcm, sampleRateHz: job.sampleRateHz, channels: 1 });

@@ -41,7 +41,9 @@ export interface SynthesizeOptions {
 /**
  * Speech for the rest of the product (the voice engine, /v1/audio, the admin): every call is one job
  * on a worker process. Failures are AppErrors: `SPEECH_WORKER_LOST` (retryable, the worker died
- * mid-job), `SPEECH_UNAVAILABLE`, `SPEECH_BAD_INPUT`/`VOICE_UNKNOWN` (400), `SPEECH_ENGINE_FAILED`.
+ * mid-job), `SPEECH_UNAVAILABLE`, `SPEECH_BAD_INPUT`/`VOICE_UNKNOWN` (400), `SPEECH_ENGINE_FAILED`,
+ * `SPEECH_JOB_TIMEOUT` (504, retryable: the worker sent nothing for the job's idle deadline; the job was
+ * cancelled and its slot freed).
  */
 export interface SpeechService {
   /** Streams utterances while audio is still coming in (chunks at the engine's rate, see `sttModels()`). */
