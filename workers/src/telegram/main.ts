@@ -61,12 +61,17 @@ class TelegramBotProcess {
   private async launch(config: TelegramConfigMessage, link: WorkerLink<'telegram-bot'>): Promise<void> {
     const instance = createBot({ config: () => this.config!, link, logger: this.logger });
     this.instance = instance;
-    await instance.bot.init(); // getMe: a revoked token fails here
+    const initialized = instance.bot.init(); // getMe: a revoked token fails here
+    // Stored updates arrive right after the config: they wait for getMe, they are not dropped.
     this.dispatcher = new UpdateDispatcher({
-      handle: (update) => instance.bot.handleUpdate(update),
+      handle: async (update) => {
+        await initialized;
+        await instance.bot.handleUpdate(update);
+      },
       done: (updateId) => link.send({ type: 'update.done', updateId }),
       logger: this.logger,
     });
+    await initialized;
     await instance
       .registerCommands()
       .catch((error: unknown) => this.logger.warn({ err: String(error) }, 'setMyCommands failed'));
