@@ -1,4 +1,3 @@
-import { expect } from 'vitest';
 import type { TelegramBotView } from '@ai-secretary/protocol';
 import { FakeTelegram, type RecordedCall } from '../../src/testing/fake-telegram/index.js';
 import { bearer, type TestRuntime } from '../helpers/runtime.js';
@@ -30,8 +29,14 @@ export function telegramApi(rt: TestRuntime, admin: string) {
     bot,
     /** Waits until the bot's status is `status` (its process may take a while to start under load). */
     async until(id: string, status: TelegramBotView['status'], timeout = 90_000): Promise<TelegramBotView> {
-      await expect.poll(async () => (await bot(id)).status, { timeout, interval: 200 }).toBe(status);
-      return bot(id);
+      const deadline = Date.now() + timeout;
+      for (;;) {
+        const view = await bot(id);
+        if (view.status === status) return view;
+        if (Date.now() > deadline)
+          throw new Error(`bot ${id} is ${view.status} (${view.lastError ?? '-'}), not ${status}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     },
   };
 }
