@@ -141,7 +141,7 @@ export function createBot(deps: BotDeps) {
 
   bot.on(['message:voice', 'message:audio'], async (ctx) => {
     if (!addressed(ctx)) return;
-    const file = ctx.message.voice ?? ctx.message.audio!;
+    const file = ctx.message.voice ?? ctx.message.audio;
     const { maxVoiceSeconds, maxVoiceBytes } = deps.config();
     if (file.duration > maxVoiceSeconds) return void (await ctx.reply(texts().voiceTooLong(maxVoiceSeconds)));
     if ((file.file_size ?? 0) > Math.min(maxVoiceBytes, MAX_DOWNLOAD_BYTES))

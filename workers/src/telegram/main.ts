@@ -36,7 +36,7 @@ class TelegramBotProcess {
       case 'telegram.config':
         return void this.configure(message, link);
       case 'telegram.update':
-        return this.dispatcher?.push(message.update as unknown as Update);
+        return this.dispatcher?.push(message.update);
       case 'updates.stored':
         this.batches.get(message.batchId)?.();
         return void this.batches.delete(message.batchId);
@@ -103,7 +103,7 @@ class TelegramBotProcess {
     const batchId = this.nextBatch++;
     return new Promise((resolve) => {
       this.batches.set(batchId, resolve);
-      this.link?.send({ type: 'updates.received', batchId, updates: updates as never });
+      this.link?.send({ type: 'updates.received', batchId, updates: updates });
     });
   }
 
