@@ -157,6 +157,31 @@ describe('Telegram bots: supervised grammY processes against a fake Bot API', ()
     expect((await api.bot(bot.id)).restarts).toBeGreaterThanOrEqual(1);
   });
 
+  it('survives malformed and oversized updates: no crash, nothing after them lost', async () => {
+    const chat = 5010;
+    const pid = (await api.bot(bot.id)).pid;
+    const from = { id: chat, is_bot: false, first_name: 'Eve' };
+    const message = (extra: Record<string, unknown>) => ({
+      message_id: 1,
+      date: 1,
+      chat: { id: chat, type: 'private' },
+      ...extra,
+    });
+    fake.pushUpdate(token, { message: message({ from, text: 'x'.repeat(40_000) }) });
+    fake.pushUpdate(token, { message: message({ text: 'no sender' }) });
+    fake.pushUpdate(token, { message: message({ from }) });
+    fake.pushUpdate(token, { something_new: { id: 1 } });
+    fake.pushUpdate(token, { callback_query: { id: 'q', data: 'menu:99', from, chat_instance: '1' } });
+    fake.userSends(token, { chatId: chat, from: { id: chat }, text: 'Still there?' });
+    await expect
+      .poll(() => sentTexts(fake, chat), { timeout: 60_000 })
+      .toEqual(['We open at nine tomorrow.', 'We open at nine tomorrow.']);
+    const asked = llm.requests.map((r) => (r.body.messages as Array<{ content: string }>).at(-1)!.content);
+    expect(asked).toContainEqual('x'.repeat(16_384)); // cut to what a turn holds, not refused
+    expect((await api.bot(bot.id)).pid).toBe(pid);
+    await expect.poll(() => fake.pendingUpdates(token).length).toBe(0);
+  });
+
   it('keeps bots and their conversations across an orchestrator restart', async () => {
     await rt.dispose();
     await boot();
