@@ -4,7 +4,7 @@ import type { TelegramConfigMessage, TelegramMenuButton, TelegramUser } from '@a
 import type { WorkerLink } from '../kit/run-worker.js';
 import type { Logger } from '../kit/logger.js';
 import { BOT_TEXTS, type BotTexts } from './texts.js';
-import { TurnClient } from './turns.js';
+import { LEAVE_MESSAGE, TurnClient } from './turns.js';
 
 /** Telegram lets bots download files up to 20 MB through getFile. */
 export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
@@ -96,6 +96,13 @@ export function createBot(deps: BotDeps) {
     forms.delete(ctx.chat.id);
     deps.link.send({ type: 'chat.reset', chatId: ctx.chat.id, unsubscribe });
     await ctx.reply(unsubscribe ? texts().stopped : texts().reset);
+  });
+
+  bot.callbackQuery(LEAVE_MESSAGE, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    if (!ctx.chat) return;
+    forms.set(ctx.chat.id, { step: 'name' });
+    await ctx.reply(texts().formName);
   });
 
   bot.callbackQuery(/^menu:(\d+)$/, async (ctx) => {

@@ -42,6 +42,8 @@ interface Answer {
   text: string;
   transcript: string | null;
   voice: Buffer | null;
+  /** Offer the user to leave a message (no model could answer). */
+  offerMessage?: boolean;
 }
 
 const sessionKey = (botId: string, chatId: number) => `telegram:${botId}:${chatId}`;
@@ -155,7 +157,7 @@ export function createTelegramTurnService(deps: TelegramTurnServiceDeps) {
       return say(texts.voiceUnreadable);
     }
     if (!(error instanceof LlmUnavailableError)) deps.onError(error, 'telegram answer failed');
-    return say(texts.llmDown);
+    return { ...say(texts.llmDown), offerMessage: true };
   }
 
   async function answer(
@@ -249,6 +251,7 @@ export function createTelegramTurnService(deps: TelegramTurnServiceDeps) {
         transcript: result.transcript,
         voice: result.voice?.toString('base64') ?? null,
         skip: false,
+        ...(result.offerMessage ? { offerMessage: true } : {}),
       });
     } finally {
       if (inFlight.get(key) === controller) inFlight.delete(key);
