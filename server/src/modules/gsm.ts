@@ -1,7 +1,7 @@
 import { createGsmChannel, loadGreetingHandler, type GsmChannel } from '../channels/gsm/index.js';
 import { smsAutoReplyFromConfig } from '../channels/gsm/llm-sms-reply.js';
 import { gsmRoutes } from '../routes/admin/gsm/index.js';
-import { createVoiceCallHandler, withFallbackHandler } from '../voice/gsm-call-handler.js';
+import { createVoiceCallHandler, withFallbackHandler } from '../channels/gsm/voice-call-handler.js';
 import type { Started } from './index.js';
 import type { Module, ModuleDefinition } from './module.js';
 

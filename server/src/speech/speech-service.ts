@@ -7,8 +7,8 @@ import type {
   VadStreamEvent,
   VadStreamOptions,
 } from '../core/speech/speech-service.js';
-import type { Lease, WorkerPool } from '../workers/pool.js';
-import type { JobEvent, JobHandle } from '../workers/worker-connection.js';
+import type { Lease, WorkerPool } from './worker-pool.js';
+import type { JobEvent, JobHandle } from './worker-connection.js';
 import { SpeechUnavailableError } from '../errors.js';
 import { SpeechInputError, UnknownVoiceError } from './errors.js';
 

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rms } from '../../src/core/gsm/audio-dsp.js';
 import { PtySimulator } from '../../src/channels/gsm/simulator/pty-simulator.js';
 import { createFakeLlm, type FakeLlm } from '../../src/testing/fake-llm.js';
-import { OUTGOING_OPENING_CUE } from '../../src/voice/gsm-call-handler.js';
+import { OUTGOING_OPENING_CUE } from '../../src/channels/gsm/voice-call-handler.js';
 import { entersState } from '../../src/core/state/enters-state.js';
 import { until } from '../gsm/helpers.js';
 import { bearer, createTestRuntime, type TestRuntime } from '../helpers/runtime.js';

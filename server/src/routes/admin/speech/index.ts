@@ -23,9 +23,9 @@ import { decodeToPcm } from '../../../speech/ffmpeg.js';
 import { modelStatus, readManifest } from '../../../speech/models.js';
 import type { ModelDownloads } from '../../../speech/model-downloads.js';
 import type { WorkerSpeechService } from '../../../speech/speech-service.js';
-import type { WorkerPool } from '../../../workers/pool.js';
+import type { WorkerPool } from '../../../speech/worker-pool.js';
 import type { SupervisedChild } from '../../../processes/supervised-child.js';
-import type { WorkerConnection } from '../../../workers/worker-connection.js';
+import type { WorkerConnection } from '../../../speech/worker-connection.js';
 
 export interface SpeechAdminDeps {
   pool: WorkerPool;

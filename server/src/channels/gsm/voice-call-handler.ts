@@ -1,8 +1,8 @@
-import type { AudioChunk, CallAudioHandler, CallHandlerOutput, CallSession } from '../core/gsm/types.js';
-import { DEFAULT_PROMPT } from '../core/voice/session.js';
-import type { TurnMetrics } from '../core/voice/ports.js';
-import type { VoiceSession } from '../core/voice/session-types.js';
-import type { StartVoiceSession } from './runtime.js';
+import type { AudioChunk, CallAudioHandler, CallHandlerOutput, CallSession } from '../../core/gsm/types.js';
+import { DEFAULT_PROMPT } from '../../core/voice/session.js';
+import type { TurnMetrics } from '../../core/voice/ports.js';
+import type { VoiceSession } from '../../core/voice/session-types.js';
+import type { StartVoiceSession } from '../../voice/runtime.js';
 
 export interface VoiceCallHandlerOptions {
   startSession: StartVoiceSession;
