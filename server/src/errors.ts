@@ -294,3 +294,102 @@ export class TelegramWebhookSecretError extends AppError {
     super('TELEGRAM_WEBHOOK_SECRET', 'Missing or wrong X-Telegram-Bot-Api-Secret-Token', { statusCode: 401 });
   }
 }
+
+// --- LLM router (was core/llm/errors.ts) ---
+
+export class UnknownModelError extends AppError {
+  constructor(model: string) {
+    super('LLM_UNKNOWN_MODEL', `The model "${model}" does not exist or you do not have access to it`, {
+      statusCode: 404,
+    });
+  }
+}
+
+export class LimitExceededError extends AppError {
+  constructor(message: string) {
+    super('LLM_LIMIT_EXCEEDED', message, { statusCode: 429, retryAfterS: 3600 });
+  }
+}
+
+/** The provider refused the request itself (400/404/422): retrying elsewhere would not help. */
+export class UpstreamRejectedError extends AppError {
+  constructor(message: string, cause: unknown) {
+    super('LLM_UPSTREAM_REJECTED', message, { statusCode: 400, cause });
+  }
+}
+
+/** The stream broke after tokens were already delivered; it ends with this error, never silently. */
+export class StreamFailedError extends AppError {
+  constructor(provider: string, cause: unknown) {
+    super('LLM_STREAM_FAILED', `The model provider "${provider}" stopped in the middle of the answer`, {
+      statusCode: 502,
+      cause,
+    });
+  }
+}
+
+export class ChatAbortedError extends AppError {
+  constructor() {
+    super('LLM_ABORTED', 'The request was cancelled', { statusCode: 499 });
+  }
+}
+
+// --- speech (was speech/errors.ts) ---
+
+/** The worker running a job went away mid-job; the caller may retry (the next job goes to a live worker). */
+export class SpeechWorkerLostError extends AppError {
+  constructor(workerId: string) {
+    super('SPEECH_WORKER_LOST', 'The speech worker running this job stopped; retry', {
+      statusCode: 503,
+      retryable: true,
+      retryAfterS: 1,
+      details: { workerId },
+    });
+  }
+}
+
+/**
+ * The worker running a job sent nothing for the job's idle deadline (after its input ended, or since its last
+ * result); the job was cancelled there and its slot freed. Retryable: the worker may have been stalled.
+ */
+export class SpeechJobTimeoutError extends AppError {
+  constructor(workerId: string, idleTimeoutMs: number) {
+    super('SPEECH_JOB_TIMEOUT', 'The speech worker did not answer in time; retry', {
+      statusCode: 504,
+      retryable: true,
+      retryAfterS: 1,
+      details: { workerId, idleTimeoutMs },
+    });
+  }
+}
+
+/** The caller sent something the speech engines cannot take. */
+export class SpeechInputError extends AppError {
+  constructor(message: string, reason: string, param?: string) {
+    super('SPEECH_BAD_INPUT', message, { statusCode: 400, details: { reason, ...(param ? { param } : {}) } });
+  }
+}
+
+export class UnknownVoiceError extends AppError {
+  constructor(voice: string) {
+    super('VOICE_UNKNOWN', `Voice "${voice}" is not installed; GET /v1/audio/voices lists the installed ones`, {
+      statusCode: 400,
+    });
+  }
+}
+
+export class AudioInvalidError extends AppError {
+  constructor(message: string) {
+    super('AUDIO_INVALID', message, { statusCode: 400 });
+  }
+}
+
+export class SpeechEngineError extends AppError {
+  constructor(code: string, retryable: boolean) {
+    super('SPEECH_ENGINE_FAILED', 'The speech engine failed', {
+      statusCode: 502,
+      retryable,
+      details: { engineCode: code },
+    });
+  }
+}

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { AudioChunk } from '@ai-secretary/protocol';
-import { AudioInvalidError, SpeechInputError } from './errors.js';
+import { AudioInvalidError, SpeechInputError } from '../errors.js';
 
 export type SpeechFormat = 'wav' | 'pcm' | 'mp3' | 'opus' | 'flac';
 

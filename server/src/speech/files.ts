@@ -1,6 +1,6 @@
 import type { AudioChunk } from '@ai-secretary/protocol';
 import type { TranscriptSegment } from '../core/speech/speech-service.js';
-import { SpeechInputError } from './errors.js';
+import { SpeechInputError } from '../errors.js';
 import { decodeToPcm, encodeStream, probeSampleRate, type DecodeLimits, type SpeechFormat } from './ffmpeg.js';
 import type { WorkerSpeechService } from './speech-service.js';
 

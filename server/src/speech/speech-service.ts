@@ -10,7 +10,7 @@ import type {
 import type { Lease, WorkerPool } from './worker-pool.js';
 import type { JobEvent, JobHandle } from './worker-connection.js';
 import { SpeechUnavailableError } from '../errors.js';
-import { SpeechInputError, UnknownVoiceError } from './errors.js';
+import { SpeechInputError, UnknownVoiceError } from '../errors.js';
 
 export interface SpeechServiceOptions {
   maxTtsChars: number;

@@ -13,7 +13,7 @@ import {
 } from '@ai-secretary/protocol';
 import type { Logger } from '../logger.js';
 import type { ChildLink, LinkEvents } from '../processes/child-link.js';
-import { SpeechEngineError, SpeechInputError, SpeechJobTimeoutError, SpeechWorkerLostError } from './errors.js';
+import { SpeechEngineError, SpeechInputError, SpeechJobTimeoutError, SpeechWorkerLostError } from '../errors.js';
 import { AsyncQueue } from '@ai-secretary/protocol';
 
 const checkMessage = Compile(WorkerMessage);

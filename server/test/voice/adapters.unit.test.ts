@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LlmUnavailableError, SpeechUnavailableError } from '../../src/errors.js';
-import { SpeechEngineError, SpeechWorkerLostError } from '../../src/speech/errors.js';
+import { SpeechEngineError, SpeechWorkerLostError } from '../../src/errors.js';
 import type { ChatStream } from '../../src/core/llm/chat-stream.js';
 import type { ChatRequest } from '../../src/core/llm/router.js';
 import type { LlmPort } from '../../src/core/voice/ports.js';

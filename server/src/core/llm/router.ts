@@ -1,5 +1,5 @@
 import type { ChatResult, ChatStream } from './chat-stream.js';
-import { ChatAbortedError } from './errors.js';
+import { ChatAbortedError } from '../../errors.js';
 import { faqHit, faqStream } from './router/faq.js';
 import { connect } from './router/failover.js';
 import { recordFailure } from './router/finalize.js';

@@ -1,6 +1,6 @@
 import type { TurnReplyMessage, TurnStartMessage } from '@ai-secretary/protocol';
 import { AppError, LlmUnavailableError, SpeechUnavailableError } from '../../errors.js';
-import { LimitExceededError } from '../llm/errors.js';
+import { LimitExceededError } from '../../errors.js';
 import type { LlmRouter } from '../llm/router.js';
 import { newId } from '../ids.js';
 import { TELEGRAM_TEXTS, type TelegramTexts } from './texts.js';

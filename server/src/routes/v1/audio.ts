@@ -5,7 +5,7 @@ import { Type, type Static } from 'typebox';
 import { MAX_STT_PROMPT_CHARS, type AudioChunk } from '@ai-secretary/protocol';
 import type { TranscriptSegment } from '../../core/speech/speech-service.js';
 import { readMultipart } from '../../http/multipart.js';
-import { AudioInvalidError, SpeechInputError } from '../../speech/errors.js';
+import { AudioInvalidError, SpeechInputError } from '../../errors.js';
 import { CONTENT_TYPES, encodeStream, type SpeechFormat } from '../../speech/ffmpeg.js';
 import { decodeFor, feed, remaining } from '../../speech/files.js';
 import type { WorkerSpeechService } from '../../speech/speech-service.js';

@@ -2,7 +2,7 @@ import type { SpeechService } from '../../core/speech/speech-service.js';
 import { convertStream, ENGINE_RATE_HZ, type AudioChunk } from '../../core/voice/audio.js';
 import type { SttEvent, SttPort, TtsPort, VadEvent, VadPort } from '../../core/voice/ports.js';
 import { SpeechUnavailableError, type SpeechStage } from '../../errors.js';
-import { SpeechWorkerLostError } from '../../speech/errors.js';
+import { SpeechWorkerLostError } from '../../errors.js';
 
 /** What the adapters need from the speech runtime: the service and a way to wait for a worker. */
 export interface SpeechPortDeps {

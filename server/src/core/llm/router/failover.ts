@@ -1,5 +1,5 @@
 import { LlmUnavailableError, type AttemptReport } from '../../../errors.js';
-import { ChatAbortedError, UpstreamRejectedError } from '../errors.js';
+import { ChatAbortedError, UpstreamRejectedError } from '../../../errors.js';
 import { ProviderFailure } from '../types.js';
 import type { Candidate, ChatCall, RouterDeps } from './types.js';
 import { openUpstream, type Committed } from './upstream.js';

@@ -1,4 +1,4 @@
-import { LimitExceededError } from '../errors.js';
+import { LimitExceededError } from '../../../errors.js';
 import type { LimitRecord } from '../records.js';
 import { candidatesFor } from './planning.js';
 import type { Candidate, ChatRequest, Plan, RouterDeps } from './types.js';

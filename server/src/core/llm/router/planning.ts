@@ -1,4 +1,4 @@
-import { UnknownModelError } from '../errors.js';
+import { UnknownModelError } from '../../../errors.js';
 import type { ChatMessage, SamplingParams } from '../types.js';
 import type { Candidate, ChatRequest, Plan, RouterDeps } from './types.js';
 

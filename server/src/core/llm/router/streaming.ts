@@ -1,5 +1,5 @@
 import { absorbAll, createAccumulator, deferred, flatten, type ChatResult, type ChatStream } from '../chat-stream.js';
-import { ChatAbortedError, StreamFailedError } from '../errors.js';
+import { ChatAbortedError, StreamFailedError } from '../../../errors.js';
 import type { ChatDelta, ProviderEvent } from '../types.js';
 import { finalize, streamMeta, type FinalizeDeps } from './finalize.js';
 import type { ChatCall, StreamMeta } from './types.js';

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatStream } from '../../../core/llm/chat-stream.js';
-import { ChatAbortedError } from '../../../core/llm/errors.js';
+import { ChatAbortedError } from '../../../errors.js';
 import { collect, type ChatRequest, type LlmRouter } from '../../../core/llm/router.js';
 import { normalizeError } from '../../../http/errors.js';
 import { principalOf } from '../../admin/principal.js';
