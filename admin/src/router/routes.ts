@@ -56,6 +56,18 @@ export const routes: RouteRecordRaw[] = [
     meta: { adminOnly: true, titleKey: 'nav.widgetTokens' },
   },
   {
+    path: '/telegram',
+    name: 'telegram',
+    component: () => import('../views/telegram/telegram-page.vue'),
+    meta: { adminOnly: true, titleKey: 'nav.telegram' },
+  },
+  {
+    path: '/telegram/:id',
+    name: 'telegram-bot',
+    component: () => import('../views/telegram/telegram-bot-page.vue'),
+    meta: { adminOnly: true, titleKey: 'nav.telegram' },
+  },
+  {
     path: '/audit',
     name: 'audit',
     component: () => import('../views/audit/audit-page.vue'),
@@ -146,6 +158,7 @@ export const NAV_ROUTES = [
   'chat',
   'voice',
   'gsm',
+  'telegram',
   'speech',
   'faq',
   'providers',
