@@ -483,7 +483,7 @@ const en = {
     hint: 'Each bot runs in its own process and answers through the LLM router with its persona. The token is checked with Telegram and stored encrypted.',
     add: 'Add a bot',
     name: 'Name',
-    token: 'Bot token from @BotFather',
+    token: "Bot token from {'@'}BotFather",
     newToken: 'New token (empty: keep the current one)',
     persona: 'Persona',
     defaultPersona: 'Default persona',
