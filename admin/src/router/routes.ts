@@ -1,4 +1,4 @@
-import type { RouteRecordRaw } from 'vue-router';
+import { RouterView, type RouteRecordRaw } from 'vue-router';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -56,16 +56,14 @@ export const routes: RouteRecordRaw[] = [
     meta: { adminOnly: true, titleKey: 'nav.widgetTokens' },
   },
   {
+    // Nested, so the nav entry stays highlighted on a bot's page.
     path: '/telegram',
-    name: 'telegram',
-    component: () => import('../views/telegram/telegram-page.vue'),
+    component: RouterView,
     meta: { adminOnly: true, titleKey: 'nav.telegram' },
-  },
-  {
-    path: '/telegram/:id',
-    name: 'telegram-bot',
-    component: () => import('../views/telegram/telegram-bot-page.vue'),
-    meta: { adminOnly: true, titleKey: 'nav.telegram' },
+    children: [
+      { path: '', name: 'telegram', component: () => import('../views/telegram/telegram-page.vue') },
+      { path: ':id', name: 'telegram-bot', component: () => import('../views/telegram/telegram-bot-page.vue') },
+    ],
   },
   {
     path: '/audit',
