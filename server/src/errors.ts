@@ -266,10 +266,14 @@ export class StateWaitAbortedError extends AppError {
 /** Telegram refused a bot token (getMe answered 401/404): it is wrong or was revoked in @BotFather. */
 export class TelegramTokenError extends AppError {
   constructor(description: string) {
-    super('TELEGRAM_TOKEN_REJECTED', `Telegram refused this bot token (${description}); copy it again from @BotFather`, {
-      statusCode: 400,
-      details: { field: 'token' },
-    });
+    super(
+      'TELEGRAM_TOKEN_REJECTED',
+      `Telegram refused this bot token (${description}); copy it again from @BotFather`,
+      {
+        statusCode: 400,
+        details: { field: 'token' },
+      },
+    );
   }
 }
 

@@ -48,8 +48,8 @@ export const TelegramBotSettings = {
   menu: Type.Array(TelegramMenuButton, { maxItems: 12 }),
 };
 
-const settingsSchema = StrictObject(TelegramBotSettings);
-export type TelegramBotSettings = Static<typeof settingsSchema>;
+export const TelegramBotSettingsSchema = StrictObject(TelegramBotSettings);
+export type TelegramBotSettings = Static<typeof TelegramBotSettingsSchema>;
 
 export const TelegramBotStatus = Type.Union([
   Type.Literal('stopped'),

@@ -80,6 +80,8 @@ export const TurnReplyMessage = StrictObject({
   transcript: Type.Union([Type.String(), Type.Null()]),
   voice: Type.Union([OggBase64, Type.Null()]),
   skip: Type.Boolean(),
+  /** The answer could not be written: offer the "leave a message / call me back" form under the apology. */
+  offerMessage: Type.Optional(Type.Boolean()),
 });
 export type TurnReplyMessage = Static<typeof TurnReplyMessage>;
 

@@ -4,7 +4,6 @@ import { createTelegramSpeech } from '../channels/telegram/speech.js';
 import { TelegramChannel, type TelegramLead } from '../channels/telegram/telegram-channel.js';
 import { telegramWebhookRoutes } from '../channels/telegram/webhook-routes.js';
 import { newId } from '../core/ids.js';
-import { createRateLimiter } from '../core/rate-limiter.js';
 import { createTelegramBotsService, type TelegramBotsService } from '../core/telegram/bots-service.js';
 import { createTelegramTurnService } from '../core/telegram/turn-service.js';
 import type { TakenMessage } from '../core/voice/ports.js';
@@ -45,7 +44,6 @@ export const telegramModule: ModuleDefinition<Started, 'telegram'> = {
       turns: stores.telegram.turns,
       router: llm.router,
       speech: createTelegramSpeech(speech.service, { maxVoiceSeconds: config.telegram.maxVoiceSeconds, audioDir }),
-      limiter: createRateLimiter(clock),
       clock,
       firstTokenTimeoutMs: config.telegram.firstTokenTimeoutMs,
       replyTimeoutMs: config.telegram.replyTimeoutMs,

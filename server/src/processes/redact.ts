@@ -25,7 +25,8 @@ const RULES: ReadonlyArray<[RegExp, string]> = [
   // JWTs.
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, CENSOR],
   // Telegram bot tokens (`123456789:AA…`) and Discord bot tokens (three base64url parts).
-  [/\b\d{6,12}:[A-Za-z0-9_-]{30,}/g, CENSOR],
+  // (also inside Bot API URLs: `/bot<token>/getMe`, where no word boundary precedes the digits)
+  [/(?:\b|(?<=\/bot))\d{6,12}:[A-Za-z0-9_-]{30,}/g, CENSOR],
   [/\b[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}/g, CENSOR],
   // Phone numbers under phone-like keys, then any E.164-looking number.
   [new RegExp(`((?:${PHONE_KEYS})["']?\\s*[:=]\\s*["']?)\\+?[\\d][\\d\\s().-]{4,}\\d`, 'gi'), `$1${CENSOR}`],

@@ -9,6 +9,10 @@ describe('redactLine', () => {
     ['authorization: Basic dXNlcjpwYXNzd29yZA==', 'authorization: Basic [redacted]'],
     ['key sk-sec-0a1b2c3d_AbCdEfGhIjKlMnOp', 'key [redacted]'],
     ['bot 123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw up', 'bot [redacted] up'],
+    [
+      'GET https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe failed',
+      'GET https://api.telegram.org/bot[redacted]/getMe failed',
+    ],
     ['jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlX19f', 'jwt [redacted]'],
     ['db postgres://app:hunter2@db:5432/x', 'db postgres://[redacted]@db:5432/x'],
     ['GET /ws/voice?access_token=abc&lang=en', 'GET /ws/voice?access_token=[redacted]&lang=en'],

@@ -4,11 +4,13 @@ import type { TelegramConfigMessage, TelegramMenuButton, TelegramUser } from '@a
 import type { WorkerLink } from '../kit/run-worker.js';
 import type { Logger } from '../kit/logger.js';
 import { BOT_TEXTS, type BotTexts } from './texts.js';
-import { TurnClient } from './turns.js';
+import { LEAVE_MESSAGE, TurnClient } from './turns.js';
 
 /** Telegram lets bots download files up to 20 MB through getFile. */
 export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
 const PHONE = /^\+?[0-9][0-9 ()-]{5,22}$/;
+/** Telegram's messages hold 4096 characters; anything longer is not from Telegram and is cut, not refused. */
+const MAX_TURN_TEXT = 16_384;
 
 type FormStep = { step: 'name' } | { step: 'phone'; name: string } | { step: 'note'; name: string; phone: string };
 
@@ -96,6 +98,13 @@ export function createBot(deps: BotDeps) {
     await ctx.reply(unsubscribe ? texts().stopped : texts().reset);
   });
 
+  bot.callbackQuery(LEAVE_MESSAGE, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    if (!ctx.chat) return;
+    forms.set(ctx.chat.id, { step: 'name' });
+    await ctx.reply(texts().formName);
+  });
+
   bot.callbackQuery(/^menu:(\d+)$/, async (ctx) => {
     await ctx.answerCallbackQuery();
     const button = deps.config().menu[Number(ctx.match[1])];
@@ -131,17 +140,18 @@ export function createBot(deps: BotDeps) {
   }
 
   bot.on('message:text', async (ctx) => {
+    if (!ctx.from) return; // anonymous senders (channel posts, anonymous group admins): nobody to answer
     const form = forms.get(ctx.chat.id);
     if (form && ctx.chat.type === 'private') return continueForm(ctx, form, ctx.message.text.trim());
     if (!addressed(ctx)) return;
-    const text = withoutMention(ctx, ctx.message.text);
+    const text = withoutMention(ctx, ctx.message.text).slice(0, MAX_TURN_TEXT);
     if (!text) return;
     await turns.run({ ...turnOf(ctx, 'text'), text }, texts().noAnswer);
   });
 
   bot.on(['message:voice', 'message:audio'], async (ctx) => {
-    if (!addressed(ctx)) return;
-    const file = ctx.message.voice ?? ctx.message.audio!;
+    if (!ctx.from || !addressed(ctx)) return;
+    const file = ctx.message.voice ?? ctx.message.audio;
     const { maxVoiceSeconds, maxVoiceBytes } = deps.config();
     if (file.duration > maxVoiceSeconds) return void (await ctx.reply(texts().voiceTooLong(maxVoiceSeconds)));
     if ((file.file_size ?? 0) > Math.min(maxVoiceBytes, MAX_DOWNLOAD_BYTES))

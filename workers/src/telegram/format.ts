@@ -55,6 +55,6 @@ export function formatReply(
     if (index > 0 || !heard) return { text, entities: [] };
     const length = Math.min(heard.length, text.length);
     const type = mode === 'collapsed' ? 'expandable_blockquote' : 'italic';
-    return { text, entities: [{ type, offset: 0, length } as MessageEntity] };
+    return { text, entities: [{ type, offset: 0, length }] };
   });
 }

@@ -36,7 +36,7 @@ class TelegramBotProcess {
       case 'telegram.config':
         return void this.configure(message, link);
       case 'telegram.update':
-        return this.dispatcher?.push(message.update as unknown as Update);
+        return this.dispatcher?.push(message.update);
       case 'updates.stored':
         this.batches.get(message.batchId)?.();
         return void this.batches.delete(message.batchId);
@@ -61,12 +61,17 @@ class TelegramBotProcess {
   private async launch(config: TelegramConfigMessage, link: WorkerLink<'telegram-bot'>): Promise<void> {
     const instance = createBot({ config: () => this.config!, link, logger: this.logger });
     this.instance = instance;
-    await instance.bot.init(); // getMe: a revoked token fails here
+    const initialized = instance.bot.init(); // getMe: a revoked token fails here
+    // Stored updates arrive right after the config: they wait for getMe, they are not dropped.
     this.dispatcher = new UpdateDispatcher({
-      handle: (update) => instance.bot.handleUpdate(update),
+      handle: async (update) => {
+        await initialized;
+        await instance.bot.handleUpdate(update);
+      },
       done: (updateId) => link.send({ type: 'update.done', updateId }),
       logger: this.logger,
     });
+    await initialized;
     await instance
       .registerCommands()
       .catch((error: unknown) => this.logger.warn({ err: String(error) }, 'setMyCommands failed'));
@@ -98,7 +103,7 @@ class TelegramBotProcess {
     const batchId = this.nextBatch++;
     return new Promise((resolve) => {
       this.batches.set(batchId, resolve);
-      this.link?.send({ type: 'updates.received', batchId, updates: updates as never });
+      this.link?.send({ type: 'updates.received', batchId, updates: updates });
     });
   }
 

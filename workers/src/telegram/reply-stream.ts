@@ -1,4 +1,5 @@
 import { GrammyError, type Api } from 'grammy';
+import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Logger } from '../kit/logger.js';
 import { MAX_MESSAGE_CHARS, type FormattedPart } from './format.js';
 
@@ -114,28 +115,35 @@ export class ReplyStream {
     this.stopTyping();
   }
 
-  /** Sends the final reply; the message being edited (if any) becomes its first part. */
-  async finish(parts: FormattedPart[]): Promise<number[]> {
+  /** Sends the final reply (buttons under its last part); the message being edited (if any) becomes its first part. */
+  async finish(parts: FormattedPart[], markup?: InlineKeyboardMarkup): Promise<number[]> {
     this.cancel();
     await this.pending;
     const ids: number[] = [];
     const [first, ...rest] = parts;
     if (!first) return ids;
+    const extra = (part: FormattedPart, last: boolean) => ({
+      entities: part.entities,
+      ...(last && markup ? { reply_markup: markup } : {}),
+    });
     const editing = this.mode.kind === 'edit' ? this.mode.messageId : null;
     if (editing !== null) {
-      await this.editFinal(editing, first);
+      await this.editFinal(editing, first, rest.length === 0 ? markup : undefined);
       ids.push(editing);
-    } else ids.push((await this.api.sendMessage(this.chatId, first.text, { entities: first.entities })).message_id);
-    for (const part of rest)
-      ids.push((await this.api.sendMessage(this.chatId, part.text, { entities: part.entities })).message_id);
+    } else ids.push((await this.api.sendMessage(this.chatId, first.text, extra(first, rest.length === 0))).message_id);
+    for (const [i, part] of rest.entries())
+      ids.push((await this.api.sendMessage(this.chatId, part.text, extra(part, i === rest.length - 1))).message_id);
     this.firstVisibleMs ??= performance.now() - this.startedAt;
     return ids;
   }
 
-  private async editFinal(messageId: number, part: FormattedPart): Promise<void> {
-    if (part.text === this.shown && part.entities.length === 0) return;
+  private async editFinal(messageId: number, part: FormattedPart, markup?: InlineKeyboardMarkup): Promise<void> {
+    if (part.text === this.shown && part.entities.length === 0 && !markup) return;
     try {
-      await this.api.editMessageText(this.chatId, messageId, part.text, { entities: part.entities });
+      await this.api.editMessageText(this.chatId, messageId, part.text, {
+        entities: part.entities,
+        ...(markup ? { reply_markup: markup } : {}),
+      });
     } catch (error) {
       if (!(error instanceof GrammyError && /not modified/i.test(error.description))) throw error;
     }

@@ -11,6 +11,7 @@ export interface BotTexts {
   formNote: string;
   formCancelled: string;
   formThanks: string;
+  leaveMessage: string;
   voiceTooLong(seconds: number): string;
   voiceTooBig: string;
   voiceDownloadFailed: string;
@@ -30,6 +31,7 @@ export const BOT_TEXTS: Record<'en' | 'ru', BotTexts> = {
     formNote: 'What is it about? (send "-" to skip)',
     formCancelled: 'Cancelled.',
     formThanks: 'Thank you! Your message is passed on; we will get back to you soon.',
+    leaveMessage: 'Leave a message',
     voiceTooLong: (s) => `That voice message is too long for me (I take up to ${s} s). Please send a shorter one.`,
     voiceTooBig: 'That file is too big for me (Telegram lets bots download up to 20 MB).',
     voiceDownloadFailed: 'Sorry, I could not fetch that voice message from Telegram. Please send it again.',
@@ -47,6 +49,7 @@ export const BOT_TEXTS: Record<'en' | 'ru', BotTexts> = {
     formNote: 'По какому вопросу? (отправьте «-», чтобы пропустить)',
     formCancelled: 'Отменено.',
     formThanks: 'Спасибо! Ваше сообщение передано, мы скоро свяжемся с вами.',
+    leaveMessage: 'Оставить сообщение',
     voiceTooLong: (s) => `Голосовое сообщение слишком длинное (я принимаю до ${s} с). Пришлите покороче.`,
     voiceTooBig: 'Файл слишком большой (Telegram даёт ботам скачивать до 20 МБ).',
     voiceDownloadFailed: 'Извините, не удалось получить голосовое сообщение от Telegram. Пришлите его ещё раз.',

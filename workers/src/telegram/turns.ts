@@ -1,9 +1,10 @@
-import { InputFile, type Api } from 'grammy';
+import { InlineKeyboard, InputFile, type Api } from 'grammy';
 import type { TurnReplyMessage, TurnStartMessage } from '@ai-secretary/protocol';
 import type { WorkerLink } from '../kit/run-worker.js';
 import type { Logger } from '../kit/logger.js';
 import { formatReply } from './format.js';
 import { ReplyStream } from './reply-stream.js';
+import { BOT_TEXTS } from './texts.js';
 
 /** Longest the bot waits for the orchestrator's answer (it has its own, shorter deadline). */
 const REPLY_WAIT_MS = 180_000;
@@ -15,7 +16,11 @@ interface Waiting {
 
 export interface TurnSettings {
   transcript: 'off' | 'inline' | 'collapsed';
+  language: 'en' | 'ru';
 }
+
+/** The callback data of the "leave a message" button offered when no answer could be written. */
+export const LEAVE_MESSAGE = 'form:start';
 
 /** What a finished turn measured (logged; the bench reads it). */
 export interface TurnTiming {
@@ -63,7 +68,11 @@ export class TurnClient {
       stream.cancel();
       return { firstVisibleMs: undefined, totalMs: performance.now() - startedAt };
     }
-    const ids = await stream.finish(formatReply(reply.text, reply.transcript, this.settings().transcript));
+    const { transcript, language } = this.settings();
+    const offer = reply.offerMessage
+      ? new InlineKeyboard().text(BOT_TEXTS[language].leaveMessage, LEAVE_MESSAGE)
+      : undefined;
+    const ids = await stream.finish(formatReply(reply.text, reply.transcript, transcript), offer);
     if (reply.voice) ids.push(await this.sendVoice(turn.chat.id, reply.voice));
     this.link.send({ type: 'turn.sent', turnId: turn.turnId, messageIds: ids });
     return { firstVisibleMs: stream.firstVisibleMs, totalMs: performance.now() - startedAt };

@@ -3,7 +3,6 @@ import { AppError, LlmUnavailableError, SpeechUnavailableError } from '../../err
 import { LimitExceededError } from '../llm/errors.js';
 import type { LlmRouter } from '../llm/router.js';
 import { newId } from '../ids.js';
-import type { RateLimiter } from '../rate-limiter.js';
 import { TELEGRAM_TEXTS, type TelegramTexts } from './texts.js';
 import type { TelegramBotRecord, TelegramTurnRecord, TelegramTurnStatus, TelegramTurnStore } from './types.js';
 
@@ -30,7 +29,6 @@ export interface TelegramTurnServiceDeps {
   turns: TelegramTurnStore;
   router: Pick<LlmRouter, 'chat'>;
   speech: TelegramSpeech;
-  limiter: RateLimiter;
   clock: () => number;
   firstTokenTimeoutMs: number;
   replyTimeoutMs: number;
@@ -44,9 +42,26 @@ interface Answer {
   text: string;
   transcript: string | null;
   voice: Buffer | null;
+  /** Offer the user to leave a message (no model could answer). */
+  offerMessage?: boolean;
 }
 
 const sessionKey = (botId: string, chatId: number) => `telegram:${botId}:${chatId}`;
+
+/** At most `limit` events per key in any `windowMs`; `take` answers 0 (go ahead) or the seconds to wait. */
+function slidingWindow(clock: () => number, maxKeys = 10_000) {
+  const events = new Map<string, number[]>();
+  return {
+    take(key: string, limit: number, windowMs: number): number {
+      const now = clock();
+      const recent = (events.get(key) ?? []).filter((at) => at > now - windowMs);
+      if (recent.length >= limit) return Math.max(1, Math.ceil((recent[0]! + windowMs - now) / 1000));
+      if (events.size >= maxKeys && !events.has(key)) events.clear();
+      events.set(key, [...recent, now]);
+      return 0;
+    },
+  };
+}
 
 /**
  * Answers Telegram turns: one per update, claimed in the database first, so an update Telegram (or a restarted
@@ -56,18 +71,23 @@ const sessionKey = (botId: string, chatId: number) => `telegram:${botId}:${chatI
  */
 export function createTelegramTurnService(deps: TelegramTurnServiceDeps) {
   const inFlight = new Map<string, AbortController>();
+  const window = slidingWindow(deps.clock);
 
   function refusal(bot: TelegramBotRecord, turn: TurnStartMessage, texts: TelegramTexts): Answer | null {
     const { settings } = bot;
     const userId = turn.from.id;
+    if (settings.blockedUsers.includes(userId)) return { status: 'refused', text: '', transcript: null, voice: null };
     if (
       settings.allowedUsers.length > 0 &&
       !settings.allowedUsers.includes(userId) &&
       !settings.adminUsers.includes(userId)
     )
       return { status: 'refused', text: texts.notAllowed, transcript: null, voice: null };
-    const perMinute = (settings.rateLimit.messages * 60) / settings.rateLimit.windowSeconds;
-    const wait = deps.limiter.take(`telegram:${bot.id}:${userId}`, perMinute);
+    const wait = window.take(
+      `${bot.id}:${userId}`,
+      settings.rateLimit.messages,
+      settings.rateLimit.windowSeconds * 1000,
+    );
     if (wait > 0) return { status: 'refused', text: texts.slowDown(wait), transcript: null, voice: null };
     return null;
   }
@@ -137,7 +157,7 @@ export function createTelegramTurnService(deps: TelegramTurnServiceDeps) {
       return say(texts.voiceUnreadable);
     }
     if (!(error instanceof LlmUnavailableError)) deps.onError(error, 'telegram answer failed');
-    return say(texts.llmDown);
+    return { ...say(texts.llmDown), offerMessage: true };
   }
 
   async function answer(
@@ -189,7 +209,7 @@ export function createTelegramTurnService(deps: TelegramTurnServiceDeps) {
 
   /** A turn seen before: nothing (delivered), the stored reply again, or null to answer it afresh. */
   function replay(stored: TelegramTurnRecord): Omit<TurnReplyMessage, 'type' | 'turnId'> | null {
-    if (stored.delivered) return { text: '', transcript: null, voice: null, skip: true };
+    if (stored.delivered || stored.reply === '') return { text: '', transcript: null, voice: null, skip: true };
     if (stored.status === 'answering' || stored.reply === null) return null;
     return { text: stored.reply, transcript: stored.kind === 'voice' ? stored.text : null, voice: null, skip: false };
   }
@@ -225,11 +245,13 @@ export function createTelegramTurnService(deps: TelegramTurnServiceDeps) {
         status: result.status,
         updatedAt: deps.clock(),
       });
+      if (result.text === '') return out.reply({ text: '', transcript: null, voice: null, skip: true }); // blocked
       out.reply({
         text: result.text,
         transcript: result.transcript,
         voice: result.voice?.toString('base64') ?? null,
         skip: false,
+        ...(result.offerMessage ? { offerMessage: true } : {}),
       });
     } finally {
       if (inFlight.get(key) === controller) inFlight.delete(key);

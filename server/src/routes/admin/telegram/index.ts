@@ -72,8 +72,8 @@ export function toTelegramBotView(channel: TelegramChannel, bot: TelegramBotReco
     pid: child?.pid ?? null,
     rssBytes: child?.rssBytes ?? null,
     restarts: child?.restarts ?? 0,
-    createdAt: toIso(bot.createdAt)!,
-    updatedAt: toIso(bot.updatedAt)!,
+    createdAt: toIso(bot.createdAt),
+    updatedAt: toIso(bot.updatedAt),
   };
 }
 
@@ -89,7 +89,7 @@ function toTurnView(botId: string, turn: TelegramTurnRecord): TelegramTurnView {
     replyVoice: turn.replyVoice,
     status: turn.status,
     audioUrl: turn.audioPath ? `/api/telegram/bots/${botId}/turns/${turn.id}/audio` : null,
-    createdAt: toIso(turn.createdAt)!,
+    createdAt: toIso(turn.createdAt),
   };
 }
 
@@ -213,7 +213,7 @@ export function telegramRoutes(
       async (request) => {
         await bots.get(request.params.id);
         const chats = await deps.turns.chats(request.params.id, 200);
-        return { items: chats.map((c) => ({ ...c, lastAt: toIso(c.lastAt)! })) };
+        return { items: chats.map((c) => ({ ...c, lastAt: toIso(c.lastAt) })) };
       },
     );
 
