@@ -37,6 +37,12 @@ import type {
   UpdateUserRequest,
   UserView,
   CreateLimitRequest,
+  CreateTelegramBotRequest,
+  ProcessLogs,
+  TelegramBotView,
+  TelegramChatView,
+  TelegramTurnView,
+  UpdateTelegramBotRequest,
   ModelDownloadList,
   ModelDownloadView,
   SpeechModelList,
@@ -86,6 +92,8 @@ export interface UsageWindow {
   from?: string;
   to?: string;
 }
+export type TelegramBotAction = 'start' | 'stop' | 'restart';
+
 export type UsageGroup = 'provider' | 'model' | 'route' | 'channel' | 'api_key' | 'instance';
 
 /** Typed calls for every /api resource the panel uses; shapes come from @ai-secretary/protocol. */
@@ -192,6 +200,27 @@ export function createAdminApi(client: ApiClient) {
         client.request<UsageSeries>('GET', '/api/usage/series', { query: { ...query } }),
       latency: (query: UsageWindow = {}) =>
         client.request<UsageLatency>('GET', '/api/usage/latency', { query: { ...query } }),
+    },
+    telegram: {
+      list: () => client.request<{ items: TelegramBotView[] }>('GET', '/api/telegram/bots'),
+      create: (body: CreateTelegramBotRequest) =>
+        client.request<TelegramBotView>('POST', '/api/telegram/bots', { body }),
+      get: (botId: string) => client.request<TelegramBotView>('GET', `/api/telegram/bots/${id(botId)}`),
+      update: (botId: string, body: UpdateTelegramBotRequest) =>
+        client.request<TelegramBotView>('PATCH', `/api/telegram/bots/${id(botId)}`, { body }),
+      remove: (botId: string) => client.request<TelegramBotView>('DELETE', `/api/telegram/bots/${id(botId)}`),
+      act: (botId: string, action: TelegramBotAction) =>
+        client.request<TelegramBotView>('POST', `/api/telegram/bots/${id(botId)}/${action}`),
+      logs: (botId: string) => client.request<ProcessLogs>('GET', `/api/telegram/bots/${id(botId)}/logs`),
+      chats: (botId: string) =>
+        client.request<{ items: TelegramChatView[] }>('GET', `/api/telegram/bots/${id(botId)}/chats`),
+      turns: (botId: string, chatId: number) =>
+        client.request<{ items: TelegramTurnView[] }>(
+          'GET',
+          `/api/telegram/bots/${id(botId)}/chats/${id(String(chatId))}`,
+        ),
+      /** A user's voice note (OGG/Opus) at the turn's `audioUrl`, fetched with the session's token, for a blob: URL. */
+      audio: async (audioUrl: string) => (await client.stream('GET', audioUrl)).blob(),
     },
     limits: {
       list: () => client.request<{ items: LimitView[] }>('GET', '/api/llm/limits'),

@@ -1,4 +1,4 @@
-import type { RouteRecordRaw } from 'vue-router';
+import { RouterView, type RouteRecordRaw } from 'vue-router';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -54,6 +54,16 @@ export const routes: RouteRecordRaw[] = [
     name: 'widget-tokens',
     component: () => import('../views/widget-tokens/widget-tokens-page.vue'),
     meta: { adminOnly: true, titleKey: 'nav.widgetTokens' },
+  },
+  {
+    // Nested, so the nav entry stays highlighted on a bot's page.
+    path: '/telegram',
+    component: RouterView,
+    meta: { adminOnly: true, titleKey: 'nav.telegram' },
+    children: [
+      { path: '', name: 'telegram', component: () => import('../views/telegram/telegram-page.vue') },
+      { path: ':id', name: 'telegram-bot', component: () => import('../views/telegram/telegram-bot-page.vue') },
+    ],
   },
   {
     path: '/audit',
@@ -146,6 +156,7 @@ export const NAV_ROUTES = [
   'chat',
   'voice',
   'gsm',
+  'telegram',
   'speech',
   'faq',
   'providers',
