@@ -157,6 +157,27 @@ describe('Telegram bots: supervised grammY processes against a fake Bot API', ()
     expect((await api.bot(bot.id)).restarts).toBeGreaterThanOrEqual(1);
   });
 
+  it('rides out Telegram answering 5xx to polling and sends, and answers FAQ hits without the model', async () => {
+    const chat = 5007;
+    fake.failNext('getUpdates', 2, { status: 500 });
+    fake.failNext('sendMessage', 2, { status: 500 });
+    fake.userSends(token, { chatId: chat, text: 'Still open?' });
+    await expect.poll(() => sentTexts(fake, chat), { timeout: 90_000 }).toEqual(['We open at nine tomorrow.']);
+    expect(fake.calls('getUpdates').filter((c) => c.status === 500)).toHaveLength(2);
+
+    const faq = await rt.app.inject({
+      method: 'POST',
+      url: '/api/llm/faq',
+      headers: { authorization: `Bearer ${await rt.adminToken()}` },
+      payload: { questions: ['where are you located'], answer: 'We are at 1 Main Street.' },
+    });
+    expect(faq.statusCode).toBe(201);
+    const asked = llm.requests.length;
+    fake.userSends(token, { chatId: chat, text: 'Where are you located?' });
+    await expect.poll(() => sentTexts(fake, chat).at(-1), { timeout: 60_000 }).toBe('We are at 1 Main Street.');
+    expect(llm.requests).toHaveLength(asked);
+  });
+
   it('survives malformed and oversized updates: no crash, nothing after them lost', async () => {
     const chat = 5010;
     const pid = (await api.bot(bot.id)).pid;
