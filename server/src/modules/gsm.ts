@@ -16,7 +16,10 @@ export const gsmModule: ModuleDefinition<Started, 'gsm'> = {
   async start({ config, logger, metrics, get }) {
     const voice = get('voice');
     const handler = withFallbackHandler(
-      createVoiceCallHandler({ startSession: voice.voice.startSession }),
+      createVoiceCallHandler({
+        startSession: voice.voice.startSession,
+        businessName: () => get('settings').service.current().businessName,
+      }),
       loadGreetingHandler(config),
       () => voice.canTalk(),
     );

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { createFakeLlm } from '../../src/testing/fake-llm-port.js';
 import { startCall, toState, waitFor } from './harness.js';
 
 describe('voice engine: degraded mode', () => {
@@ -51,6 +52,45 @@ describe('voice engine: degraded mode', () => {
     expect(stored!.degradations.map((d) => d.kind)).toEqual(['llm_down']);
     const turns = await rt.stores.conversations.turns(call.session.id);
     expect(turns.map((t) => t.mode)).toEqual(['scripted', 'scripted', 'scripted', 'scripted', 'scripted']);
+  });
+
+  it('an outgoing call with every LLM provider down says who calls and why, and offers a call back', async () => {
+    const llm = createFakeLlm();
+    llm.state.down = true; // down from the first word: the opening itself cannot be written
+    const call = startCall({
+      deps: { llm },
+      store: rt.stores.conversations,
+      stt: ['No, not this one', 'plus one five five five 987 65 43', 'Yes'],
+      session: {
+        caller: '+15550100999',
+        opening: '[The person you called has answered the phone.]',
+        outgoing: { number: '+15550100999', business: 'Bella Pizza', task: 'confirming your order for Friday' },
+      },
+    });
+    const prompts: string[] = [];
+    call.session.on('reply', (e) => prompts.push(e.text));
+    await call.greeted;
+    for (let i = 0; i < 2; i++) {
+      const heard = waitFor(call.session, 'stateChange', toState('listening'));
+      await call.caller.say(500);
+      await heard;
+    }
+    await call.caller.say(400);
+    const { outcome } = await call.session.done;
+    await call.end();
+
+    expect(outcome).toBe('message_taken');
+    const said = prompts.join(' ');
+    expect(said).toContain('calling on behalf of Bella Pizza about confirming your order for Friday');
+    expect(said).toContain('Shall we call you back on this number?');
+    expect(said).not.toContain('take a message');
+    expect(said).toContain('So we call you back on + 1 5 5 5 9 8 7 6 5 4 3');
+    const { items } = await rt.stores.messages.list({ limit: 50, offset: 0 });
+    expect(items.find((m) => m.conversationId === call.session.id)).toMatchObject({
+      callbackNumber: '+15559876543',
+      reason: 'Call back about: confirming your order for Friday',
+      source: 'scripted',
+    });
   });
 
   it('TTS worker dies mid-call: cached apology, then the reply once it is back', async () => {

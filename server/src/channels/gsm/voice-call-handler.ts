@@ -8,6 +8,8 @@ export interface VoiceCallHandlerOptions {
   startSession: StartVoiceSession;
   /** Rate of the caller audio the bridge hands over and of the secretary's audio (16 kHz: wideband engine). */
   sampleRateHz?: 8000 | 16000;
+  /** The business's name (Settings), said on outgoing calls when the LLM is down. */
+  businessName?: () => string;
 }
 
 /** Transcript lines and per-turn metrics (`turn<N>.<metric>`) for the call record, as they happen. */
@@ -37,9 +39,17 @@ export function outgoingCallPrompt(task: string, basePrompt = DEFAULT_PROMPT): s
 export const OUTGOING_OPENING_CUE =
   '[The person you called has answered the phone. Speak first: greet them, say who you are calling for and why.]';
 
-/** An outgoing call opens with the secretary's own words (not the "you have reached" greeting). */
-function outgoingCall(task: string | null | undefined) {
-  return { opening: OUTGOING_OPENING_CUE, ...(task ? { systemPrompt: outgoingCallPrompt(task) } : {}) };
+/**
+ * An outgoing call opens with the secretary's own words (not the "you have reached" greeting); with the LLM
+ * down it says who calls and why and offers a call back instead of asking for a message.
+ */
+function outgoingCall(call: CallSession, business: string) {
+  const task = call.task ?? null;
+  return {
+    opening: OUTGOING_OPENING_CUE,
+    outgoing: { number: call.remoteNumber ?? '', business, task },
+    ...(task ? { systemPrompt: outgoingCallPrompt(task) } : {}),
+  };
 }
 
 /**
@@ -60,7 +70,7 @@ export function createVoiceCallHandler(options: VoiceCallHandlerOptions): CallAu
         outputSampleRateHz: sampleRateHz,
         signal: call.signal,
         conversationId: call.callId,
-        ...(call.direction === 'outgoing' ? outgoingCall(call.task) : {}),
+        ...(call.direction === 'outgoing' ? outgoingCall(call, options.businessName?.() || 'the business') : {}),
       });
       const pending: CallHandlerOutput[] = [];
       let wake: (() => void) | null = null;

@@ -123,3 +123,63 @@ export function createMessageTakingDialogue(phrases: VoicePhrases['scripted']) {
 }
 
 export type MessageTakingDialogue = ReturnType<typeof createMessageTakingDialogue>;
+
+/** An outgoing call: who was called, for whom, and why. */
+export interface OutgoingCall {
+  /** The number called (offered for the call back; '' when unknown, then it is asked for). */
+  number: string;
+  business: string;
+  task: string | null;
+}
+
+/**
+ * Degraded mode on an OUTGOING call: the person called did not call us, so instead of asking them to leave a
+ * message the secretary says who calls and why, and offers a call back (on this number, or one they give); the
+ * call-back request is stored as a taken message for the business.
+ */
+export function createCallBackDialogue(
+  phrases: VoicePhrases['callBack'],
+  scripted: VoicePhrases['scripted'],
+  call: OutgoingCall,
+) {
+  let step: 'offer' | 'number' | 'confirm' = call.number ? 'offer' : 'number';
+  let number = call.number;
+  let attempts = 0;
+  const message = (): TakenMessageDraft => ({
+    callerName: `(called: ${call.number})`,
+    callbackNumber: number,
+    reason: call.task ? `Call back about: ${call.task}` : 'Call back (an outgoing call the secretary could not hold)',
+  });
+  const confirm = () => phrases.confirm.replace('{number}', number.split('').join(' '));
+
+  function onNumber(text: string): DialogueReply {
+    const heard = extractPhoneNumber(text);
+    attempts++;
+    if (heard.replace('+', '').length < 5 && attempts < 3) return { say: phrases.askNumber };
+    number = heard === '' ? text.trim() : heard;
+    step = 'confirm';
+    return { say: confirm() };
+  }
+
+  function onYesNo(text: string): DialogueReply {
+    const answer = yesOrNo(text);
+    if (answer === 'yes') return { say: phrases.stored, message: message() };
+    if (answer === null) return { say: scripted.unclear };
+    step = 'number';
+    attempts = 0;
+    return { say: phrases.askNumber };
+  }
+
+  return {
+    start(): string {
+      const intro = (call.task ? phrases.intro.replace('{task}', call.task) : phrases.introNoTask).replace(
+        '{business}',
+        call.business,
+      );
+      return step === 'offer' ? intro : `${intro.replace(/[^.!?]*\?$/, '').trim()} ${phrases.askNumber}`;
+    },
+    answer(text: string): DialogueReply {
+      return step === 'number' ? onNumber(text) : onYesNo(text);
+    },
+  };
+}

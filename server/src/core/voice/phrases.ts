@@ -21,6 +21,18 @@ export interface VoicePhrases {
     stored: string;
     unclear: string;
   };
+  /**
+   * The scripted dialogue of an OUTGOING call when the LLM is down: say who calls and why, offer a call back
+   * (`{business}`, `{task}`, `{number}` are replaced).
+   */
+  callBack: {
+    intro: string;
+    /** When the call was placed without a task. */
+    introNoTask: string;
+    askNumber: string;
+    confirm: string;
+    stored: string;
+  };
 }
 
 export const PHRASES_EN: VoicePhrases = {
@@ -42,6 +54,15 @@ export const PHRASES_EN: VoicePhrases = {
     stored: 'Thank you, your message has been passed on. Goodbye!',
     unclear: 'Sorry, please say yes or no.',
   },
+  callBack: {
+    intro:
+      'Hello, I am calling on behalf of {business} about {task}. I cannot go into it right now, so someone will call you back. Shall we call you back on this number?',
+    introNoTask:
+      'Hello, I am calling on behalf of {business}. I cannot go into it right now, so someone will call you back. Shall we call you back on this number?',
+    askNumber: 'Which number should we call you back on?',
+    confirm: 'So we call you back on {number}. Is that right?',
+    stored: 'Thank you, we will call you back soon. Goodbye!',
+  },
 };
 
 export const PHRASES_RU: VoicePhrases = {
@@ -62,6 +83,15 @@ export const PHRASES_RU: VoicePhrases = {
     retry: 'Давайте начнём сначала.',
     stored: 'Спасибо, ваше сообщение передано. До свидания!',
     unclear: 'Извините, скажите, пожалуйста, да или нет.',
+  },
+  callBack: {
+    intro:
+      'Здравствуйте, я звоню от имени {business} по вопросу: {task}. Сейчас я не могу это обсудить, вам перезвонят. Перезвонить вам на этот номер?',
+    introNoTask:
+      'Здравствуйте, я звоню от имени {business}. Сейчас я не могу это обсудить, вам перезвонят. Перезвонить вам на этот номер?',
+    askNumber: 'На какой номер вам перезвонить?',
+    confirm: 'Итак, перезваниваем на номер {number}. Всё верно?',
+    stored: 'Спасибо, вам скоро перезвонят. До свидания!',
   },
 };
 

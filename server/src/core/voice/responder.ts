@@ -1,6 +1,6 @@
 import { LlmUnavailableError } from '../../errors.js';
 import { createChunker, speakable } from './chunker.js';
-import { createMessageTakingDialogue, type MessageTakingDialogue } from './message-taking.js';
+import type { DialogueReply } from './message-taking.js';
 import type { VoicePhrases } from './phrases.js';
 import type { Degradation, FaqPort, LlmMessage, LlmPort, LlmToolCall, TakenMessageDraft } from './ports.js';
 import type { Reply } from './reply.js';
@@ -21,6 +21,14 @@ export interface ResponderHost {
   runTool(reply: Reply, call: LlmToolCall): Promise<string>;
   degrade(kind: Degradation['kind'], detail?: string): void;
   storeMessage(draft: TakenMessageDraft, source: 'scripted'): Promise<void>;
+  /** The dialogue degraded mode runs: message taking, or (outgoing calls) the call-back offer. */
+  scriptedDialogue(): ScriptedDialogue;
+}
+
+/** A fixed dialogue with the caller when no LLM can answer. */
+export interface ScriptedDialogue {
+  start(): string;
+  answer(text: string): DialogueReply;
 }
 
 /**
@@ -31,7 +39,7 @@ export interface ResponderHost {
 export class Responder {
   private readonly history: LlmMessage[] = [];
   private mode: 'llm' | 'scripted' = 'llm';
-  private dialogue: MessageTakingDialogue | null = null;
+  private dialogue: ScriptedDialogue | null = null;
 
   constructor(private readonly host: ResponderHost) {}
 
@@ -72,7 +80,7 @@ export class Responder {
   }
 
   async runScripted(reply: Reply, text: string): Promise<void> {
-    this.dialogue ??= createMessageTakingDialogue(this.host.phrases.scripted);
+    this.dialogue ??= this.host.scriptedDialogue();
     const step = this.dialogue.answer(text);
     if (step.message !== undefined) {
       await this.host.storeMessage(step.message, 'scripted');
@@ -115,7 +123,7 @@ export class Responder {
     this.host.degrade('llm_down');
     this.mode = 'scripted';
     reply.mode = 'scripted';
-    this.dialogue = createMessageTakingDialogue(this.host.phrases.scripted);
+    this.dialogue = this.host.scriptedDialogue();
     reply.speaker.say(this.dialogue.start());
   }
 

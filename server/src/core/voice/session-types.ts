@@ -1,3 +1,4 @@
+import type { OutgoingCall } from './message-taking.js';
 import { EventEmitter } from 'node:events';
 import type { AudioChunk } from './audio.js';
 import type { EndpointingOptions } from './endpointing.js';
@@ -78,6 +79,8 @@ export interface VoiceSessionOptions {
    * "you have reached …" would be wrong and the secretary introduces itself and its task.
    */
   opening?: string;
+  /** An outgoing call: with the LLM down, the scripted dialogue says who calls and why and offers a call back. */
+  outgoing?: OutgoingCall;
   phrases?: VoicePhrases;
   endpointing?: Partial<EndpointingOptions>;
   /** Caller speech during playback shorter than this does not interrupt (cough, "uh-huh"). */

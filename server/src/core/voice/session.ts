@@ -4,6 +4,7 @@ import type { AudioChunk } from './audio.js';
 import { speakable } from './chunker.js';
 import { DEFAULT_ENDPOINTING } from './endpointing.js';
 import { createPhraseCache, OutputChannel, type PhraseCache } from './output.js';
+import { createCallBackDialogue, createMessageTakingDialogue } from './message-taking.js';
 import { phrasesFor } from './phrases.js';
 import type { ConversationOutcome, TakenMessageDraft, TurnMode } from './ports.js';
 import type { Reply, ReplyTiming } from './reply.js';
@@ -37,7 +38,10 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
   readonly done: Promise<{ outcome: ConversationOutcome }>;
   private resolveDone!: (value: { outcome: ConversationOutcome }) => void;
   private readonly o: Required<
-    Omit<VoiceSessionOptions, 'signal' | 'caller' | 'language' | 'voice' | 'endpointing' | 'route' | 'opening'>
+    Omit<
+      VoiceSessionOptions,
+      'signal' | 'caller' | 'language' | 'voice' | 'endpointing' | 'route' | 'opening' | 'outgoing'
+    >
   > &
     Pick<VoiceSessionOptions, 'language' | 'voice' | 'route'>;
   private readonly cache: PhraseCache;
@@ -337,6 +341,13 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
       runTool: (reply, call) => runToolCall(toolHost, reply, call),
       degrade: (kind, detail) => this.recorder.degrade(kind, detail),
       storeMessage: (draft, source) => this.recorder.storeMessage(draft, source),
+      scriptedDialogue: () => {
+        const { outgoing } = this.options;
+        const { phrases } = this.o;
+        return outgoing
+          ? createCallBackDialogue(phrases.callBack, phrases.scripted, outgoing)
+          : createMessageTakingDialogue(phrases.scripted);
+      },
     };
   }
 
