@@ -30,15 +30,22 @@ const SEND_LIMIT_PER_S = 30;
 const REPLY = 'We open at nine tomorrow and close at six; come by any time.';
 const TOKENS = REPLY.split(/(?<= )/);
 
-interface Sample {
+/** One message a user sent: its chat, when, and how many calls the fake had recorded by then. */
+interface Sent {
   chatId: number;
   sentAt: number;
+  /** Calls recorded after this index are answers to it (`at` has 1 ms resolution, too coarse to order by). */
+  cursor: number;
+}
+
+interface Sample extends Sent {
   firstMs: number;
   finalMs: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const mb = (bytes: number | null | undefined) => (bytes == null ? '   -  ' : (bytes / 1_048_576).toFixed(1).padStart(6));
+const mb = (bytes: number | null | undefined) =>
+  bytes == null ? '   -  ' : (bytes / 1_048_576).toFixed(1).padStart(6);
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -95,8 +102,9 @@ function adminApi(base: string) {
   };
   return {
     async login() {
-      token = (await call<{ accessToken: string }>('POST', '/api/auth/login', { username: 'admin', password: PASSWORD }))
-        .accessToken;
+      token = (
+        await call<{ accessToken: string }>('POST', '/api/auth/login', { username: 'admin', password: PASSWORD })
+      ).accessToken;
     },
     createBot: (body: Record<string, unknown>) => call<TelegramBotView>('POST', '/api/telegram/bots', body),
     bot: (id: string) => call<TelegramBotView>('GET', `/api/telegram/bots/${id}`),
@@ -115,36 +123,47 @@ async function until(api: Api, id: string, status: TelegramBotView['status'], ti
   }
 }
 
-/** Calls the fake answered 200 for one chat since `sinceMs`, of these methods. */
-const chatCalls = (fake: FakeTelegram, chatId: number, sinceMs: number, methods: string[]) =>
-  fake.calls((c: RecordedCall) => c.status === 200 && c.params.chat_id === chatId && c.at >= sinceMs).filter((c) =>
-    methods.includes(c.method),
-  );
+/** A user message, sent now. */
+function userSends(fake: FakeTelegram, token: string, chatId: number, text: string): Sent {
+  const cursor = fake.calls().length;
+  const sentAt = Date.now();
+  fake.userSends(token, { chatId, from: { id: chatId, firstName: 'Ann' }, text });
+  return { chatId, sentAt, cursor };
+}
+
+/** The first call of these methods the fake answered 200 for the message's chat after it was sent. */
+const firstCall = (fake: FakeTelegram, sent: Sent, methods: string[]) =>
+  fake
+    .calls()
+    .slice(sent.cursor)
+    .find((c) => c.status === 200 && c.params.chat_id === sent.chatId && methods.includes(c.method));
 
 /** Waits until every chat has its final sendMessage, then reads the timings off the fake's recording. */
-async function collect(
-  fake: FakeTelegram,
-  sent: Array<{ chatId: number; sentAt: number }>,
-  timeoutMs: number,
-): Promise<Sample[]> {
+async function collect(fake: FakeTelegram, sent: Sent[], timeoutMs: number): Promise<Sample[]> {
   const deadline = Date.now() + timeoutMs;
-  const finalOf = (s: { chatId: number; sentAt: number }) => chatCalls(fake, s.chatId, s.sentAt, ['sendMessage'])[0];
+  const finalOf = (s: Sent) => firstCall(fake, s, ['sendMessage']);
   while (!sent.every((s) => finalOf(s) !== undefined)) {
     if (Date.now() > deadline) throw new Error(`replies missing after ${timeoutMs} ms`);
     await sleep(5);
   }
   return sent.map((s) => {
-    const first = chatCalls(fake, s.chatId, s.sentAt, ['sendMessageDraft', 'sendMessage'])[0]!;
+    const first = firstCall(fake, s, ['sendMessageDraft', 'sendMessage'])!;
     return { ...s, firstMs: first.at - s.sentAt, finalMs: finalOf(s)!.at - s.sentAt };
   });
 }
 
+/** Final replies the fake delivered to these chats since `cursor` (each message should get exactly one). */
+const repliesSince = (fake: FakeTelegram, cursor: number, chats: Set<number>) =>
+  fake
+    .calls()
+    .slice(cursor)
+    .filter((c) => c.method === 'sendMessage' && c.status === 200 && chats.has(c.params.chat_id as number)).length;
+
 async function sequential(fake: FakeTelegram, token: string, chatId: number): Promise<Sample[]> {
   const samples: Sample[] = [];
   for (let i = 0; i < SEQUENTIAL; i++) {
-    const sentAt = Date.now();
-    fake.userSends(token, { chatId, from: { id: chatId, firstName: 'Ann' }, text: `Question ${i}: when do you open?` });
-    samples.push(...(await collect(fake, [{ chatId, sentAt }], 30_000)));
+    const sent = userSends(fake, token, chatId, `Question ${i}: when do you open?`);
+    samples.push(...(await collect(fake, [sent], 30_000)));
   }
   return samples;
 }
@@ -152,12 +171,9 @@ async function sequential(fake: FakeTelegram, token: string, chatId: number): Pr
 async function concurrent(fake: FakeTelegram, token: string, firstChat: number): Promise<Sample[]> {
   const samples: Sample[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const sent = Array.from({ length: CONCURRENT }, (_, i) => {
-      const chatId = firstChat + i;
-      const sentAt = Date.now();
-      fake.userSends(token, { chatId, from: { id: chatId }, text: `Round ${round}: are you open?` });
-      return { chatId, sentAt };
-    });
+    const sent = Array.from({ length: CONCURRENT }, (_, i) =>
+      userSends(fake, token, firstChat + i, `Round ${round}: are you open?`),
+    );
     samples.push(...(await collect(fake, sent, 60_000)));
   }
   return samples;
@@ -179,10 +195,11 @@ interface Throughput {
 async function burst(fake: FakeTelegram, token: string, firstChat: number): Promise<Throughput> {
   fake.rateLimit(token, SEND_LIMIT_PER_S);
   const chats = Array.from({ length: BURST }, (_, i) => firstChat + i);
+  const cursor = fake.calls().length;
   const startedAt = Date.now();
   for (const chatId of chats) fake.userSends(token, { chatId, from: { id: chatId }, text: 'Open today?' });
-  const finals = () =>
-    fake.calls((c) => c.token === token && c.method === 'sendMessage' && c.status === 200 && c.at >= startedAt);
+  const since = () => fake.calls().slice(cursor);
+  const finals = () => since().filter((c) => c.token === token && c.method === 'sendMessage' && c.status === 200);
   const deadline = Date.now() + 120_000;
   while (new Set(finals().map((c) => c.params.chat_id)).size < BURST && Date.now() < deadline) await sleep(50);
   await sleep(3000); // late doubles show up here
@@ -196,7 +213,7 @@ async function burst(fake: FakeTelegram, token: string, firstChat: number): Prom
     seconds,
     perSecond: delivered.length / seconds,
     sustainedPerSecond: (times.length - 1) / (((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000),
-    tooMany: fake.calls((c) => c.token === token && c.status === 429 && c.at >= startedAt).length,
+    tooMany: since().filter((c) => c.token === token && c.status === 429).length,
     answeredOnce: chats.filter((id) => perChat.get(id)?.length === 1).length,
     missing: chats.filter((id) => !perChat.has(id)).length,
     doubled: chats.filter((id) => (perChat.get(id)?.length ?? 0) > 1).length,
@@ -211,8 +228,14 @@ function latencyRows(label: string, samples: Sample[]): string[] {
       .map((p) => pct(values, p).toFixed(0).padStart(7))
       .join('')}`;
   return [
-    row('first visible', samples.map((s) => s.firstMs)),
-    row('final message', samples.map((s) => s.finalMs)),
+    row(
+      'first visible',
+      samples.map((s) => s.firstMs),
+    ),
+    row(
+      'final message',
+      samples.map((s) => s.finalMs),
+    ),
   ];
 }
 
@@ -268,12 +291,13 @@ async function main(): Promise<void> {
     const idle = await memory(api, created.id, orchestrator.pid!);
 
     // warm-up: the first turn compiles the paths it takes (tsx) in both processes
-    const warmAt = Date.now();
-    fake.userSends(token, { chatId: 1, from: { id: 1 }, text: 'hello' });
-    await collect(fake, [{ chatId: 1, sentAt: warmAt }], 30_000);
+    await collect(fake, [userSends(fake, token, 1, 'hello')], 30_000);
 
+    const latencyCursor = fake.calls().length;
     const seq = await sequential(fake, token, 1000);
     const conc = await concurrent(fake, token, 2000);
+    await sleep(1000); // a doubled reply would arrive here
+    const replies = repliesSince(fake, latencyCursor, new Set([...seq, ...conc].map((s) => s.chatId)));
     const afterLatency = await memory(api, created.id, orchestrator.pid!);
     const thr = await burst(fake, token, 10_000);
     const afterBurst = await memory(api, created.id, orchestrator.pid!);
@@ -290,9 +314,12 @@ async function main(): Promise<void> {
     ])
       console.log(line);
     const firstIsDraft = [...seq, ...conc].filter(
-      (s) => chatCalls(fake, s.chatId, s.sentAt, ['sendMessageDraft', 'sendMessage'])[0]?.method === 'sendMessageDraft',
+      (s) => firstCall(fake, s, ['sendMessageDraft', 'sendMessage'])?.method === 'sendMessageDraft',
     ).length;
-    console.log(`first visible was a draft in ${firstIsDraft}/${seq.length + conc.length}; drafts sent: ${drafts}`);
+    console.log(
+      `first visible was a draft in ${firstIsDraft}/${seq.length + conc.length}; drafts sent: ${drafts}; ` +
+        `final replies ${replies} for ${seq.length + conc.length} messages`,
+    );
 
     console.log(`\nRSS (MB)                bot (heartbeat)  bot peak  orchestrator  orch. peak`);
     for (const [label, m] of [
@@ -304,7 +331,9 @@ async function main(): Promise<void> {
         `${label.padEnd(24)}${mb(m.botRss).padStart(15)}${mb(m.botPeak).padStart(10)}${mb(m.orchestrator.rss).padStart(14)}${mb(m.orchestrator.peak).padStart(12)}`,
       );
 
-    console.log(`\nthroughput: ${BURST} chats at once, fake limit ${SEND_LIMIT_PER_S} sendMessage/s (429 retry_after 1)`);
+    console.log(
+      `\nthroughput: ${BURST} chats at once, fake limit ${SEND_LIMIT_PER_S} sendMessage/s (429 retry_after 1)`,
+    );
     console.log(
       `  delivered ${thr.answeredOnce + thr.doubled}/${BURST} chats in ${thr.seconds.toFixed(1)} s: ` +
         `${thr.perSecond.toFixed(1)} msg/s overall, ${thr.sustainedPerSecond.toFixed(1)} msg/s first→last delivery; ` +
@@ -322,7 +351,7 @@ async function main(): Promise<void> {
         throughput: thr,
       })}`,
     );
-    if (thr.missing > 0 || thr.doubled > 0) process.exitCode = 1;
+    if (thr.missing > 0 || thr.doubled > 0 || replies !== seq.length + conc.length) process.exitCode = 1;
   } catch (error) {
     console.error(fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-4000) : '(no orchestrator log)');
     throw error;
