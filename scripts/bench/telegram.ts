@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { TelegramBotView } from '@ai-secretary/protocol';
+import type { ProcessLogs, TelegramBotView } from '@ai-secretary/protocol';
 import { createFakeLlm } from '../../server/src/testing/fake-llm.js';
 import { FakeTelegram, type RecordedCall } from '../../server/src/testing/fake-telegram/index.js';
 
@@ -108,6 +108,7 @@ function adminApi(base: string) {
     },
     createBot: (body: Record<string, unknown>) => call<TelegramBotView>('POST', '/api/telegram/bots', body),
     bot: (id: string) => call<TelegramBotView>('GET', `/api/telegram/bots/${id}`),
+    logs: (id: string) => call<ProcessLogs>('GET', `/api/telegram/bots/${id}/logs`),
   };
 }
 
@@ -189,6 +190,8 @@ interface Throughput {
   doubled: number;
   wrongText: number;
   pending: number;
+  /** sendMessage attempts (200 and 429) of the chat that needed most; auto-retry gives up after 6. */
+  mostAttempts: number;
 }
 
 /** BURST chats send at once; waits until each has a reply (or 120 s), then counts. */
@@ -208,6 +211,9 @@ async function burst(fake: FakeTelegram, token: string, firstChat: number): Prom
   const perChat = new Map<unknown, RecordedCall[]>();
   for (const c of delivered) perChat.set(c.params.chat_id, [...(perChat.get(c.params.chat_id) ?? []), c]);
   const times = delivered.map((c) => c.at).sort((a, b) => a - b);
+  const attempts = new Map<unknown, number>();
+  for (const c of since().filter((c) => c.token === token && c.method === 'sendMessage'))
+    attempts.set(c.params.chat_id, (attempts.get(c.params.chat_id) ?? 0) + 1);
   const seconds = ((times.at(-1) ?? Date.now()) - startedAt) / 1000;
   return {
     seconds,
@@ -219,6 +225,7 @@ async function burst(fake: FakeTelegram, token: string, firstChat: number): Prom
     doubled: chats.filter((id) => (perChat.get(id)?.length ?? 0) > 1).length,
     wrongText: delivered.filter((c) => c.params.text !== REPLY).length,
     pending: fake.pendingUpdates(token).length,
+    mostAttempts: Math.max(...attempts.values()),
   };
 }
 
@@ -301,6 +308,7 @@ async function main(): Promise<void> {
     const afterLatency = await memory(api, created.id, orchestrator.pid!);
     const thr = await burst(fake, token, 10_000);
     const afterBurst = await memory(api, created.id, orchestrator.pid!);
+    const warnings = (await api.logs(created.id)).lines.filter((l) => /"level":(40|50|60)/.test(l.line));
     const drafts = fake.calls('sendMessageDraft').filter((c) => c.status === 200).length;
 
     console.log(
@@ -341,8 +349,11 @@ async function main(): Promise<void> {
     );
     console.log(
       `  exactly once: ${thr.answeredOnce}, missing: ${thr.missing}, doubled: ${thr.doubled}, ` +
-        `wrong text: ${thr.wrongText}, updates left unconfirmed: ${thr.pending}`,
+        `wrong text: ${thr.wrongText}, updates left unconfirmed: ${thr.pending}; ` +
+        `most sendMessage attempts for one chat: ${thr.mostAttempts}`,
     );
+    console.log(`bot process warnings/errors logged: ${warnings.length}`);
+    for (const l of warnings.slice(0, 5)) console.log(`  ${l.line.slice(0, 200)}`);
     console.log(
       `\nraw: ${JSON.stringify({
         sequential: { firstMs: seq.map((s) => s.firstMs), finalMs: seq.map((s) => s.finalMs) },
