@@ -208,6 +208,21 @@ async function burst(fake: FakeTelegram, token: string, firstChat: number): Prom
   await sleep(3000); // late doubles show up here
   fake.rateLimit(token, null);
   const delivered = finals();
+  if (process.env.BENCH_DEBUG) {
+    const per = new Map<unknown, number>();
+    for (const c of delivered) per.set(c.params.chat_id, (per.get(c.params.chat_id) ?? 0) + 1);
+    for (const [chat, n] of per)
+      if (n > 1)
+        console.log(
+          'DEBUG',
+          chat,
+          JSON.stringify(
+            since()
+              .filter((c) => c.params.chat_id === chat)
+              .map((c) => [c.method, c.at - startedAt, c.status]),
+          ),
+        );
+  }
   const perChat = new Map<unknown, RecordedCall[]>();
   for (const c of delivered) perChat.set(c.params.chat_id, [...(perChat.get(c.params.chat_id) ?? []), c]);
   const times = delivered.map((c) => c.at).sort((a, b) => a - b);
@@ -250,6 +265,7 @@ async function memory(api: Api, botId: string, orchestratorPid: number) {
   await sleep(2500); // at least two heartbeats (1 s apart) after the load
   const view = await api.bot(botId);
   return {
+    restarts: view.restarts,
     botRss: view.rssBytes,
     botPeak: view.pid === null ? null : procMemory(view.pid).peak,
     orchestrator: procMemory(orchestratorPid),
@@ -308,7 +324,9 @@ async function main(): Promise<void> {
     const afterLatency = await memory(api, created.id, orchestrator.pid!);
     const thr = await burst(fake, token, 10_000);
     const afterBurst = await memory(api, created.id, orchestrator.pid!);
-    const warnings = (await api.logs(created.id)).lines.filter((l) => /"level":(40|50|60)/.test(l.line));
+    const logLines = (await api.logs(created.id)).lines;
+    const warnings = logLines.filter((l) => /"level":(40|50|60)/.test(l.line));
+    const supervisor = logLines.filter((l) => l.stream === 'supervisor');
     const drafts = fake.calls('sendMessageDraft').filter((c) => c.status === 200).length;
 
     console.log(
@@ -352,8 +370,8 @@ async function main(): Promise<void> {
         `wrong text: ${thr.wrongText}, updates left unconfirmed: ${thr.pending}; ` +
         `most sendMessage attempts for one chat: ${thr.mostAttempts}`,
     );
-    console.log(`bot process warnings/errors logged: ${warnings.length}`);
-    for (const l of warnings.slice(0, 5)) console.log(`  ${l.line.slice(0, 200)}`);
+    console.log(`bot process warnings/errors logged: ${warnings.length}; bot restarts: ${afterBurst.restarts}`);
+    for (const l of [...warnings.slice(0, 5), ...supervisor.slice(0, 5)]) console.log(`  ${l.line.slice(0, 200)}`);
     console.log(
       `\nraw: ${JSON.stringify({
         sequential: { firstMs: seq.map((s) => s.firstMs), finalMs: seq.map((s) => s.finalMs) },
