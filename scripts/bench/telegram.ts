@@ -208,21 +208,6 @@ async function burst(fake: FakeTelegram, token: string, firstChat: number): Prom
   await sleep(3000); // late doubles show up here
   fake.rateLimit(token, null);
   const delivered = finals();
-  if (process.env.BENCH_DEBUG) {
-    const per = new Map<unknown, number>();
-    for (const c of delivered) per.set(c.params.chat_id, (per.get(c.params.chat_id) ?? 0) + 1);
-    for (const [chat, n] of per)
-      if (n > 1)
-        console.log(
-          'DEBUG',
-          chat,
-          JSON.stringify(
-            since()
-              .filter((c) => c.params.chat_id === chat)
-              .map((c) => [c.method, c.at - startedAt, c.status]),
-          ),
-        );
-  }
   const perChat = new Map<unknown, RecordedCall[]>();
   for (const c of delivered) perChat.set(c.params.chat_id, [...(perChat.get(c.params.chat_id) ?? []), c]);
   const times = delivered.map((c) => c.at).sort((a, b) => a - b);
