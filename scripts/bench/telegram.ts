@@ -311,7 +311,7 @@ async function main(): Promise<void> {
     const afterBurst = await memory(api, created.id, orchestrator.pid!);
     const logLines = (await api.logs(created.id)).lines;
     const warnings = logLines.filter((l) => /"level":(40|50|60)/.test(l.line));
-    const supervisor = logLines.filter((l) => l.stream === 'supervisor');
+    const supervisor = afterBurst.restarts > 0 ? logLines.filter((l) => l.stream === 'supervisor') : [];
     const drafts = fake.calls('sendMessageDraft').filter((c) => c.status === 200).length;
 
     console.log(
