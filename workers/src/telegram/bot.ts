@@ -50,6 +50,9 @@ function menuKeyboard(menu: TelegramMenuButton[]): InlineKeyboard | undefined {
 export function createBot(deps: BotDeps) {
   const config = deps.config();
   const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot } });
+  // A 429 says when to try again: waited out as often as it comes (a budget shared with 5xx dropped replies
+  // when hundreds of chats wrote at once), up to 60 s each; 5xx gets 5 retries with backoff, then the dispatcher's.
+  bot.api.config.use(autoRetry({ maxDelaySeconds: 60, rethrowInternalServerErrors: true }));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   const turns = new TurnClient(
     () => bot.api,
