@@ -22,7 +22,12 @@ export interface DispatcherOptions {
   /** Attempts per update before it is given up on (a handler that keeps failing). */
   attempts?: number;
   retryDelayMs?: number;
+  /** Updates handled at once across all chats (the rest wait, stored): bounds the process's memory in a burst. */
+  maxConcurrent?: number;
 }
+
+/** Default cap on updates in flight: a 1000-chat burst otherwise grew a bot past its 256 MB limit. */
+export const MAX_CONCURRENT_UPDATES = 32;
 
 /**
  * Runs stored updates as grammY handlers: one chat's updates in order, different chats concurrently, each
@@ -32,6 +37,7 @@ export class UpdateDispatcher {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly seen = new Set<number>();
   private running = 0;
+  private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly options: DispatcherOptions) {}
 
@@ -51,9 +57,25 @@ export class UpdateDispatcher {
     });
   }
 
+  /** Waits for one of the `maxConcurrent` places. */
+  private async acquire(): Promise<void> {
+    if (this.running < (this.options.maxConcurrent ?? MAX_CONCURRENT_UPDATES)) {
+      this.running++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Hands the place to the next waiting update, or frees it. */
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
+  }
+
   private async run(update: Update): Promise<void> {
     const attempts = this.options.attempts ?? 2;
-    this.running++;
+    await this.acquire();
     try {
       for (let attempt = 1; attempt <= attempts; attempt++) {
         try {
@@ -67,7 +89,7 @@ export class UpdateDispatcher {
       }
       this.options.done(update.update_id);
     } finally {
-      this.running--;
+      this.release();
     }
   }
 
