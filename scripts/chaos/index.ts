@@ -44,7 +44,8 @@ async function runScenario(name: string, scenario: Scenario, ctx: ChaosContext):
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((name) => !(name in SCENARIOS));
-  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS)}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`);
   const ctx = context();
   ctx.log(`chaos seed ${ctx.seed} (CHAOS_SEED=${ctx.seed} repeats it)${ctx.quick ? ', quick' : ''}`);
   const started = performance.now();

@@ -77,7 +77,8 @@ async function callCase(h: LlmHarness, mode: FakeMode, backup: boolean, figures:
     await waitFor(call.session, 'stateChange', toState('listening'), 20_000);
     const label = `call ${mode} backup=${backup}`;
     if (backup && mode !== 'cut' && !reply.text.startsWith('Backup')) throw new Error(`${label}: "${reply.text}"`);
-    if (ms > h.rt.config.voiceLlmFirstTokenMs + MARGIN_MS) throw new Error(`${label}: first words after ${seconds(ms)}`);
+    if (ms > h.rt.config.voiceLlmFirstTokenMs + MARGIN_MS)
+      throw new Error(`${label}: first words after ${seconds(ms)}`);
     if (!backup && reply.text === TEST_PHRASES.greeting) throw new Error(`${label}: greeting again`);
     figures.callMs.push(ms);
   } finally {

@@ -8,7 +8,12 @@ import path from 'node:path';
 import { PtySimulator } from '../../server/src/channels/gsm/simulator/pty-simulator.js';
 import { encodeDeliver } from '../../server/src/core/gsm/pdu.js';
 import { createFakeLlm, type FakeLlm } from '../../server/src/testing/fake-llm.js';
-import { createTestDatabase, createTestRuntime, type TestDatabase, type TestRuntime } from '../../server/test/helpers/runtime.js';
+import {
+  createTestDatabase,
+  createTestRuntime,
+  type TestDatabase,
+  type TestRuntime,
+} from '../../server/test/helpers/runtime.js';
 import {
   between,
   killHard,
@@ -128,7 +133,9 @@ const smsText = (i: number) => `Chaos message number ${i}, please call me back.`
 const sender = (i: number) => `+7916000${String(i).padStart(4, '0')}`;
 
 function deliver(sim: PtySimulator, i: number) {
-  sim.emulator.deliverSms(encodeDeliver({ from: sender(i), text: smsText(i), encoding: 'gsm7', concat: null, sentAtMs: 0 }));
+  sim.emulator.deliverSms(
+    encodeDeliver({ from: sender(i), text: smsText(i), encoding: 'gsm7', concat: null, sentAtMs: 0 }),
+  );
 }
 
 async function smsRun(ctx: ChaosContext, llm: FakeLlm, count: number, figures: SmsFigures) {

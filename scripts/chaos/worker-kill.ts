@@ -63,7 +63,12 @@ async function timeToRecovered(rt: TestRuntime, session: VoiceSession, o: Observ
 }
 
 /** The caller speaks again after recovery: a final transcript and a reply after it (or a polite end). */
-async function heardAgain(session: VoiceSession, o: Observed, caller: ReturnType<typeof createCallerLine>, clip: AudioChunk) {
+async function heardAgain(
+  session: VoiceSession,
+  o: Observed,
+  caller: ReturnType<typeof createCallerLine>,
+  clip: AudioChunk,
+) {
   if (politelyEnded(session, o)) return;
   const spokeAt = performance.now();
   await caller.play(clip);
