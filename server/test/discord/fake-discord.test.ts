@@ -116,7 +116,7 @@ describe('FakeDiscord with the real discord.js', () => {
     const message = await received;
     expect(message.content).toBe('private question');
     expect(message.guildId).toBeNull();
-    expect(message.channel.isDMBased()).toBe(true);
+    if (!message.channel.isDMBased() || !message.channel.isSendable()) throw new Error('not a sendable DM');
     await message.channel.send('private answer');
     expect(fake.messagesIn(sent.channel_id).map((m) => m.content)).toEqual(['private answer']);
   });
@@ -183,9 +183,37 @@ describe('FakeDiscord with the real discord.js', () => {
     const started = Date.now();
     await channel.send('after the limit');
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(Date.now() - started).toBeLessThan(1000);
     expect(fake.calls(SEND).map((c) => c.status)).toEqual([429, 200]);
     expect(limited).toHaveLength(1);
     expect(fake.messagesIn(GENERAL).map((m) => m.content)).toEqual(['after the limit']);
+  });
+
+  it('a tight bucket is obeyed from the headers: the third send waits for the window, no 429 needed', async () => {
+    await fake.close();
+    fake = new FakeDiscord({ rateLimit: { limit: 2, windowMs: 600 } });
+    ({ restRoot } = await fake.start());
+    fake.addBot({ token: TOKEN, id: BOT_ID, username: 'secretary' });
+    fake.addGuild({ id: GUILD, name: 'Test Server', channels: [{ id: GENERAL, name: 'general', type: 0 }] });
+    const client = await loggedIn();
+    const channel = client.channels.cache.get(GENERAL);
+    if (!channel?.isSendable()) throw new Error('general is not sendable');
+    const started = Date.now();
+    await Promise.all(['a', 'b', 'c'].map((content) => channel.send(content)));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(fake.calls(SEND).map((c) => c.status)).toEqual([200, 200, 200]);
+    expect(fake.messagesIn(GENERAL).map((m) => m.content)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('a hanging request times out on the client side (rest.timeout)', async () => {
+    const client = new Client({ intents: INTENTS, rest: { api: restRoot, timeout: 200, retries: 0 } });
+    clients.push(client);
+    await loggedIn(client);
+    const channel = client.channels.cache.get(GENERAL);
+    if (!channel?.isSendable()) throw new Error('general is not sendable');
+    fake.failNext(SEND, 1, { hang: true });
+    await expect(channel.send('lost')).rejects.toThrow(/abort/i);
+    expect(fake.calls(SEND)[0]!.status).toBeUndefined();
   });
 
   it('sends X-RateLimit headers on every answer', async () => {
@@ -241,7 +269,9 @@ describe('FakeDiscord with the real discord.js', () => {
   it('after disconnect() the client resumes and still receives messages, including ones sent meanwhile', async () => {
     const client = await loggedIn();
     const resumed = new Promise<void>((resolve) => client.once(Events.ShardResume, () => resolve()));
+    const dropped = new Promise<void>((resolve) => client.once(Events.ShardReconnecting, () => resolve()));
     fake.disconnect();
+    await dropped; // the socket is gone: this message waits in the session's backlog for the Resume
     const missed = nextMessage(client, (m) => m.content === 'while you were away');
     fake.userSays({ channelId: GENERAL, author: ALICE, content: 'while you were away' });
     await resumed;

@@ -208,7 +208,8 @@ export class Gateway {
 
 function parsePayload(data: RawData): GatewayPayload | undefined {
   try {
-    const value = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : String(data)) as unknown;
+    const text = Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
+    const value = JSON.parse(text.toString('utf8')) as unknown;
     if (typeof value === 'object' && value !== null && typeof (value as GatewayPayload).op === 'number') {
       return value as GatewayPayload;
     }

@@ -39,7 +39,7 @@ export function channelObject(channel: ChannelRecord): APIChannel {
     last_message_id: lastMessageId,
     rate_limit_per_user: 0,
     flags: 0 as ChannelFlags,
-  } as unknown as APIChannel;
+  };
 }
 
 /** A member without `user`, as MESSAGE_CREATE carries it for the author and for each mentioned user. */

@@ -137,15 +137,16 @@ export class RestApi {
     return writeJson(res, error.status, error.body(), RateLimits.headers(bucket));
   }
 
-  /** 429 as Discord sends it: body `retry_after` (seconds, fractional), `Retry-After`, scope, and the global flag. */
+  /**
+   * 429 as Discord sends it: body `retry_after` (seconds, fractional), `Retry-After`, scope, the global flag. An
+   * injected one empties the bucket for `retryAfterS`; an earned one until the window resets.
+   */
   private limited(bucket: BucketState, global: boolean, res: http.ServerResponse, retryAfterS?: number): number {
-    const waitS = retryAfterS ?? Math.max(0.001, (bucket.resetAtMs - Date.now()) / 1000);
+    const nowMs = Date.now();
+    const resetAtMs = retryAfterS === undefined ? bucket.resetAtMs : nowMs + retryAfterS * 1000;
+    const waitS = Math.max(0.001, (resetAtMs - nowMs) / 1000);
     const headers: Record<string, string> = {
-      ...RateLimits.headers({
-        ...bucket,
-        remaining: 0,
-        resetAtMs: Math.max(bucket.resetAtMs, Date.now() + waitS * 1000),
-      }),
+      ...RateLimits.headers({ ...bucket, remaining: 0, resetAtMs }, nowMs),
       'retry-after': String(waitS),
       'x-ratelimit-scope': global ? 'global' : 'user',
       ...(global ? { 'x-ratelimit-global': 'true' } : {}),
