@@ -233,6 +233,28 @@ describe('FakeDiscord with the real discord.js', () => {
     expect(fake.commands(TOKEN, GUILD).map((c) => c.name)).toEqual(['ask']);
   });
 
+  it('a slash command arrives as INTERACTION_CREATE; deferReply + editReply fill the original response', async () => {
+    const client = await loggedIn();
+    await client.application.commands.set(
+      [{ name: 'ask', description: 'Ask', options: [{ name: 'q', description: 'q', type: 3 }] }],
+      GUILD,
+    );
+    const handled = new Promise<string>((resolve, reject) => {
+      client.once(Events.InteractionCreate, (interaction) => {
+        if (!interaction.isChatInputCommand()) return reject(new Error('not a chat input command'));
+        const question = interaction.options.getString('q') ?? '';
+        void interaction
+          .deferReply()
+          .then(() => interaction.editReply(`answer to ${question}`))
+          .then(() => resolve(interaction.commandName), reject);
+      });
+    });
+    const record = fake.userRunsCommand({ channelId: GENERAL, user: ALICE, name: 'ask', options: { q: 'life' } });
+    expect(await handled).toBe('ask');
+    expect(record.original?.content).toBe('answer to life');
+    expect(fake.messagesIn(GENERAL).map((m) => m.content)).toEqual(['answer to life']);
+  });
+
   it('a bad token makes login reject with TokenInvalid', async () => {
     const client = newClient();
     await expect(client.login('not-a-known-token')).rejects.toMatchObject({ code: DiscordjsErrorCodes.TokenInvalid });

@@ -3,12 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { APIApplicationCommand, APIMessage, APIUser } from 'discord-api-types/v10';
 import { dispatchMessage, dispatchTyping } from './dispatch.js';
 import { Gateway } from './gateway.js';
+import { Interactions, type InteractionRecord, type SlashCommandSpec } from './interactions.js';
 import { CLOSE } from './intents.js';
 import { createMessage } from './messages.js';
 import { RateLimits } from './rate-limits.js';
 import { API_PREFIX, RestApi } from './rest.js';
 import { userObject, World, type BotRecord, type ChannelRecord } from './world.js';
 import type {
+  AuthorSpec,
   BotSpec,
   DmSpec,
   FakeDiscordOptions,
@@ -20,6 +22,7 @@ import type {
 } from './types.js';
 
 export type * from './types.js';
+export type { InteractionRecord, SlashCommandSpec } from './interactions.js';
 export { DiscordApiError } from './wire.js';
 
 const DEFAULT_HEARTBEAT_INTERVAL_MS = 41_250;
@@ -43,6 +46,7 @@ export class FakeDiscord {
   private readonly world = new World();
   private readonly gateway: Gateway;
   private readonly rest: RestApi;
+  private readonly interactions: Interactions;
   private origin = '';
 
   constructor(options: FakeDiscordOptions = {}) {
@@ -50,12 +54,9 @@ export class FakeDiscord {
     this.gateway = new Gateway(this.world, { heartbeatIntervalMs, url: () => this.gatewayUrl });
     const { limit, windowMs } = options.rateLimit ?? DEFAULT_RATE_LIMIT;
     const rateLimits = new RateLimits(limit, windowMs);
-    this.rest = new RestApi({
-      world: this.world,
-      gateway: this.gateway,
-      rateLimits,
-      gatewayUrl: () => this.gatewayUrl,
-    });
+    this.interactions = new Interactions(this.world, this.gateway);
+    const { world, gateway, interactions } = this;
+    this.rest = new RestApi({ world, gateway, interactions, rateLimits, gatewayUrl: () => this.gatewayUrl });
     this.server.on('upgrade', (req, socket, head) => this.gateway.handleUpgrade(req, socket, head));
   }
 
@@ -125,6 +126,12 @@ export class FakeDiscord {
   dmChannelId(userId: string, botToken?: string): string {
     const user = this.world.users.get(userId) ?? this.world.rememberUser({ id: userId, username: `user${userId}` });
     return this.world.dmChannel(this.botFor(botToken), user).id;
+  }
+
+  /** A user runs a slash command in a channel: INTERACTION_CREATE; answer through interaction.reply()/editReply(). */
+  userRunsCommand(spec: Omit<SlashCommandSpec, 'user'> & { user: AuthorSpec; botToken?: string }): InteractionRecord {
+    const user = this.world.rememberUser(spec.user);
+    return this.interactions.run(this.botFor(spec.botToken), this.channel(spec.channelId), { ...spec, user });
   }
 
   /** A user starts typing: TYPING_START to bots with the typing intents. */

@@ -2,7 +2,7 @@ import type { APIChannel, APIGuildMember, APIUser, ChannelFlags, GuildMemberFlag
 import type { BotRecord, ChannelRecord, GuildRecord, World } from './world.js';
 
 /** View, send, read history, embed, attach, add reactions, use application commands, connect, speak. */
-const EVERYONE_PERMISSIONS = (
+export const EVERYONE_PERMISSIONS = (
   (1n << 10n) |
   (1n << 11n) |
   (1n << 16n) |

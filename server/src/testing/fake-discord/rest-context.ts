@@ -1,4 +1,5 @@
 import type { Gateway } from './gateway.js';
+import type { Interactions } from './interactions.js';
 import type { BotRecord, ChannelRecord, World } from './world.js';
 import { unknownChannel } from './wire.js';
 
@@ -6,6 +7,7 @@ import { unknownChannel } from './wire.js';
 export interface RouteContext {
   world: World;
   gateway: Gateway;
+  interactions: Interactions;
   bot: BotRecord;
   params: Record<string, string>;
   query: Record<string, string>;

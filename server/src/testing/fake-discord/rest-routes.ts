@@ -84,6 +84,34 @@ function userById(ctx: RouteContext) {
   return user;
 }
 
+/** Interaction responses authenticate by the interaction token in the path, not by the bot token. */
+const INTERACTION_ROUTES: Route[] = [
+  {
+    method: 'POST',
+    path: '/interactions/:interactionId/:interactionToken/callback',
+    auth: false,
+    handle: (ctx) => ctx.interactions.callback(ctx),
+  },
+  {
+    method: 'POST',
+    path: '/webhooks/:applicationId/:interactionToken',
+    auth: false,
+    handle: (ctx) => ctx.interactions.followUp(ctx),
+  },
+  {
+    method: 'GET',
+    path: '/webhooks/:applicationId/:interactionToken/messages/:messageId',
+    auth: false,
+    handle: (ctx) => ctx.interactions.fetch(ctx),
+  },
+  {
+    method: 'PATCH',
+    path: '/webhooks/:applicationId/:interactionToken/messages/:messageId',
+    auth: false,
+    handle: (ctx) => ctx.interactions.edit(ctx),
+  },
+];
+
 /** Literal routes come before the ones whose `:param` would swallow them (`/users/@me` before `/users/:userId`). */
 export const ROUTES: Route[] = [
   { method: 'GET', path: '/gateway', auth: false, handle: (ctx) => ({ url: ctx.gatewayUrl }) },
@@ -113,6 +141,7 @@ export const ROUTES: Route[] = [
     handle: (ctx) => ctx.bot.commands.get(commandScope(ctx)) ?? [],
   },
   { method: 'PUT', path: '/applications/:applicationId/guilds/:guildId/commands', handle: overwriteCommands },
+  ...INTERACTION_ROUTES,
 ];
 
 export interface MatchedRoute {

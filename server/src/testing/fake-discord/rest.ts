@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { Gateway } from './gateway.js';
+import type { Interactions } from './interactions.js';
 import { RateLimits, type BucketState } from './rate-limits.js';
 import { channelFor, type RouteContext } from './rest-context.js';
 import { matchRoute, type MatchedRoute } from './rest-routes.js';
@@ -27,6 +28,7 @@ interface QueuedFailure {
 export interface RestOptions {
   world: World;
   gateway: Gateway;
+  interactions: Interactions;
   rateLimits: RateLimits;
   gatewayUrl: () => string;
 }
@@ -109,10 +111,11 @@ export class RestApi {
   }
 
   private context(call: RecordedCall, bot: BotRecord): RouteContext {
-    const { world, gateway } = this.options;
+    const { world, gateway, interactions } = this.options;
     return {
       world,
       gateway,
+      interactions,
       bot,
       params: call.params,
       query: call.query,
