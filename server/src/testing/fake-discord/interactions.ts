@@ -131,7 +131,7 @@ export class Interactions {
     const record = this.find(ctx.params.interactionToken);
     const message = this.message(record, ctx.params.messageId!);
     if (typeof ctx.body.content === 'string') message.content = ctx.body.content;
-    message.flags = ((message.flags ?? 0) & ~LOADING);
+    message.flags = (message.flags ?? 0) & ~LOADING;
     message.edited_timestamp = new Date().toISOString();
     if (!record.ephemeral) dispatchMessage(this.world, this.gateway, 'MESSAGE_UPDATE', record.channel, message);
     return message;
@@ -157,7 +157,7 @@ export class Interactions {
 
   private post(record: InteractionRecord, content: string, flags: number): APIMessage {
     const message = createMessage(this.world, { channel: record.channel, author: record.bot.user, content });
-    message.flags = (flags | (record.ephemeral ? EPHEMERAL : 0));
+    message.flags = flags | (record.ephemeral ? EPHEMERAL : 0);
     message.webhook_id = record.bot.applicationId;
     if (record.ephemeral) record.channel.messages.splice(record.channel.messages.indexOf(message), 1);
     else dispatchMessage(this.world, this.gateway, 'MESSAGE_CREATE', record.channel, message);
