@@ -136,3 +136,17 @@ export const TelegramChatView = StrictObject({
   lastAt: Type.String({ format: 'date-time' }),
 });
 export type TelegramChatView = Static<typeof TelegramChatView>;
+
+export const TelegramSubscriberView = StrictObject({
+  chatId: Type.Integer(),
+  userId: Type.Union([Type.Integer(), Type.Null()]),
+  userName: Type.Union([Type.String(), Type.Null()]),
+  language: Type.Union([Type.String(), Type.Null()]),
+  /** The deep-link `start` parameter the user came with (a campaign), if any. */
+  source: Type.Union([Type.String(), Type.Null()]),
+  /** `active`; `unsubscribed` (/stop); `blocked` (the user blocked the bot). */
+  status: Type.Union([Type.Literal('active'), Type.Literal('unsubscribed'), Type.Literal('blocked')]),
+  subscribedAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type TelegramSubscriberView = Static<typeof TelegramSubscriberView>;

@@ -151,6 +151,24 @@ export const ChatResetMessage = StrictObject({
 });
 export type ChatResetMessage = Static<typeof ChatResetMessage>;
 
+/** bot → orchestrator: `/start` in a private chat (a subscriber), with the deep-link parameter as its source. */
+export const ChatStartMessage = StrictObject({
+  type: Type.Literal('chat.start'),
+  chatId: ChatId,
+  from: TelegramUser,
+  /** `t.me/<bot>?start=<source>`: an ad campaign, a QR code on a flyer (1–64 of A–Z a–z 0–9 _ -). */
+  source: Type.Union([Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), Type.Null()]),
+});
+export type ChatStartMessage = Static<typeof ChatStartMessage>;
+
+/** bot → orchestrator: the user blocked the bot (`kicked`) or unblocked it (`member`), from `my_chat_member`. */
+export const ChatMemberMessage = StrictObject({
+  type: Type.Literal('chat.member'),
+  chatId: ChatId,
+  blocked: Type.Boolean(),
+});
+export type ChatMemberMessage = Static<typeof ChatMemberMessage>;
+
 /** bot → orchestrator: a filled "leave a message / call me back" form. */
 export const LeadMessage = StrictObject({
   type: Type.Literal('lead'),
@@ -182,6 +200,8 @@ export const TelegramBotMessage = Type.Union([
   TurnStartMessage,
   TurnSentMessage,
   ChatResetMessage,
+  ChatStartMessage,
+  ChatMemberMessage,
   LeadMessage,
   UpdatesReceivedMessage,
   UpdateDoneMessage,

@@ -71,6 +71,7 @@ export const telegramModule: ModuleDefinition<Started, 'telegram'> = {
       bots,
       turns,
       inbox: stores.telegram.inbox,
+      subscribers: stores.telegram.subscribers,
       memory: llm.memory,
       supervisor,
       kinds,
@@ -89,7 +90,10 @@ export const telegramModule: ModuleDefinition<Started, 'telegram'> = {
         api: [
           {
             prefix: '/telegram',
-            plugin: telegramRoutes({ bots, channel, turns: stores.telegram.turns }, (p) => path.join(audioDir, p)),
+            plugin: telegramRoutes(
+              { bots, channel, turns: stores.telegram.turns, subscribers: stores.telegram.subscribers },
+              (p) => path.join(audioDir, p),
+            ),
           },
         ],
         root: [telegramWebhookRoutes(channel)],

@@ -186,6 +186,55 @@ describe('Telegram bots in webhook mode, menus, forms and access rules', () => {
     expect(sentTexts(fake, FRIEND).at(-1)).toMatch(/faster than I can answer; please try again in \d+ s/);
   });
 
+  it('keeps subscribers: deep-link source, /stop, blocking the bot; exports them as CSV', async () => {
+    const [ad, odd] = [8010, 8011];
+    fake.userSends(token, {
+      chatId: ad,
+      from: { id: ad, username: 'spring_fan', languageCode: 'ru' },
+      text: '/start ad_spring',
+    });
+    fake.userSends(token, { chatId: odd, from: { id: odd, firstName: '=cmd, "quoted"' }, text: '/start' });
+    await fake.waitForCall('sendMessage', (c) => c.params.chat_id === odd, 60_000);
+    fake.userSends(token, { chatId: ad, from: { id: ad }, text: '/stop' });
+    await fake.waitForCall(
+      'sendMessage',
+      (c) => c.params.chat_id === ad && String(c.params.text).includes('unsubscribed'),
+      60_000,
+    );
+    fake.pushUpdate(token, {
+      my_chat_member: {
+        chat: { id: odd, type: 'private', first_name: 'x' },
+        from: { id: odd, is_bot: false, first_name: 'x' },
+        date: 1,
+        old_chat_member: { status: 'member', user: { id: 1, is_bot: true, first_name: 'Hook' } },
+        new_chat_member: { status: 'kicked', until_date: 0, user: { id: 1, is_bot: true, first_name: 'Hook' } },
+      },
+    });
+    const list = async () =>
+      (await api.call('GET', `/bots/${bot.id}/subscribers`)).json<{ items: Array<Record<string, unknown>> }>().items;
+    await expect
+      .poll(async () => (await list()).find((s) => s.chatId === odd)?.status, { timeout: 60_000 })
+      .toBe('blocked');
+    expect(await list()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          chatId: ad,
+          userName: '@spring_fan',
+          language: 'ru',
+          source: 'ad_spring',
+          status: 'unsubscribed',
+        }),
+        expect.objectContaining({ chatId: odd, userName: '=cmd, "quoted"', source: null, status: 'blocked' }),
+      ]),
+    );
+    const csv = await api.call('GET', `/bots/${bot.id}/subscribers.csv`);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const lines = csv.body.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('chat_id,user_id,user_name,language,source,status,subscribed_at,updated_at');
+    expect(lines).toContainEqual(expect.stringMatching(/^8010,8010,@spring_fan,ru,ad_spring,unsubscribed,/));
+    expect(lines).toContainEqual(expect.stringMatching(/^8011,8011,"'=cmd, ""quoted""",,,blocked,/)); // no formula
+  });
+
   it('/reset forgets the conversation', async () => {
     fake.userSends(token, { chatId: FRIEND, from: { id: FRIEND }, text: '/reset' });
     await fake.waitForCall(

@@ -1,4 +1,4 @@
-import { Bot, InlineKeyboard, type Context } from 'grammy';
+import { Bot, GrammyError, InlineKeyboard, type Context } from 'grammy';
 import { autoRetry } from '@grammyjs/auto-retry';
 import type { TelegramConfigMessage, TelegramMenuButton, TelegramUser } from '@ai-secretary/protocol';
 import type { WorkerLink } from '../kit/run-worker.js';
@@ -90,7 +90,21 @@ export function createBot(deps: BotDeps) {
     await ctx.reply(greeting.trim() || texts().greeting, { reply_markup: menuKeyboard(menu) });
   }
 
-  bot.command('start', greet);
+  bot.command('start', async (ctx) => {
+    if (ctx.chat.type === 'private' && ctx.from) {
+      const source = /^[A-Za-z0-9_-]{1,64}$/.test(ctx.match) ? ctx.match : null;
+      deps.link.send({ type: 'chat.start', chatId: ctx.chat.id, from: userOf(ctx), source });
+    }
+    await greet(ctx);
+  });
+
+  // A user blocking the bot (or unblocking it) arrives as my_chat_member in their private chat.
+  bot.on('my_chat_member', (ctx) => {
+    if (ctx.chat.type !== 'private') return;
+    const status = ctx.myChatMember.new_chat_member.status;
+    if (status === 'kicked' || status === 'member')
+      deps.link.send({ type: 'chat.member', chatId: ctx.chat.id, blocked: status === 'kicked' });
+  });
   bot.command('help', async (ctx) => {
     await ctx.reply(texts().help, { reply_markup: menuKeyboard(deps.config().menu) });
   });
@@ -185,6 +199,9 @@ export function createBot(deps: BotDeps) {
   }
 
   bot.catch((error) => {
+    const chat = error.ctx.chat;
+    if (error.error instanceof GrammyError && error.error.error_code === 403 && chat?.type === 'private')
+      deps.link.send({ type: 'chat.member', chatId: chat.id, blocked: true }); // "bot was blocked by the user"
     deps.logger.warn(
       {
         err: error.error instanceof Error ? error.error.message : String(error.error),

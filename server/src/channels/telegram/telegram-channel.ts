@@ -5,7 +5,7 @@ import type { ConversationMemory } from '../../core/llm/memory.js';
 import { randomToken } from '../../core/ids.js';
 import type { TelegramBotsService } from '../../core/telegram/bots-service.js';
 import type { TelegramTurnService } from '../../core/telegram/turn-service.js';
-import type { TelegramBotRecord, TelegramInboxStore } from '../../core/telegram/types.js';
+import type { TelegramBotRecord, TelegramInboxStore, TelegramSubscriberStore } from '../../core/telegram/types.js';
 import { nodeEntryArgs } from '../../entry-points.js';
 import type { Logger } from '../../logger.js';
 import { ChildConnection, type KindMessage } from '../../processes/child-link.js';
@@ -40,6 +40,7 @@ export interface TelegramChannelDeps {
   bots: TelegramBotsService;
   turns: TelegramTurnService;
   inbox: TelegramInboxStore;
+  subscribers: TelegramSubscriberStore;
   memory: Pick<ConversationMemory, 'clear'>;
   supervisor: ProcessSupervisor;
   kinds: LinkKinds;
@@ -229,7 +230,13 @@ export class TelegramChannel {
       case 'turn.sent':
         return deps.turns.delivered(botId, Number(message.turnId));
       case 'chat.reset':
-        return deps.memory.clear(deps.turns.sessionKey(botId, message.chatId));
+        await deps.memory.clear(deps.turns.sessionKey(botId, message.chatId));
+        if (message.unsubscribe) await deps.subscribers.setStatus(botId, message.chatId, 'unsubscribed', deps.clock());
+        return;
+      case 'chat.start':
+        return this.subscribe(botId, message);
+      case 'chat.member':
+        return deps.subscribers.setStatus(botId, message.chatId, message.blocked ? 'blocked' : 'active', deps.clock());
       case 'lead':
         return this.lead(botId, message);
     }
@@ -242,6 +249,22 @@ export class TelegramChannel {
       if (await this.deps.inbox.add(botId, update.update_id, update, this.deps.clock())) fresh.push(update);
     link.send({ type: 'updates.stored', batchId });
     for (const update of fresh) link.send({ type: 'telegram.update', update });
+  }
+
+  private async subscribe(botId: string, message: Extract<BotMessage, { type: 'chat.start' }>): Promise<void> {
+    const { from } = message;
+    const now = this.deps.clock();
+    await this.deps.subscribers.upsert({
+      botId,
+      chatId: message.chatId,
+      userId: from.id,
+      userName: from.username ? `@${from.username}` : (from.name ?? null),
+      language: from.languageCode ?? null,
+      source: message.source,
+      status: 'active',
+      subscribedAt: now,
+      updatedAt: now,
+    });
   }
 
   private async lead(botId: string, message: Extract<BotMessage, { type: 'lead' }>): Promise<void> {

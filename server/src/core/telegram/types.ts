@@ -86,3 +86,25 @@ export interface TelegramInboxStore {
   /** Forgets handled updates older than `beforeMs`. */
   prune(beforeMs: number): Promise<number>;
 }
+
+export type TelegramSubscriberStatus = 'active' | 'unsubscribed' | 'blocked';
+
+/** Someone who pressed /start in a private chat with a bot. */
+export interface TelegramSubscriberRecord {
+  botId: string;
+  chatId: number;
+  userId: number | null;
+  userName: string | null;
+  language: string | null;
+  source: string | null;
+  status: TelegramSubscriberStatus;
+  subscribedAt: number;
+  updatedAt: number;
+}
+
+export interface TelegramSubscriberStore {
+  /** Inserts, or (a second /start) makes active again and keeps the first source. */
+  upsert(subscriber: TelegramSubscriberRecord): Promise<void>;
+  setStatus(botId: string, chatId: number, status: TelegramSubscriberStatus, at: number): Promise<void>;
+  list(botId: string): Promise<TelegramSubscriberRecord[]>;
+}

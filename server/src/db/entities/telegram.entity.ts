@@ -3,6 +3,8 @@ import type {
   TelegramBotDesired,
   TelegramBotRecord,
   TelegramBotSettings,
+  TelegramSubscriberRecord,
+  TelegramSubscriberStatus,
   TelegramTurnRecord,
   TelegramTurnStatus,
 } from '../../core/telegram/types.js';
@@ -119,4 +121,34 @@ export class TelegramInboxEntity {
   doneAt!: number | null;
 }
 
-export const TELEGRAM_ENTITIES = [TelegramBotEntity, TelegramTurnEntity, TelegramInboxEntity];
+@Entity({ name: 'telegram_subscribers' })
+export class TelegramSubscriberEntity implements TelegramSubscriberRecord {
+  @PrimaryColumn({ name: 'bot_id', type: 'varchar', length: 36 })
+  botId!: string;
+
+  @PrimaryColumn({ name: 'chat_id', type: 'bigint', transformer: bigNumber })
+  chatId!: number;
+
+  @Column({ name: 'user_id', type: 'bigint', nullable: true, transformer: bigNumber })
+  userId!: number | null;
+
+  @Column({ name: 'user_name', type: 'varchar', length: 256, nullable: true })
+  userName!: string | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  language!: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  source!: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: TelegramSubscriberStatus;
+
+  @Column({ name: 'subscribed_at', type: 'bigint', transformer: epochMs })
+  subscribedAt!: number;
+
+  @Column({ name: 'updated_at', type: 'bigint', transformer: epochMs })
+  updatedAt!: number;
+}
+
+export const TELEGRAM_ENTITIES = [TelegramBotEntity, TelegramTurnEntity, TelegramInboxEntity, TelegramSubscriberEntity];

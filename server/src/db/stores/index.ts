@@ -20,7 +20,12 @@ import { createMessagesStore, createWebhooksStore } from './messages-store.js';
 import { createDashboardStore } from './dashboard-store.js';
 import { createSettingsStore } from './settings-store.js';
 import { createWidgetTokenStore } from './widget-token-store.js';
-import { createTelegramBotStore, createTelegramInboxStore, createTelegramTurnStore } from './telegram-store.js';
+import {
+  createTelegramBotStore,
+  createTelegramInboxStore,
+  createTelegramSubscriberStore,
+  createTelegramTurnStore,
+} from './telegram-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
 
@@ -53,6 +58,7 @@ export function createStores(db: DataSource) {
       bots: createTelegramBotStore(db),
       turns: createTelegramTurnStore(db),
       inbox: createTelegramInboxStore(db),
+      subscribers: createTelegramSubscriberStore(db),
     },
   };
 }

@@ -1,6 +1,16 @@
 import { IsNull, LessThan, MoreThanOrEqual, Not, type DataSource } from 'typeorm';
-import type { TelegramBotStore, TelegramInboxStore, TelegramTurnStore } from '../../core/telegram/types.js';
-import { TelegramBotEntity, TelegramInboxEntity, TelegramTurnEntity } from '../entities/telegram.entity.js';
+import type {
+  TelegramBotStore,
+  TelegramInboxStore,
+  TelegramSubscriberStore,
+  TelegramTurnStore,
+} from '../../core/telegram/types.js';
+import {
+  TelegramBotEntity,
+  TelegramInboxEntity,
+  TelegramSubscriberEntity,
+  TelegramTurnEntity,
+} from '../entities/telegram.entity.js';
 
 export function createTelegramBotStore(db: DataSource): TelegramBotStore {
   const repo = db.getRepository(TelegramBotEntity);
@@ -96,5 +106,31 @@ export function createTelegramInboxStore(db: DataSource): TelegramInboxStore {
       const result = await repo.delete({ doneAt: Not(IsNull()), receivedAt: LessThan(beforeMs) });
       return result.affected ?? 0;
     },
+  };
+}
+
+export function createTelegramSubscriberStore(db: DataSource): TelegramSubscriberStore {
+  const repo = db.getRepository(TelegramSubscriberEntity);
+  return {
+    async upsert(subscriber) {
+      const { botId, chatId } = subscriber;
+      const existing = await repo.findOneBy({ botId, chatId });
+      if (!existing) {
+        try {
+          return void (await repo.insert(subscriber));
+        } catch (error) {
+          if (!(await repo.existsBy({ botId, chatId }))) throw error; // a concurrent /start inserted it
+        }
+      }
+      const { userId, userName, language } = subscriber;
+      await repo.update(
+        { botId, chatId },
+        { userId, userName, language, status: 'active', updatedAt: subscriber.updatedAt },
+      );
+    },
+    async setStatus(botId, chatId, status, at) {
+      await repo.update({ botId, chatId }, { status, updatedAt: at });
+    },
+    list: (botId) => repo.find({ where: { botId }, order: { subscribedAt: 'ASC' } }),
   };
 }

@@ -9,6 +9,7 @@ import {
   StrictObject,
   TelegramBotView,
   TelegramChatView,
+  TelegramSubscriberView,
   TelegramTurnView,
   UpdateTelegramBotRequest,
   type TelegramBotStatus,
@@ -16,7 +17,14 @@ import {
 import type { TelegramChannel } from '../../../channels/telegram/telegram-channel.js';
 import { toIso } from '../../../core/clock.js';
 import type { TelegramBotsService } from '../../../core/telegram/bots-service.js';
-import type { TelegramBotRecord, TelegramTurnRecord, TelegramTurnStore } from '../../../core/telegram/types.js';
+import { subscribersCsv } from '../../../core/telegram/subscribers-csv.js';
+import type {
+  TelegramBotRecord,
+  TelegramSubscriberRecord,
+  TelegramSubscriberStore,
+  TelegramTurnRecord,
+  TelegramTurnStore,
+} from '../../../core/telegram/types.js';
 
 const errors = {
   400: AdminErrorBody,
@@ -32,6 +40,20 @@ export interface TelegramRoutesDeps {
   bots: TelegramBotsService;
   channel: TelegramChannel;
   turns: TelegramTurnStore;
+  subscribers: TelegramSubscriberStore;
+}
+
+function toSubscriberView(s: TelegramSubscriberRecord): TelegramSubscriberView {
+  return {
+    chatId: s.chatId,
+    userId: s.userId,
+    userName: s.userName,
+    language: s.language,
+    source: s.source,
+    status: s.status,
+    subscribedAt: toIso(s.subscribedAt)!,
+    updatedAt: toIso(s.updatedAt)!,
+  };
 }
 
 /** A bot's status as admins see it, from its process's state and whether Telegram accepted it. */
@@ -243,6 +265,35 @@ export function telegramRoutes(
         if (!turn || turn.botId !== request.params.id || !turn.audioPath)
           return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'No voice note for this turn' } });
         return reply.type('audio/ogg').send(createReadStream(audioFile(turn.audioPath)));
+      },
+    );
+
+    app.get(
+      '/bots/:id/subscribers',
+      {
+        config: { access: 'admin' },
+        schema: {
+          tags,
+          params: IdParams,
+          response: { 200: StrictObject({ items: Type.Array(TelegramSubscriberView) }), ...errors },
+        },
+      },
+      async (request) => {
+        await bots.get(request.params.id);
+        return { items: (await deps.subscribers.list(request.params.id)).map(toSubscriberView) };
+      },
+    );
+
+    app.get(
+      '/bots/:id/subscribers.csv',
+      { config: { access: 'admin' }, schema: { tags, params: IdParams } },
+      async (request, reply) => {
+        const bot = await bots.get(request.params.id);
+        const csv = subscribersCsv(await deps.subscribers.list(bot.id));
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="subscribers-${bot.username}.csv"`)
+          .send(csv);
       },
     );
   };
