@@ -51,8 +51,8 @@ function toSubscriberView(s: TelegramSubscriberRecord): TelegramSubscriberView {
     language: s.language,
     source: s.source,
     status: s.status,
-    subscribedAt: toIso(s.subscribedAt)!,
-    updatedAt: toIso(s.updatedAt)!,
+    subscribedAt: toIso(s.subscribedAt),
+    updatedAt: toIso(s.updatedAt),
   };
 }
 
