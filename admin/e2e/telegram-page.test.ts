@@ -190,6 +190,19 @@ describe('Telegram page in Chromium', { timeout: 240_000 }, () => {
       )
       .toBe('1');
 
+    // Subscribers: someone who came through a deep link, with its source.
+    fake.userSends(token, {
+      chatId: chatId + 1,
+      from: { id: chatId + 1, username: 'flyer_reader' },
+      text: '/start flyer_7',
+    });
+    await page.getByRole('tab', { name: 'Subscribers' }).click();
+    const subscribers = page.getByTestId('telegram-bot-subscribers');
+    await expect
+      .poll(async () => (await subscribers.locator('tbody tr').allTextContents()).join(' '), POLL)
+      .toContain('flyer_7');
+    expect(await subscribers.locator('tbody tr').first().textContent()).toContain('@flyer_reader');
+
     await page.getByRole('tab', { name: 'Logs' }).click();
     await expect.poll(() => page.getByTestId('telegram-bot-logs').locator('pre').count(), POLL).toBe(1);
     expect(await page.getByTestId('telegram-bot-logs').textContent()).not.toContain(token);

@@ -41,6 +41,7 @@ import type {
   ProcessLogs,
   TelegramBotView,
   TelegramChatView,
+  TelegramSubscriberView,
   TelegramTurnView,
   UpdateTelegramBotRequest,
   ModelDownloadList,
@@ -219,6 +220,11 @@ export function createAdminApi(client: ApiClient) {
           'GET',
           `/api/telegram/bots/${id(botId)}/chats/${id(String(chatId))}`,
         ),
+      subscribers: (botId: string) =>
+        client.request<{ items: TelegramSubscriberView[] }>('GET', `/api/telegram/bots/${id(botId)}/subscribers`),
+      /** The subscribers as CSV, fetched with the session's token (for a download link). */
+      subscribersCsv: async (botId: string) =>
+        (await client.stream('GET', `/api/telegram/bots/${id(botId)}/subscribers.csv`)).blob(),
       /** A user's voice note (OGG/Opus) at the turn's `audioUrl`, fetched with the session's token, for a blob: URL. */
       audio: async (audioUrl: string) => (await client.stream('GET', audioUrl)).blob(),
     },
