@@ -7,6 +7,7 @@ import { GsmSmsAutoReply1764300000000 } from './1764300000000-gsm-sms-auto-reply
 import { WidgetTokens1764400000000 } from './1764400000000-widget-tokens.js';
 import { AuthHardening1764500000000 } from './1764500000000-auth-hardening.js';
 import { Telegram1764600000000 } from './1764600000000-telegram.js';
+import { Discord1764700000000 } from './1764700000000-discord.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   WidgetTokens1764400000000,
   AuthHardening1764500000000,
   Telegram1764600000000,
+  Discord1764700000000,
 ];

@@ -21,6 +21,7 @@ import { createDashboardStore } from './dashboard-store.js';
 import { createSettingsStore } from './settings-store.js';
 import { createWidgetTokenStore } from './widget-token-store.js';
 import { createTelegramBotStore, createTelegramInboxStore, createTelegramTurnStore } from './telegram-store.js';
+import { createDiscordBotStore, createDiscordTurnStore } from './discord-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
 
@@ -53,6 +54,10 @@ export function createStores(db: DataSource) {
       bots: createTelegramBotStore(db),
       turns: createTelegramTurnStore(db),
       inbox: createTelegramInboxStore(db),
+    },
+    discord: {
+      bots: createDiscordBotStore(db),
+      turns: createDiscordTurnStore(db),
     },
   };
 }

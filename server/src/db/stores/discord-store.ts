@@ -1,0 +1,43 @@
+import type { DataSource } from 'typeorm';
+import type { DiscordBotStore, DiscordTurnStore } from '../../core/discord/types.js';
+import { DiscordBotEntity, DiscordTurnEntity } from '../entities/discord.entity.js';
+
+export function createDiscordBotStore(db: DataSource): DiscordBotStore {
+  const repo = db.getRepository(DiscordBotEntity);
+  return {
+    async insert(bot) {
+      await repo.insert(bot);
+    },
+    findById: (id) => repo.findOneBy({ id }),
+    list: () => repo.find({ order: { createdAt: 'ASC' } }),
+    async update(id, patch) {
+      await repo.update({ id }, patch);
+    },
+    async remove(id) {
+      await repo.delete({ id });
+    },
+  };
+}
+
+export function createDiscordTurnStore(db: DataSource): DiscordTurnStore {
+  const repo = db.getRepository(DiscordTurnEntity);
+  return {
+    async claim(turn) {
+      const existing = await repo.findOneBy({ botId: turn.botId, messageId: turn.messageId });
+      if (existing) return { turn: existing, created: false };
+      try {
+        await repo.insert(turn);
+        return { turn, created: true };
+      } catch (error) {
+        // the same message claimed concurrently: the unique index decided
+        const raced = await repo.findOneBy({ botId: turn.botId, messageId: turn.messageId });
+        if (raced) return { turn: raced, created: false };
+        throw error;
+      }
+    },
+    async update(id, patch) {
+      await repo.update({ id }, patch);
+    },
+    findByMessage: (botId, messageId) => repo.findOneBy({ botId, messageId }),
+  };
+}
