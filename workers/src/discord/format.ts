@@ -1,13 +1,24 @@
 /** Discord's limit on one message's content (characters). */
 export const MAX_MESSAGE_CHARS = 2000;
 
+const FENCE = /^```([^\s`]{0,20})/gm;
+/** Room kept in each part for closing a cut code block and reopening it in the next (```lang\n … \n```). */
+const FENCE_RESERVE = 32;
+
 /**
  * Splits text into messages of at most `max` characters, at a paragraph break when there is one in the
- * second half of the window, else a line break, a sentence end, a space, and only then mid-word.
+ * second half of the window, else a line break, a sentence end, a space, and only then mid-word. A code
+ * block that is cut is closed at the end of its part and reopened (same language) at the start of the next.
  */
 export function splitMessage(text: string, max = MAX_MESSAGE_CHARS): string[] {
+  const trimmed = text.trim();
+  if (!trimmed.includes('```')) return splitPlain(trimmed, max);
+  return reopenFences(splitPlain(trimmed, max - FENCE_RESERVE));
+}
+
+function splitPlain(text: string, max: number): string[] {
   const parts: string[] = [];
-  let rest = text.trim();
+  let rest = text;
   while (rest.length > max) {
     const cut = cutPoint(rest, max);
     parts.push(rest.slice(0, cut).trimEnd());
@@ -15,6 +26,22 @@ export function splitMessage(text: string, max = MAX_MESSAGE_CHARS): string[] {
   }
   if (rest.length > 0) parts.push(rest);
   return parts;
+}
+
+/** The language of the code block still open at the end of `text` (with `open` carried in), or null. */
+function openFenceAfter(text: string, open: string | null): string | null {
+  let state = open;
+  for (const match of text.matchAll(FENCE)) state = state === null ? (match[1] ?? '') : null;
+  return state;
+}
+
+function reopenFences(parts: string[]): string[] {
+  let open: string | null = null;
+  return parts.map((part) => {
+    const body = open === null ? part : `\`\`\`${open}\n${part}`;
+    open = openFenceAfter(part, open);
+    return open === null ? body : `${body}\n\`\`\``;
+  });
 }
 
 function cutPoint(text: string, max: number): number {
