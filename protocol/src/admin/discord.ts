@@ -44,6 +44,10 @@ export const DiscordBotView = StrictObject({
   status: DiscordBotStatus,
   /** Why it is failed or crashed (the last exit, a revoked token, a crash loop). */
   lastError: Type.Union([Type.String(), Type.Null()]),
+  /** Whether the gateway gave the Message Content intent (null until connected); without it only mentions, replies and DMs are answered. */
+  messageContent: Type.Union([Type.Boolean(), Type.Null()]),
+  /** Something an admin should know about a running bot (e.g. the Message Content intent refused). */
+  notice: Type.Union([Type.String(), Type.Null()]),
   pid: Type.Union([Type.Integer(), Type.Null()]),
   rssBytes: Type.Union([Type.Integer(), Type.Null()]),
   restarts: Type.Integer(),

@@ -56,6 +56,8 @@ export const DiscordReadyMessage = StrictObject({
   username: Type.String(),
   discordId: DiscordSnowflake,
   guilds: Type.Integer({ minimum: 0 }),
+  /** False: Discord refused the privileged Message Content intent; only mentions, replies and DMs are answered. */
+  messageContent: Type.Boolean(),
 });
 export type DiscordReadyMessage = Static<typeof DiscordReadyMessage>;
 

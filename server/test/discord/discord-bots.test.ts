@@ -173,4 +173,23 @@ describe('Discord bots: supervised discord.js processes against a fake Discord',
     expect((await api.call('DELETE', `/bots/${bot.id}`)).statusCode).toBe(200);
     expect((await api.call('GET', `/bots/${bot.id}`)).statusCode).toBe(404);
   });
+
+  it('without the Message Content intent it runs on mentions, replies and DMs only, and says so', async () => {
+    const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc5.fake.discord-token-two';
+    const id = '111111111111111112';
+    fake.addBot({ token, id, username: 'limited', messageContentAllowed: false });
+    const created = await api.call('POST', '/bots', { name: 'Limited', token, channels: [CHOSEN] });
+    expect(created.statusCode).toBe(201);
+    const limited = await api.until(created.json<DiscordBotView>().id, 'running');
+    expect(limited).toMatchObject({ messageContent: false, notice: expect.stringContaining('Message Content') });
+    const own = () =>
+      fake
+        .messagesIn(CHOSEN)
+        .filter((m) => m.author.id === id)
+        .map((m) => m.content);
+    fake.userSays({ channelId: CHOSEN, author: ALICE, content: 'no mention, no content' });
+    fake.userSays({ channelId: CHOSEN, author: { id: BOB, username: 'bob' }, content: 'Open?', mentionsBot: id });
+    await expect.poll(own, { timeout: 60_000 }).toEqual([ANSWER]);
+    expect(lastAsked()).toBe('Open?');
+  });
 });

@@ -8,12 +8,7 @@ import { TurnClient, type DiscordTurn } from './turns.js';
 /** What a turn holds at most (longer text is cut, not refused). */
 const MAX_TURN_CHARS = 16_384;
 
-const INTENTS = [
-  GatewayIntentBits.Guilds,
-  GatewayIntentBits.GuildMessages,
-  GatewayIntentBits.DirectMessages,
-  GatewayIntentBits.MessageContent,
-];
+const BASE_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
 
 const FALLBACK = {
   en: 'Sorry, I cannot answer right now. Please try again in a few minutes.',
@@ -24,6 +19,8 @@ export interface DiscordBotDeps {
   config: () => DiscordConfigMessage;
   link: WorkerLink<'discord-bot'>;
   logger: Logger;
+  /** Ask for the privileged Message Content intent (without it only mentions, replies and DMs carry text). */
+  messageContent: boolean;
 }
 
 /** Why the bot answers a message, or null when it is not for the bot (never bots, never itself). */
@@ -43,7 +40,8 @@ export function textOf(message: Message, botId: string): string {
 /** One Discord bot: the discord.js client, which messages it answers, and its turns. */
 export function createDiscordBot(deps: DiscordBotDeps) {
   const { apiRoot } = deps.config();
-  const client = new Client({ intents: INTENTS, partials: [Partials.Channel], rest: { api: apiRoot } });
+  const intents = deps.messageContent ? [...BASE_INTENTS, GatewayIntentBits.MessageContent] : BASE_INTENTS;
+  const client = new Client({ intents, partials: [Partials.Channel], rest: { api: apiRoot } });
   const turns = new TurnClient(deps.link, deps.logger);
   const bursts = new BurstBuffer(
     () => deps.config().burstWindowMs,
@@ -71,8 +69,10 @@ export function createDiscordBot(deps: DiscordBotDeps) {
   async function answer(burst: Burst): Promise<void> {
     const channel = burst.messages[0]!.channel;
     if (!channel.isSendable() || !client.user) return;
+    const turn = turnOf(burst, client.user.id);
+    if (!turn.text) return; // nothing to answer (an empty mention, or no message content)
     try {
-      await turns.run(turnOf(burst, client.user.id), channel, FALLBACK[deps.config().language]);
+      await turns.run(turn, channel, FALLBACK[deps.config().language]);
     } catch (error) {
       deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'discord reply failed');
     }

@@ -12,13 +12,15 @@ const FATAL_CLOSES: Record<number, string> = {
   4014: 'Discord refused the Message Content intent (4014 Disallowed intents): enable it for the bot in the developer portal',
 };
 
+const DISALLOWED_INTENTS = /disallowed intents/i;
+
 function fatalReasonOf(error: unknown): string | null {
   const code = (error as Partial<DiscordjsError>).code;
   if (code === DiscordjsErrorCodes.TokenInvalid)
     return 'Discord refused the token (401 Unauthorized): it was reset or is wrong';
   const message = error instanceof Error ? error.message : String(error);
   if (/Authentication failed/i.test(message)) return FATAL_CLOSES[4004]!;
-  if (/disallowed intents/i.test(message)) return FATAL_CLOSES[4014]!;
+  if (DISALLOWED_INTENTS.test(message)) return FATAL_CLOSES[4014]!;
   return null;
 }
 
@@ -61,20 +63,41 @@ class DiscordBotProcess {
   }
 
   private async launch(config: DiscordConfigMessage, link: WorkerLink<'discord-bot'>): Promise<void> {
-    const instance = createDiscordBot({ config: () => this.config!, link, logger: this.logger });
-    this.instance = instance;
-    const { client } = instance;
+    let messageContent = true;
+    try {
+      await this.connect(config, true);
+    } catch (error) {
+      if (!DISALLOWED_INTENTS.test(error instanceof Error ? error.message : '')) throw error;
+      this.logger.warn('Message Content intent refused; answering mentions, replies and DMs only');
+      await this.instance?.client.destroy();
+      messageContent = false;
+      await this.connect(config, false);
+    }
+    const { client } = this.instance!;
     client.on(Events.ShardDisconnect, (event) => {
       const reason = FATAL_CLOSES[event.code];
       if (reason) this.fatal(reason);
     });
+    const me = client.user!;
+    const guilds = client.guilds.cache.size;
+    link.send({ type: 'discord.ready', username: me.username, discordId: me.id, guilds, messageContent });
+    this.logger.info({ username: me.username, guilds, messageContent }, 'discord bot running');
+  }
+
+  /** Logs in and waits for READY (rejects on a refused token or intents). */
+  private async connect(config: DiscordConfigMessage, messageContent: boolean): Promise<void> {
+    const instance = createDiscordBot({
+      config: () => this.config!,
+      link: this.link!,
+      logger: this.logger,
+      messageContent,
+    });
+    this.instance = instance;
+    const { client } = instance;
     client.on(Events.Error, (error) => this.logger.warn({ err: error.message }, 'discord client error'));
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
     await client.login(config.token);
     await ready;
-    const me = client.user!;
-    link.send({ type: 'discord.ready', username: me.username, discordId: me.id, guilds: client.guilds.cache.size });
-    this.logger.info({ username: me.username, guilds: client.guilds.cache.size }, 'discord bot running');
   }
 
   private failStart(error: unknown, link: WorkerLink<'discord-bot'>): void {

@@ -38,8 +38,8 @@ const botIdOf = (childId: string) => childId.replace(/^discord-/, '');
  */
 export class DiscordChannel {
   private readonly links = new Map<string, BotLink>();
-  /** Bots whose process said `discord.ready` on its current link. */
-  private readonly ready = new Set<string>();
+  /** Bots whose process said `discord.ready` on its current link: whether it got the Message Content intent. */
+  private readonly ready = new Map<string, { messageContent: boolean }>();
 
   constructor(private readonly deps: DiscordChannelDeps) {
     deps.kinds.register('discord-bot', {
@@ -59,6 +59,11 @@ export class DiscordChannel {
 
   isReady(botId: string): boolean {
     return this.ready.has(botId) && this.child(botId)?.status === 'ready';
+  }
+
+  /** Whether the running bot receives message content (null until its gateway is ready). */
+  messageContent(botId: string): boolean | null {
+    return this.isReady(botId) ? (this.ready.get(botId)?.messageContent ?? null) : null;
   }
 
   async run(botId: string): Promise<void> {
@@ -157,7 +162,9 @@ export class DiscordChannel {
     const { deps } = this;
     switch (message.type) {
       case 'discord.ready':
-        this.ready.add(botId);
+        this.ready.set(botId, { messageContent: message.messageContent });
+        if (!message.messageContent)
+          deps.logger.warn({ botId }, 'discord: Message Content intent refused; mentions, replies and DMs only');
         return;
       case 'turn.start': {
         const { turnId } = message;

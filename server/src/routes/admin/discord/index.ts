@@ -53,6 +53,9 @@ function statusOf(
   }
 }
 
+const NO_CONTENT_NOTICE =
+  'Discord refused the Message Content intent: only mentions, replies and DMs are answered (enable the intent for the bot in the developer portal)';
+
 export function toDiscordBotView(channel: DiscordChannel, bot: DiscordBotRecord): DiscordBotView {
   const child = channel.child(bot.id);
   return {
@@ -64,6 +67,8 @@ export function toDiscordBotView(channel: DiscordChannel, bot: DiscordBotRecord)
     ...bot.settings,
     autoStart: bot.autoStart,
     ...statusOf(channel, bot),
+    messageContent: channel.messageContent(bot.id),
+    notice: channel.messageContent(bot.id) === false ? NO_CONTENT_NOTICE : null,
     pid: child?.pid ?? null,
     rssBytes: child?.rssBytes ?? null,
     restarts: child?.restarts ?? 0,
