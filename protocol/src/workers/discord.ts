@@ -23,6 +23,13 @@ export const DiscordConfigMessage = StrictObject({
   channels: Type.Array(DiscordSnowflake, { maxItems: 500 }),
   /** One user's messages in one channel closer together than this become one turn (0: no buffering). */
   burstWindowMs: Type.Integer({ minimum: 0, maximum: 60_000 }),
+  /**
+   * Where to look for messages that came while no process held the gateway: per channel, the messages after
+   * this id are fetched once READY and handled like new ones (answered turns are recognised and skipped).
+   */
+  catchUp: Type.Array(StrictObject({ channelId: DiscordSnowflake, afterMessageId: DiscordSnowflake }), {
+    maxItems: 500,
+  }),
 });
 export type DiscordConfigMessage = Static<typeof DiscordConfigMessage>;
 
@@ -43,10 +50,19 @@ export const DiscordTurnReplyMessage = StrictObject({
 });
 export type DiscordTurnReplyMessage = Static<typeof DiscordTurnReplyMessage>;
 
+/** orchestrator → bot: an earlier process began this turn's reply in this message; edit it, send no new one. */
+export const DiscordTurnAdoptMessage = StrictObject({
+  type: Type.Literal('turn.adopt'),
+  turnId: TurnId,
+  messageId: DiscordSnowflake,
+});
+export type DiscordTurnAdoptMessage = Static<typeof DiscordTurnAdoptMessage>;
+
 export const DiscordOrchestratorMessage = Type.Union([
   DiscordConfigMessage,
   DiscordTurnDeltaMessage,
   DiscordTurnReplyMessage,
+  DiscordTurnAdoptMessage,
 ]);
 export type DiscordOrchestratorMessage = Static<typeof DiscordOrchestratorMessage>;
 
@@ -89,5 +105,18 @@ export const DiscordTurnSentMessage = StrictObject({
 });
 export type DiscordTurnSentMessage = Static<typeof DiscordTurnSentMessage>;
 
-export const DiscordBotMessage = Type.Union([DiscordReadyMessage, DiscordTurnStartMessage, DiscordTurnSentMessage]);
+/** bot → orchestrator: the reply being written is visible in this message (a later process edits it on). */
+export const DiscordTurnShownMessage = StrictObject({
+  type: Type.Literal('turn.shown'),
+  turnId: TurnId,
+  messageId: DiscordSnowflake,
+});
+export type DiscordTurnShownMessage = Static<typeof DiscordTurnShownMessage>;
+
+export const DiscordBotMessage = Type.Union([
+  DiscordReadyMessage,
+  DiscordTurnStartMessage,
+  DiscordTurnShownMessage,
+  DiscordTurnSentMessage,
+]);
 export type DiscordBotMessage = Static<typeof DiscordBotMessage>;

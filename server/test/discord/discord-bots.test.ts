@@ -151,13 +151,31 @@ describe('Discord bots: supervised discord.js processes against a fake Discord',
     }
   });
 
-  it('is restarted after SIGKILL and answers the next message', async () => {
-    const pid = (await api.bot(bot.id)).pid!;
-    process.kill(pid, 'SIGKILL');
-    await expect.poll(async () => (await api.bot(bot.id)).pid, { timeout: 90_000 }).not.toBe(pid);
-    await api.until(bot.id, 'running');
+  it('is restarted after SIGKILL mid-reply: finishes that reply in place and answers what came meanwhile', async () => {
+    const before = texts(GENERAL).length;
+    llm.tokenDelayMs = 400;
+    try {
+      const asked = fake.userSays({ channelId: GENERAL, author: ALICE, content: 'Slow question', mentionsBot: true });
+      await fake.waitForCall(
+        SEND,
+        (c) => (c.body.message_reference as { message_id?: string })?.message_id === asked.id,
+        60_000,
+      );
+      const pid = (await api.bot(bot.id)).pid!;
+      process.kill(pid, 'SIGKILL');
+      fake.userSays({ channelId: GENERAL, author: ALICE, content: 'While you were away?', mentionsBot: true });
+      await expect.poll(async () => (await api.bot(bot.id)).pid, { timeout: 90_000 }).not.toBe(pid);
+      await api.until(bot.id, 'running');
+    } finally {
+      llm.tokenDelayMs = 0;
+    }
+    // the half-written reply is edited to the whole answer (no second message), the missed message answered
+    await expect.poll(() => texts(GENERAL).slice(before), { timeout: 90_000 }).toEqual([ANSWER, ANSWER]);
+    const asked = llm.requests.map((r) => (r.body.messages as Array<{ content: string }>).at(-1)?.content);
+    expect(asked).toContain('While you were away?');
+
     fake.userSays({ channelId: GENERAL, author: ALICE, content: 'Still there?', mentionsBot: true });
-    await expect.poll(() => texts(GENERAL).length, { timeout: 60_000 }).toBe(3);
+    await expect.poll(() => texts(GENERAL).length, { timeout: 60_000 }).toBe(before + 3);
     expect((await api.bot(bot.id)).restarts).toBeGreaterThanOrEqual(1);
   });
 

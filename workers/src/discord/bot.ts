@@ -5,6 +5,8 @@ import type { Logger } from '../kit/logger.js';
 import { BurstBuffer, type Burst } from './bursts.js';
 import { TurnClient, type DiscordTurn } from './turns.js';
 
+/** Messages fetched per channel when catching up after a restart. */
+const CATCH_UP_LIMIT = 50;
 /** What a turn holds at most (longer text is cut, not refused). */
 const MAX_TURN_CHARS = 16_384;
 
@@ -78,13 +80,37 @@ export function createDiscordBot(deps: DiscordBotDeps) {
     }
   }
 
-  client.on(Events.MessageCreate, (message) => {
+  function consider(message: Message, missed = false): void {
     if (!client.user) return;
     const reason = reasonOf(message, client.user.id, deps.config().channels);
-    if (reason) bursts.add(message, reason);
-  });
+    if (reason) bursts.add(message, reason, missed);
+  }
 
-  return { client, turns, bursts };
+  /** Messages one channel got after `afterMessageId`, oldest first (those that came while no process listened). */
+  async function missedIn(channelId: string, afterMessageId: string): Promise<Message[]> {
+    const channel = await client.channels.fetch(channelId);
+    if (!channel?.isTextBased()) return [];
+    const fetched = await channel.messages.fetch({ after: afterMessageId, limit: CATCH_UP_LIMIT });
+    return [...fetched.values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  }
+
+  /** Handles what came while no process held the gateway (answered turns are recognised by the orchestrator). */
+  async function catchUp(points: DiscordConfigMessage['catchUp']): Promise<void> {
+    for (const { channelId, afterMessageId } of points) {
+      try {
+        for (const message of await missedIn(channelId, afterMessageId)) consider(message, true);
+      } catch (error) {
+        deps.logger.debug(
+          { channelId, err: error instanceof Error ? error.message : String(error) },
+          'catch-up skipped',
+        );
+      }
+    }
+  }
+
+  client.on(Events.MessageCreate, (message) => consider(message));
+
+  return { client, turns, bursts, catchUp };
 }
 
 export type DiscordBotInstance = ReturnType<typeof createDiscordBot>;

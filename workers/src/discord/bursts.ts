@@ -18,7 +18,9 @@ export class BurstBuffer {
     private readonly flush: (burst: Burst) => void,
   ) {}
 
-  add(message: Message, reason: Burst['reason']): void {
+  /** `alone`: hand this message on at once, by itself (catch-up after a restart: the window is long gone). */
+  add(message: Message, reason: Burst['reason'], alone = false): void {
+    if (alone) return this.flush({ messages: [message], reason });
     const key = `${message.channelId}:${message.author.id}`;
     const entry = this.open.get(key);
     if (entry) clearTimeout(entry.timer);

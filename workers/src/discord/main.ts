@@ -48,6 +48,8 @@ class DiscordBotProcess {
         return this.instance?.turns.onDelta(message.turnId, message.text);
       case 'turn.reply':
         return this.instance?.turns.onReply(message);
+      case 'turn.adopt':
+        return this.instance?.turns.onAdopt(message.turnId, message.messageId);
     }
   }
 
@@ -82,6 +84,7 @@ class DiscordBotProcess {
     const guilds = client.guilds.cache.size;
     link.send({ type: 'discord.ready', username: me.username, discordId: me.id, guilds, messageContent });
     this.logger.info({ username: me.username, guilds, messageContent }, 'discord bot running');
+    await this.instance!.catchUp(config.catchUp);
   }
 
   /** Logs in and waits for READY (rejects on a refused token or intents). */

@@ -1,4 +1,4 @@
-import type { Message, MessageCreateOptions, SendableChannels } from 'discord.js';
+import type { MessageCreateOptions, SendableChannels } from 'discord.js';
 import type { Logger } from '../kit/logger.js';
 import { MAX_MESSAGE_CHARS, splitMessage } from './format.js';
 
@@ -18,7 +18,7 @@ const NO_MENTIONS = { parse: [] } as const;
 export class ReplyStream {
   private text = '';
   private shown = '';
-  private message: Message | null = null;
+  private messageId: string | null = null;
   private timer: NodeJS.Timeout | undefined;
   private typing: NodeJS.Timeout | undefined;
   private lastShownAt = 0;
@@ -29,8 +29,26 @@ export class ReplyStream {
     private readonly channel: SendableChannels,
     private readonly replyTo: string,
     private readonly logger: Logger,
+    /** The reply became visible in this message (reported so that a restarted process edits it on). */
+    private readonly onShown: (messageId: string) => void = () => undefined,
   ) {
     this.startTyping();
+  }
+
+  /** Goes on with a message an earlier process began for this reply instead of sending a new one. */
+  adopt(messageId: string): void {
+    this.messageId ??= messageId;
+  }
+
+  private async edit(messageId: string, content: string): Promise<void> {
+    await this.channel.messages.edit(messageId, { content, allowedMentions: NO_MENTIONS });
+  }
+
+  private async sendFirst(content: string): Promise<string> {
+    const { id } = await this.channel.send(this.options(content, true));
+    this.messageId = id;
+    this.onShown(id);
+    return id;
   }
 
   push(delta: string): void {
@@ -57,8 +75,8 @@ export class ReplyStream {
     const text = this.text.trim().slice(0, MAX_MESSAGE_CHARS);
     if (this.closed || !text || text === this.shown) return;
     this.lastShownAt = performance.now();
-    if (this.message === null) this.message = await this.channel.send(this.options(text, true));
-    else await this.message.edit({ content: text, allowedMentions: NO_MENTIONS });
+    if (this.messageId === null) await this.sendFirst(text);
+    else await this.edit(this.messageId, text);
     this.shown = text;
     this.stopTyping();
   }
@@ -99,8 +117,8 @@ export class ReplyStream {
   }
 
   private async finalFirst(text: string): Promise<string> {
-    if (this.message === null) return (await this.channel.send(this.options(text, true))).id;
-    if (text !== this.shown) await this.message.edit({ content: text, allowedMentions: NO_MENTIONS });
-    return this.message.id;
+    if (this.messageId === null) return this.sendFirst(text);
+    if (text !== this.shown) await this.edit(this.messageId, text);
+    return this.messageId;
   }
 }

@@ -34,13 +34,18 @@ export class TurnClient {
     this.waiting.get(turnId)?.stream.push(text);
   }
 
+  onAdopt(turnId: string, messageId: string): void {
+    this.waiting.get(turnId)?.stream.adopt(messageId);
+  }
+
   onReply(reply: DiscordTurnReplyMessage): void {
     this.waiting.get(reply.turnId)?.resolve(reply);
   }
 
   /** Runs one turn to the end; resolves once Discord has the reply (or there was nothing to send). */
   async run(turn: DiscordTurn, channel: SendableChannels, fallback: string): Promise<void> {
-    const stream = new ReplyStream(channel, turn.turnId, this.logger);
+    const shown = (messageId: string) => this.link.send({ type: 'turn.shown', turnId: turn.turnId, messageId });
+    const stream = new ReplyStream(channel, turn.turnId, this.logger, shown);
     const reply = await this.ask(turn, stream);
     if (reply === null || reply.skip) {
       stream.cancel();

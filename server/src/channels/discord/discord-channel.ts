@@ -89,7 +89,8 @@ export class DiscordChannel {
   async reconfigure(bot: DiscordBotRecord, tokenChanged: boolean): Promise<void> {
     if (bot.desired !== 'running') return;
     if (tokenChanged) return this.restart(bot.id);
-    this.links.get(bot.id)?.send(this.configOf(bot));
+    const link = this.links.get(bot.id);
+    if (link) link.send(await this.configOf(bot));
   }
 
   async remove(botId: string): Promise<void> {
@@ -132,14 +133,14 @@ export class DiscordChannel {
 
   private async greet(botId: string, link: BotLink): Promise<void> {
     try {
-      link.send(this.configOf(await this.deps.bots.get(botId)));
+      link.send(await this.configOf(await this.deps.bots.get(botId)));
     } catch (error) {
       this.deps.logger.error({ err: error, botId }, 'discord: could not configure a bot process');
       link.terminate('no configuration');
     }
   }
 
-  private configOf(bot: DiscordBotRecord): DiscordConfigMessage {
+  private async configOf(bot: DiscordBotRecord): Promise<DiscordConfigMessage> {
     return {
       type: 'discord.config',
       token: this.deps.bots.token(bot),
@@ -147,6 +148,7 @@ export class DiscordChannel {
       language: bot.settings.language,
       channels: bot.settings.channels,
       burstWindowMs: BURST_WINDOW_MS,
+      catchUp: await this.deps.turns.catchUp(bot),
     };
   }
 
@@ -169,10 +171,13 @@ export class DiscordChannel {
       case 'turn.start': {
         const { turnId } = message;
         return deps.turns.handle(await deps.bots.get(botId), message, {
+          adopt: (messageId) => link.send({ type: 'turn.adopt', turnId, messageId }),
           delta: (text) => link.send({ type: 'turn.delta', turnId, text }),
           reply: (reply) => link.send({ type: 'turn.reply', turnId, ...reply }),
         });
       }
+      case 'turn.shown':
+        return deps.turns.shown(botId, message.turnId, message.messageId);
       case 'turn.sent':
         return deps.turns.delivered(botId, message.turnId);
     }

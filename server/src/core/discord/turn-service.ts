@@ -2,11 +2,14 @@ import type { DiscordTurnReplyMessage, DiscordTurnStartMessage } from '@ai-secre
 import { LimitExceededError, LlmUnavailableError } from '../../errors.js';
 import type { LlmRouter } from '../llm/router.js';
 import { newId } from '../ids.js';
+import { compareSnowflakes, previousSnowflake, snowflakeAt } from './snowflake.js';
 import { DISCORD_TEXTS, type DiscordTexts } from './texts.js';
 import type { DiscordBotRecord, DiscordTurnRecord, DiscordTurnStatus, DiscordTurnStore } from './types.js';
 
 /** Where a turn's reply goes while it is written: the bot process's link. */
 export interface DiscordTurnOutput {
+  /** An earlier process began the reply in this message: go on editing it. */
+  adopt(messageId: string): void;
   delta(text: string): void;
   reply(message: Omit<DiscordTurnReplyMessage, 'type' | 'turnId'>): void;
 }
@@ -28,6 +31,8 @@ interface Answer {
 type Turn = Omit<DiscordTurnStartMessage, 'type'>;
 
 const sessionKey = (botId: string, channelId: string) => `discord:${botId}:${channelId}`;
+/** How far back a freshly started process looks for messages it may have missed. */
+const CATCH_UP_MS = 10 * 60_000;
 const SKIP = { text: '', skip: true } as const;
 
 /**
@@ -97,6 +102,7 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
       userName: turn.author.displayName ?? turn.author.username,
       text: turn.text,
       reply: null,
+      replyMessageId: null,
       status: 'answering',
       delivered: false,
       createdAt: now,
@@ -119,6 +125,7 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
   async function handle(bot: DiscordBotRecord, turn: Turn, out: DiscordTurnOutput): Promise<void> {
     const { turn: stored, created } = await deps.turns.claim(newTurn(bot, turn));
     const again = created ? null : replay(stored);
+    if (!created && stored.replyMessageId && !stored.delivered) out.adopt(stored.replyMessageId);
     if (again) return out.reply(again);
     const key = `${bot.id}:${turn.turnId}`;
     inFlight.get(key)?.abort(); // an earlier delivery whose bot process is gone
@@ -141,9 +148,41 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
     if (turn && !turn.delivered) await deps.turns.update(turn.id, { delivered: true, updatedAt: deps.clock() });
   }
 
+  /** The bot process shows the reply in `messageId` (a restarted process edits it on). */
+  async function shown(botId: string, turnId: string, messageId: string): Promise<void> {
+    const turn = await deps.turns.findByMessage(botId, turnId);
+    if (turn && turn.replyMessageId === null) await deps.turns.update(turn.id, { replyMessageId: messageId });
+  }
+
+  /**
+   * Per channel, the message id after which a new process should look for what it missed: before the oldest
+   * turn not yet delivered, else after the newest delivered one (never further back than CATCH_UP_MS, nor
+   * before the bot was last started or changed by an admin).
+   */
+  async function catchUp(bot: DiscordBotRecord) {
+    const { id: botId } = bot;
+    const channels = bot.settings.channels;
+    // never before an admin last started or changed the bot: a new bot does not answer old messages
+    const since = Math.max(deps.clock() - CATCH_UP_MS, bot.updatedAt);
+    const after = new Map<string, string>(channels.map((channelId) => [channelId, snowflakeAt(since)]));
+    const open = new Map<string, string>();
+    for (const turn of await deps.turns.recent(botId, since, 1000)) {
+      const current = after.get(turn.channelId) ?? snowflakeAt(since);
+      const done = turn.delivered || turn.reply === '';
+      if (done && compareSnowflakes(turn.messageId, current) > 0) after.set(turn.channelId, turn.messageId);
+      else after.set(turn.channelId, current);
+      const oldest = open.get(turn.channelId);
+      if (!done && (!oldest || compareSnowflakes(turn.messageId, oldest) < 0)) open.set(turn.channelId, turn.messageId);
+    }
+    for (const [channelId, oldest] of open) after.set(channelId, previousSnowflake(oldest));
+    return [...after].slice(0, 500).map(([channelId, afterMessageId]) => ({ channelId, afterMessageId }));
+  }
+
   return {
     handle,
     delivered,
+    shown,
+    catchUp,
     /** Cancels every turn in flight (shutdown). */
     abortAll: () => {
       for (const controller of inFlight.values()) controller.abort();

@@ -47,6 +47,8 @@ export interface DiscordTurnRecord {
   userName: string;
   text: string;
   reply: string | null;
+  /** The message the reply is being written into (kept so that a restarted process edits it on). */
+  replyMessageId: string | null;
   status: DiscordTurnStatus;
   delivered: boolean;
   createdAt: number;
@@ -58,4 +60,6 @@ export interface DiscordTurnStore {
   claim(turn: DiscordTurnRecord): Promise<{ turn: DiscordTurnRecord; created: boolean }>;
   update(id: string, patch: Partial<Omit<DiscordTurnRecord, 'id' | 'botId' | 'messageId'>>): Promise<void>;
   findByMessage(botId: string, messageId: string): Promise<DiscordTurnRecord | null>;
+  /** The bot's turns created since `sinceMs`, newest first. */
+  recent(botId: string, sinceMs: number, limit: number): Promise<DiscordTurnRecord[]>;
 }

@@ -76,6 +76,9 @@ export class DiscordTurnEntity implements DiscordTurnRecord {
   @Column({ type: 'text', nullable: true })
   reply!: string | null;
 
+  @Column({ name: 'reply_message_id', type: 'varchar', length: 24, nullable: true })
+  replyMessageId!: string | null;
+
   @Column({ type: 'varchar', length: 16 })
   status!: DiscordTurnStatus;
 

@@ -37,6 +37,7 @@ export class Discord1764700000000 implements MigrationInterface {
           col.varchar('user_name', 256),
           col.text('text'),
           col.text('reply', true),
+          col.varchar('reply_message_id', 24, true),
           col.varchar('status', 16),
           col.bool('delivered'),
           col.ms('created_at'),

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { MoreThanOrEqual, type DataSource } from 'typeorm';
 import type { DiscordBotStore, DiscordTurnStore } from '../../core/discord/types.js';
 import { DiscordBotEntity, DiscordTurnEntity } from '../entities/discord.entity.js';
 
@@ -39,5 +39,7 @@ export function createDiscordTurnStore(db: DataSource): DiscordTurnStore {
       await repo.update({ id }, patch);
     },
     findByMessage: (botId, messageId) => repo.findOneBy({ botId, messageId }),
+    recent: (botId, sinceMs, limit) =>
+      repo.find({ where: { botId, createdAt: MoreThanOrEqual(sinceMs) }, order: { createdAt: 'DESC' }, take: limit }),
   };
 }
