@@ -88,6 +88,11 @@ describe('Discord bots: supervised discord.js processes against a fake Discord',
     const asked = fake.userSays({ channelId: GENERAL, author: ALICE, content: 'When do you open?', mentionsBot: true });
     await expect.poll(() => texts(GENERAL), { timeout: 60_000 }).toEqual([ANSWER]);
     expect(lastAsked()).toBe('When do you open?');
+    expect(llm.requests.at(-1)?.body.messages).toContainEqual({
+      role: 'user',
+      content: 'When do you open?',
+      name: 'alice',
+    });
     const sent = await fake.waitForCall(SEND, (c) => c.params.channelId === GENERAL);
     expect(sent.body.message_reference).toMatchObject({ message_id: asked.id });
     expect(sent.body.allowed_mentions).toEqual({ parse: [] });

@@ -35,6 +35,14 @@ const sessionKey = (botId: string, channelId: string) => `discord:${botId}:${cha
 const CATCH_UP_MS = 10 * 60_000;
 const SKIP = { text: '', skip: true } as const;
 
+/** In a server channel the conversation is shared, so each user message carries its author (OpenAI `name`). */
+function userMessage(turn: Turn): { role: 'user'; content: string; name?: string } {
+  const name = turn.author.username.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
+  return turn.guildId === null || !name
+    ? { role: 'user', content: turn.text }
+    : { role: 'user', content: turn.text, name };
+}
+
 /**
  * Answers Discord turns: one per message (or burst), claimed in the database first, so the same message is
  * answered once whatever the bot process does. Checks who may talk, streams the persona's answer through the
@@ -55,7 +63,7 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
   async function write(bot: DiscordBotRecord, turn: Turn, out: DiscordTurnOutput, signal: AbortSignal) {
     const stream = await deps.router.chat({
       route: bot.settings.persona,
-      messages: [{ role: 'user', content: turn.text }],
+      messages: [userMessage(turn)],
       channel: 'discord',
       instanceId: bot.id,
       sessionKey: sessionKey(bot.id, turn.channelId),
