@@ -83,3 +83,29 @@ export const UpdateDiscordBotRequest = StrictObject({
   ...optional(DiscordBotSettings),
 });
 export type UpdateDiscordBotRequest = Static<typeof UpdateDiscordBotRequest>;
+
+export const DiscordTurnView = StrictObject({
+  id: Type.String(),
+  messageId: Type.String(),
+  channelId: Type.String(),
+  guildId: Type.Union([Type.String(), Type.Null()]),
+  userId: Type.String(),
+  userName: Type.String(),
+  /** What the user wrote (a burst's messages, one per line). */
+  text: Type.String(),
+  reply: Type.Union([Type.String(), Type.Null()]),
+  /** How the turn ended: answered, refused (not allowed, over a limit), failed (the LLM was down), or answering. */
+  status: Type.String(),
+  delivered: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type DiscordTurnView = Static<typeof DiscordTurnView>;
+
+/** One channel (or DM) the bot talked in. */
+export const DiscordChannelView = StrictObject({
+  channelId: Type.String(),
+  guildId: Type.Union([Type.String(), Type.Null()]),
+  turns: Type.Integer(),
+  lastAt: Type.String({ format: 'date-time' }),
+});
+export type DiscordChannelView = Static<typeof DiscordChannelView>;

@@ -54,7 +54,7 @@ export const discordModule: ModuleDefinition<Started, 'discord'> = {
       name: 'discord',
       bots,
       channel,
-      routes: { api: [{ prefix: '/discord', plugin: discordRoutes({ bots, channel }) }] },
+      routes: { api: [{ prefix: '/discord', plugin: discordRoutes({ bots, channel, turns: stores.discord.turns }) }] },
       close: async () => channel.close(),
     };
   },

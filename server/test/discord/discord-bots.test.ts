@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { DiscordBotView } from '@ai-secretary/protocol';
+import type { DiscordBotView, DiscordChannelView, DiscordTurnView } from '@ai-secretary/protocol';
 import { createFakeLlm, type FakeLlm } from '../../src/testing/fake-llm.js';
 import { FakeDiscord } from '../../src/testing/fake-discord/index.js';
 import { createTestDatabase, createTestRuntime, type TestDatabase, type TestRuntime } from '../helpers/runtime.js';
@@ -97,6 +97,21 @@ describe('Discord bots: supervised discord.js processes against a fake Discord',
     expect(sent.body.message_reference).toMatchObject({ message_id: asked.id });
     expect(sent.body.allowed_mentions).toEqual({ parse: [] });
     expect(fake.calls('POST /channels/:channelId/typing').length).toBeGreaterThan(0);
+
+    const channels = (await api.call('GET', `/bots/${bot.id}/channels`)).json<{ items: DiscordChannelView[] }>();
+    expect(channels.items).toEqual([expect.objectContaining({ channelId: GENERAL, guildId: GUILD, turns: 1 })]);
+    const turns = async () =>
+      (await api.call('GET', `/bots/${bot.id}/channels/${GENERAL}`)).json<{ items: DiscordTurnView[] }>().items;
+    await expect.poll(turns).toEqual([
+      expect.objectContaining({
+        messageId: asked.id,
+        userName: 'alice',
+        text: 'When do you open?',
+        reply: ANSWER,
+        status: 'answered',
+        delivered: true, // turn.sent arrives just after the message
+      }),
+    ]);
   });
 
   it('answers a DM', async () => {

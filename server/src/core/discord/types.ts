@@ -55,6 +55,13 @@ export interface DiscordTurnRecord {
   updatedAt: number;
 }
 
+export interface DiscordChannelSummary {
+  channelId: string;
+  guildId: string | null;
+  turns: number;
+  lastAt: number;
+}
+
 export interface DiscordTurnStore {
   /** Inserts the turn unless (botId, messageId) exists; returns the stored one either way. */
   claim(turn: DiscordTurnRecord): Promise<{ turn: DiscordTurnRecord; created: boolean }>;
@@ -62,4 +69,7 @@ export interface DiscordTurnStore {
   findByMessage(botId: string, messageId: string): Promise<DiscordTurnRecord | null>;
   /** The bot's turns created since `sinceMs`, newest first. */
   recent(botId: string, sinceMs: number, limit: number): Promise<DiscordTurnRecord[]>;
+  channels(botId: string, limit: number): Promise<DiscordChannelSummary[]>;
+  /** A channel's turns, oldest first (the newest `limit`). */
+  turns(botId: string, channelId: string, limit: number): Promise<DiscordTurnRecord[]>;
 }

@@ -39,6 +39,24 @@ export function createDiscordTurnStore(db: DataSource): DiscordTurnStore {
       await repo.update({ id }, patch);
     },
     findByMessage: (botId, messageId) => repo.findOneBy({ botId, messageId }),
+    async channels(botId, limit) {
+      const rows = await repo
+        .createQueryBuilder('t')
+        .select('t.channel_id', 'channelId')
+        .addSelect('MAX(t.guild_id)', 'guildId')
+        .addSelect('COUNT(*)', 'turns')
+        .addSelect('MAX(t.created_at)', 'lastAt')
+        .where('t.bot_id = :botId', { botId })
+        .groupBy('t.channel_id')
+        .orderBy('MAX(t.created_at)', 'DESC')
+        .limit(limit)
+        .getRawMany<{ channelId: string; guildId: string | null; turns: string | number; lastAt: string | number }>();
+      return rows.map((r) => ({ ...r, turns: Number(r.turns), lastAt: Number(r.lastAt) }));
+    },
+    async turns(botId, channelId, limit) {
+      const newest = await repo.find({ where: { botId, channelId }, order: { createdAt: 'DESC' }, take: limit });
+      return newest.reverse();
+    },
     recent: (botId, sinceMs, limit) =>
       repo.find({ where: { botId, createdAt: MoreThanOrEqual(sinceMs) }, order: { createdAt: 'DESC' }, take: limit }),
   };

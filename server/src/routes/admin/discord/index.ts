@@ -4,6 +4,8 @@ import {
   AdminErrorBody,
   CreateDiscordBotRequest,
   DiscordBotView,
+  DiscordChannelView,
+  DiscordTurnView,
   IdParams,
   ProcessLogs,
   StrictObject,
@@ -13,7 +15,7 @@ import {
 import type { DiscordChannel } from '../../../channels/discord/discord-channel.js';
 import { toIso } from '../../../core/clock.js';
 import type { DiscordBotsService } from '../../../core/discord/bots-service.js';
-import type { DiscordBotRecord } from '../../../core/discord/types.js';
+import type { DiscordBotRecord, DiscordTurnRecord, DiscordTurnStore } from '../../../core/discord/types.js';
 
 const errors = {
   400: AdminErrorBody,
@@ -28,6 +30,17 @@ const tags = ['discord'];
 export interface DiscordRoutesDeps {
   bots: DiscordBotsService;
   channel: DiscordChannel;
+  turns: DiscordTurnStore;
+}
+
+const ChannelParams = StrictObject({
+  id: Type.String({ minLength: 1, maxLength: 64 }),
+  channelId: Type.String({ pattern: '^[0-9]{15,21}$' }),
+});
+
+function toTurnView(turn: DiscordTurnRecord): DiscordTurnView {
+  const { botId: _botId, replyMessageId: _shownIn, updatedAt: _updatedAt, createdAt, ...rest } = turn;
+  return { ...rest, createdAt: toIso(createdAt) };
 }
 
 /** A bot's status as admins see it, from its process's state and whether the gateway said READY. */
@@ -161,6 +174,40 @@ export function discordRoutes(deps: DiscordRoutesDeps): FastifyPluginAsyncTypebo
         await bots.get(request.params.id);
         const child = channel.child(request.params.id);
         return { id: child?.id ?? request.params.id, lines: child?.logs() ?? [] };
+      },
+    );
+
+    app.get(
+      '/bots/:id/channels',
+      {
+        config: { access: 'admin' },
+        schema: {
+          tags,
+          params: IdParams,
+          response: { 200: StrictObject({ items: Type.Array(DiscordChannelView) }), ...errors },
+        },
+      },
+      async (request) => {
+        await bots.get(request.params.id);
+        const channels = await deps.turns.channels(request.params.id, 200);
+        return { items: channels.map((c) => ({ ...c, lastAt: toIso(c.lastAt) })) };
+      },
+    );
+
+    app.get(
+      '/bots/:id/channels/:channelId',
+      {
+        config: { access: 'admin' },
+        schema: {
+          tags,
+          params: ChannelParams,
+          response: { 200: StrictObject({ items: Type.Array(DiscordTurnView) }), ...errors },
+        },
+      },
+      async (request) => {
+        const { id, channelId } = request.params;
+        await bots.get(id);
+        return { items: (await deps.turns.turns(id, channelId, 500)).map(toTurnView) };
       },
     );
   };
