@@ -120,13 +120,18 @@ describe('Discord bots: supervised discord.js processes against a fake Discord',
     expect(lastAsked()).toBe('Are you open on Sunday?');
   });
 
-  it('answers every message in its chosen channels and ignores other channels without a mention', async () => {
+  it('answers every message in its chosen channels and replies to its messages; ignores other channels without a mention', async () => {
     fake.userSays({ channelId: RANDOM, author: ALICE, content: 'just chatting' });
     fake.userSays({ channelId: CHOSEN, author: ALICE, content: 'Do you deliver?' });
     await expect.poll(() => texts(CHOSEN), { timeout: 60_000 }).toEqual([ANSWER]);
     expect(texts(RANDOM)).toEqual([]);
     const asked = llm.requests.map((r) => (r.body.messages as Array<{ content: string }>).at(-1)?.content);
     expect(asked).not.toContain('just chatting');
+
+    const own = fake.messagesIn(GENERAL)[0]!;
+    fake.userSays({ channelId: GENERAL, author: ALICE, content: 'And on Saturday?', replyTo: own.id });
+    await expect.poll(() => texts(GENERAL), { timeout: 60_000 }).toEqual([ANSWER, ANSWER]); // a reply to the bot
+    expect(lastAsked()).toBe('And on Saturday?');
   });
 
   it('joins a quick burst of one user’s messages into one turn', async () => {
@@ -141,7 +146,7 @@ describe('Discord bots: supervised discord.js processes against a fake Discord',
   it('rides out 429s from Discord and splits long replies under 2000 characters', async () => {
     fake.failNext(SEND, 2, { status: 429, retryAfter: 1 });
     fake.userSays({ channelId: GENERAL, author: ALICE, content: 'Again?', mentionsBot: true });
-    await expect.poll(() => texts(GENERAL).length, { timeout: 60_000 }).toBe(2);
+    await expect.poll(() => texts(GENERAL).length, { timeout: 60_000 }).toBe(3);
     expect(fake.calls(SEND).filter((c) => c.status === 429).length).toBeGreaterThanOrEqual(2);
 
     const saved = llm.tokens;
