@@ -23,3 +23,5 @@ export * from './admin/live.js';
 export * from './admin/settings.js';
 export * from './admin/telegram.js';
 export * from './workers/telegram.js';
+export * from './admin/discord.js';
+export * from './workers/discord.js';

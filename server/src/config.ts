@@ -58,6 +58,8 @@ export interface Config {
   readonly gsm: GsmConfig;
   /** Telegram bots (issue 12); see docs/telegram.md. */
   readonly telegram: TelegramConfig;
+  /** Discord bots (issue 14); see docs/discord.md. */
+  readonly discord: DiscordConfig;
   // Voice engine and message webhooks (docs/voice.md)
   readonly voiceLanguage: string;
   readonly voiceTrailingSilenceMs: number;
@@ -137,6 +139,19 @@ export interface TelegramConfig {
   /** How long each LLM provider attempt may wait for its first token. */
   readonly firstTokenTimeoutMs: number;
   /** Longest a whole answer may take (LLM, speech). */
+  readonly replyTimeoutMs: number;
+}
+
+export interface DiscordConfig {
+  /** Off: no bot runs and `/api/discord` is absent. */
+  readonly enabled: boolean;
+  /** REST root for every bot (`DISCORD_API_ROOT`, without the version), without a trailing slash. */
+  readonly apiRoot: string;
+  /** Each bot process is killed (and restarted) past this RSS. */
+  readonly botMemoryLimitMb: number;
+  /** How long each LLM provider attempt may wait for its first token. */
+  readonly firstTokenTimeoutMs: number;
+  /** Longest a whole answer may take. */
   readonly replyTimeoutMs: number;
 }
 
@@ -278,6 +293,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     }),
     gsm: loadGsmConfig(env, nodeEnv, cwd),
     telegram: loadTelegramConfig(env),
+    discord: loadDiscordConfig(env),
     // Voice engine and message webhooks (docs/voice.md)
     voiceLanguage: str(env, 'VOICE_LANGUAGE') ?? 'en',
     voiceTrailingSilenceMs: int(env, 'VOICE_TRAILING_SILENCE_MS', 400, 100, 5000),
@@ -331,6 +347,16 @@ function loadTelegramConfig(env: Env): TelegramConfig {
     botMemoryLimitMb: int(env, 'TELEGRAM_BOT_MEMORY_LIMIT_MB', 256, 32, 65_536),
     firstTokenTimeoutMs: int(env, 'TELEGRAM_LLM_FIRST_TOKEN_MS', 10_000, 100, 600_000),
     replyTimeoutMs: int(env, 'TELEGRAM_REPLY_TIMEOUT_S', 120, 5, 3600) * 1000,
+  });
+}
+
+function loadDiscordConfig(env: Env): DiscordConfig {
+  return Object.freeze({
+    enabled: bool(env, 'DISCORD_ENABLED', true),
+    apiRoot: baseUrl(env, 'DISCORD_API_ROOT', 'https://discord.com/api')!,
+    botMemoryLimitMb: int(env, 'DISCORD_BOT_MEMORY_LIMIT_MB', 256, 32, 65_536),
+    firstTokenTimeoutMs: int(env, 'DISCORD_LLM_FIRST_TOKEN_MS', 10_000, 100, 600_000),
+    replyTimeoutMs: int(env, 'DISCORD_REPLY_TIMEOUT_S', 120, 5, 3600) * 1000,
   });
 }
 

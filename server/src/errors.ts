@@ -57,7 +57,9 @@ export type ErrorCode =
   // Telegram bots (issue 12)
   | 'TELEGRAM_TOKEN_REJECTED'
   | 'TELEGRAM_UNREACHABLE'
-  | 'TELEGRAM_WEBHOOK_SECRET';
+  | 'TELEGRAM_WEBHOOK_SECRET'
+  | 'DISCORD_TOKEN_REJECTED'
+  | 'DISCORD_UNREACHABLE';
 
 export interface AppErrorOptions {
   statusCode?: number;
@@ -281,6 +283,27 @@ export class TelegramTokenError extends AppError {
 export class TelegramUnreachableError extends AppError {
   constructor(cause: unknown) {
     super('TELEGRAM_UNREACHABLE', 'The Telegram Bot API could not be reached; try again shortly', {
+      statusCode: 502,
+      retryable: true,
+      cause,
+    });
+  }
+}
+
+/** Discord refused a bot token (GET /users/@me answered 401): it is wrong or was reset in the developer portal. */
+export class DiscordTokenError extends AppError {
+  constructor(description: string) {
+    super('DISCORD_TOKEN_REJECTED', `Discord refused this bot token (${description}); copy it again from the portal`, {
+      statusCode: 400,
+      details: { field: 'token' },
+    });
+  }
+}
+
+/** Discord's REST API (DISCORD_API_ROOT) did not answer or answered with a server error. */
+export class DiscordUnreachableError extends AppError {
+  constructor(cause: unknown) {
+    super('DISCORD_UNREACHABLE', 'The Discord API could not be reached; try again shortly', {
       statusCode: 502,
       retryable: true,
       cause,

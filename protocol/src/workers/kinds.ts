@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { StrictObject } from '../common.js';
 import { FatalMessage, HeartbeatMessage, WelcomeMessage, helloFields } from './link.js';
 import { TelegramBotMessage, TelegramOrchestratorMessage } from './telegram.js';
+import { DiscordBotMessage, DiscordOrchestratorMessage } from './discord.js';
 import { HelloMessage, OrchestratorMessage, WorkerMessage } from './messages.js';
 
 /**
@@ -49,7 +50,11 @@ export const childProtocols = {
     fromChild: Type.Union([HeartbeatMessage, FatalMessage, TelegramBotMessage]),
     toChild: Type.Union([WelcomeMessage, TelegramOrchestratorMessage]),
   },
-  'discord-bot': { hello: DiscordBotHello, fromChild: LinkChildMessage, toChild: LinkOrchestratorMessage },
+  'discord-bot': {
+    hello: DiscordBotHello,
+    fromChild: Type.Union([HeartbeatMessage, FatalMessage, DiscordBotMessage]),
+    toChild: Type.Union([WelcomeMessage, DiscordOrchestratorMessage]),
+  },
   echo: { hello: EchoHello, fromChild: LinkChildMessage, toChild: LinkOrchestratorMessage },
 } as const satisfies Record<ChildKind, ChildProtocol>;
 

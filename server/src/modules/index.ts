@@ -3,6 +3,7 @@ import { accountsModule, type AccountsModule } from './accounts.js';
 import { adminUiModule } from './admin-ui.js';
 import { dashboardModule } from './dashboard.js';
 import { databaseModule, type DatabaseModule } from './database.js';
+import { discordModule, type DiscordModule } from './discord.js';
 import { gsmModule, type GsmModule } from './gsm.js';
 import { llmModule, type LlmModule } from './llm.js';
 import type { Module, ModuleDefinition } from './module.js';
@@ -23,6 +24,7 @@ export interface Started {
   voice: VoiceModule;
   gsm: GsmModule;
   telegram: TelegramModule;
+  discord: DiscordModule;
   dashboard: Module;
   adminUi: Module;
 }
@@ -48,6 +50,7 @@ export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinit
     voiceModule(options.voicePorts),
     gsmModule,
     telegramModule,
+    discordModule,
     dashboardModule,
     adminUiModule,
   ];

@@ -13,6 +13,7 @@ import { WebhookEntity } from './webhook.entity.js';
 import { BusinessSettingsEntity } from './settings.entity.js';
 import { WidgetTokenEntity } from './widget-token.entity.js';
 import { TELEGRAM_ENTITIES } from './telegram.entity.js';
+import { DISCORD_ENTITIES } from './discord.entity.js';
 
 /** Every entity; later modules append theirs here. */
 export const ENTITIES = [
@@ -34,6 +35,7 @@ export const ENTITIES = [
   BusinessSettingsEntity,
   WidgetTokenEntity,
   ...TELEGRAM_ENTITIES,
+  ...DISCORD_ENTITIES,
 ];
 
 export { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity };

@@ -8,6 +8,7 @@ import { WidgetTokens1764400000000 } from './1764400000000-widget-tokens.js';
 import { AuthHardening1764500000000 } from './1764500000000-auth-hardening.js';
 import { Telegram1764600000000 } from './1764600000000-telegram.js';
 import { TelegramSubscribers1764650000000 } from './1764650000000-telegram-subscribers.js';
+import { Discord1764700000000 } from './1764700000000-discord.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AuthHardening1764500000000,
   Telegram1764600000000,
   TelegramSubscribers1764650000000,
+  Discord1764700000000,
 ];

@@ -26,6 +26,7 @@ import {
   createTelegramSubscriberStore,
   createTelegramTurnStore,
 } from './telegram-store.js';
+import { createDiscordBotStore, createDiscordTurnStore } from './discord-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
 
@@ -59,6 +60,10 @@ export function createStores(db: DataSource) {
       turns: createTelegramTurnStore(db),
       inbox: createTelegramInboxStore(db),
       subscribers: createTelegramSubscriberStore(db),
+    },
+    discord: {
+      bots: createDiscordBotStore(db),
+      turns: createDiscordTurnStore(db),
     },
   };
 }

@@ -1,0 +1,190 @@
+import type WebSocket from 'ws';
+import type { DiscordBotHello, DiscordConfigMessage } from '@ai-secretary/protocol';
+import type { DiscordConfig } from '../../config.js';
+import type { DiscordBotsService } from '../../core/discord/bots-service.js';
+import type { DiscordTurnService } from '../../core/discord/turn-service.js';
+import type { DiscordBotRecord } from '../../core/discord/types.js';
+import { nodeEntryArgs } from '../../entry-points.js';
+import type { Logger } from '../../logger.js';
+import { ChildConnection, type KindMessage } from '../../processes/child-link.js';
+import type { LinkKinds } from '../../processes/link-endpoint.js';
+import type { ProcessSupervisor } from '../../processes/process-supervisor.js';
+import type { SupervisedChild } from '../../processes/supervised-child.js';
+
+const BOT_ENTRY = 'workers/src/discord/main.ts';
+/** One user's messages in one channel closer together than this are answered as one turn. */
+const BURST_WINDOW_MS = 1500;
+
+type BotLink = ChildConnection<'discord-bot'>;
+type BotMessage = KindMessage<'discord-bot'>;
+
+export interface DiscordChannelDeps {
+  config: DiscordConfig;
+  bots: DiscordBotsService;
+  turns: DiscordTurnService;
+  supervisor: ProcessSupervisor;
+  kinds: LinkKinds;
+  heartbeatIntervalMs: number;
+  logLevel: string;
+  logger: Logger;
+}
+
+export const discordChildIdOf = (botId: string) => `discord-${botId}`;
+const botIdOf = (childId: string) => childId.replace(/^discord-/, '');
+
+/**
+ * Runs every Discord bot as a supervised child process (one per bot, kind `discord-bot`) and speaks the bot
+ * link: sends each bot its configuration (token included, over the authenticated link) and answers its turns.
+ */
+export class DiscordChannel {
+  private readonly links = new Map<string, BotLink>();
+  /** Bots whose process said `discord.ready` on its current link: whether it got the Message Content intent. */
+  private readonly ready = new Map<string, { messageContent: boolean }>();
+
+  constructor(private readonly deps: DiscordChannelDeps) {
+    deps.kinds.register('discord-bot', {
+      heartbeatIntervalMs: deps.heartbeatIntervalMs,
+      accept: (socket, hello) => this.accept(socket, hello),
+    });
+  }
+
+  /** Starts the bots admins left running (the orchestrator restarted: they come back). */
+  async start(): Promise<void> {
+    for (const bot of await this.deps.bots.list()) if (bot.desired === 'running') this.spawn(bot);
+  }
+
+  child(botId: string): SupervisedChild | undefined {
+    return this.deps.supervisor.get(discordChildIdOf(botId));
+  }
+
+  isReady(botId: string): boolean {
+    return this.ready.has(botId) && this.child(botId)?.status === 'ready';
+  }
+
+  /** Whether the running bot receives message content (null until its gateway is ready). */
+  messageContent(botId: string): boolean | null {
+    return this.isReady(botId) ? (this.ready.get(botId)?.messageContent ?? null) : null;
+  }
+
+  async run(botId: string): Promise<void> {
+    const bot = await this.deps.bots.setDesired(botId, 'running');
+    const child = this.child(botId);
+    if (!child) this.spawn(bot);
+    else if (child.status === 'failed' || child.status === 'stopped') child.restart('started by an admin');
+  }
+
+  async halt(botId: string): Promise<void> {
+    await this.deps.bots.setDesired(botId, 'stopped');
+    await this.remove(botId);
+  }
+
+  async restart(botId: string): Promise<void> {
+    const bot = await this.deps.bots.setDesired(botId, 'running');
+    const child = this.child(botId);
+    if (child) child.restart('restarted by an admin');
+    else this.spawn(bot);
+  }
+
+  /** Settings changed: a running bot gets them at once; a new token needs a new process. */
+  async reconfigure(bot: DiscordBotRecord, tokenChanged: boolean): Promise<void> {
+    if (bot.desired !== 'running') return;
+    if (tokenChanged) return this.restart(bot.id);
+    const link = this.links.get(bot.id);
+    if (link) link.send(await this.configOf(bot));
+  }
+
+  async remove(botId: string): Promise<void> {
+    await this.deps.supervisor.remove(discordChildIdOf(botId));
+    this.forget(botId);
+  }
+
+  private spawn(bot: DiscordBotRecord): void {
+    const { config, logLevel } = this.deps;
+    this.deps.supervisor.add({
+      id: discordChildIdOf(bot.id),
+      kind: 'discord-bot',
+      name: `discord ${bot.username}`,
+      command: process.execPath,
+      args: nodeEntryArgs(BOT_ENTRY),
+      env: { BOT_NAME: bot.name, LOG_LEVEL: logLevel },
+      handshakeTimeoutMs: 60_000,
+      memoryLimitBytes: config.botMemoryLimitMb * 1_048_576,
+      backoffMaxMs: 60_000,
+    });
+  }
+
+  private forget(botId: string): void {
+    this.links.delete(botId);
+    this.ready.delete(botId);
+  }
+
+  private accept(socket: WebSocket, hello: DiscordBotHello): BotLink {
+    const link = new ChildConnection(socket, 'discord-bot', hello, this.deps.logger);
+    const botId = botIdOf(hello.workerId);
+    this.links.set(botId, link);
+    this.ready.delete(botId);
+    link.once('close', () => {
+      if (this.links.get(botId) === link) this.forget(botId);
+    });
+    link.onMessage((message) => void this.receive(botId, link, message));
+    setImmediate(() => void this.greet(botId, link)); // after the endpoint's `welcome`
+    return link;
+  }
+
+  private async greet(botId: string, link: BotLink): Promise<void> {
+    try {
+      link.send(await this.configOf(await this.deps.bots.get(botId)));
+    } catch (error) {
+      this.deps.logger.error({ err: error, botId }, 'discord: could not configure a bot process');
+      link.terminate('no configuration');
+    }
+  }
+
+  private async configOf(bot: DiscordBotRecord): Promise<DiscordConfigMessage> {
+    return {
+      type: 'discord.config',
+      token: this.deps.bots.token(bot),
+      apiRoot: this.deps.config.apiRoot,
+      language: bot.settings.language,
+      channels: bot.settings.channels,
+      burstWindowMs: BURST_WINDOW_MS,
+      catchUp: await this.deps.turns.catchUp(bot),
+    };
+  }
+
+  private async receive(botId: string, link: BotLink, message: BotMessage): Promise<void> {
+    try {
+      await this.handle(botId, link, message);
+    } catch (error) {
+      this.deps.logger.error({ err: error, botId, type: message.type }, 'discord: bot message failed');
+    }
+  }
+
+  private async handle(botId: string, link: BotLink, message: BotMessage): Promise<void> {
+    const { deps } = this;
+    switch (message.type) {
+      case 'discord.ready':
+        this.ready.set(botId, { messageContent: message.messageContent });
+        if (!message.messageContent)
+          deps.logger.warn({ botId }, 'discord: Message Content intent refused; mentions, replies and DMs only');
+        return;
+      case 'turn.start': {
+        const { turnId } = message;
+        return deps.turns.handle(await deps.bots.get(botId), message, {
+          adopt: (messageId) => link.send({ type: 'turn.adopt', turnId, messageId }),
+          delta: (text) => link.send({ type: 'turn.delta', turnId, text }),
+          reply: (reply) => link.send({ type: 'turn.reply', turnId, ...reply }),
+        });
+      }
+      case 'turn.shown':
+        return deps.turns.shown(botId, message.turnId, message.messageId);
+      case 'turn.sent':
+        return deps.turns.delivered(botId, message.turnId);
+    }
+  }
+
+  /** Ends every bot's turns in flight (the processes are stopped by the supervisor). */
+  close(): void {
+    this.deps.turns.abortAll();
+  }
+}

@@ -1,0 +1,63 @@
+import { MoreThanOrEqual, type DataSource } from 'typeorm';
+import type { DiscordBotStore, DiscordTurnStore } from '../../core/discord/types.js';
+import { DiscordBotEntity, DiscordTurnEntity } from '../entities/discord.entity.js';
+
+export function createDiscordBotStore(db: DataSource): DiscordBotStore {
+  const repo = db.getRepository(DiscordBotEntity);
+  return {
+    async insert(bot) {
+      await repo.insert(bot);
+    },
+    findById: (id) => repo.findOneBy({ id }),
+    list: () => repo.find({ order: { createdAt: 'ASC' } }),
+    async update(id, patch) {
+      await repo.update({ id }, patch);
+    },
+    async remove(id) {
+      await repo.delete({ id });
+    },
+  };
+}
+
+export function createDiscordTurnStore(db: DataSource): DiscordTurnStore {
+  const repo = db.getRepository(DiscordTurnEntity);
+  return {
+    async claim(turn) {
+      const existing = await repo.findOneBy({ botId: turn.botId, messageId: turn.messageId });
+      if (existing) return { turn: existing, created: false };
+      try {
+        await repo.insert(turn);
+        return { turn, created: true };
+      } catch (error) {
+        // the same message claimed concurrently: the unique index decided
+        const raced = await repo.findOneBy({ botId: turn.botId, messageId: turn.messageId });
+        if (raced) return { turn: raced, created: false };
+        throw error;
+      }
+    },
+    async update(id, patch) {
+      await repo.update({ id }, patch);
+    },
+    findByMessage: (botId, messageId) => repo.findOneBy({ botId, messageId }),
+    async channels(botId, limit) {
+      const rows = await repo
+        .createQueryBuilder('t')
+        .select('t.channel_id', 'channelId')
+        .addSelect('MAX(t.guild_id)', 'guildId')
+        .addSelect('COUNT(*)', 'turns')
+        .addSelect('MAX(t.created_at)', 'lastAt')
+        .where('t.bot_id = :botId', { botId })
+        .groupBy('t.channel_id')
+        .orderBy('MAX(t.created_at)', 'DESC')
+        .limit(limit)
+        .getRawMany<{ channelId: string; guildId: string | null; turns: string | number; lastAt: string | number }>();
+      return rows.map((r) => ({ ...r, turns: Number(r.turns), lastAt: Number(r.lastAt) }));
+    },
+    async turns(botId, channelId, limit) {
+      const newest = await repo.find({ where: { botId, channelId }, order: { createdAt: 'DESC' }, take: limit });
+      return newest.reverse();
+    },
+    recent: (botId, sinceMs, limit) =>
+      repo.find({ where: { botId, createdAt: MoreThanOrEqual(sinceMs) }, order: { createdAt: 'DESC' }, take: limit }),
+  };
+}

@@ -1,0 +1,61 @@
+import { createDiscordTokenCheck } from '../channels/discord/bot-api.js';
+import { DiscordChannel } from '../channels/discord/discord-channel.js';
+import { createDiscordBotsService, type DiscordBotsService } from '../core/discord/bots-service.js';
+import { createDiscordTurnService } from '../core/discord/turn-service.js';
+import { discordRoutes } from '../routes/admin/discord/index.js';
+import type { Started } from './index.js';
+import type { Module, ModuleDefinition } from './module.js';
+
+export interface DiscordModule extends Module {
+  bots: DiscordBotsService;
+  channel: DiscordChannel;
+}
+
+/**
+ * Discord bots (text): one supervised child process per bot (discord.js, kind `discord-bot`), their turns
+ * answered through the LLM router, `/api/discord/*`. Comes after `processes` (the supervisor the bots run under).
+ */
+export const discordModule: ModuleDefinition<Started, 'discord'> = {
+  name: 'discord',
+  enabled: (config) => config.discord.enabled,
+  async start({ config, logger, clock, get }) {
+    const log = logger.child({ component: 'discord' });
+    const { stores } = get('database');
+    const { secrets } = get('accounts').services;
+    const llm = get('llm').services;
+    const { supervisor, kinds } = get('processes');
+    const bots = createDiscordBotsService({
+      store: stores.discord.bots,
+      secrets,
+      checkToken: createDiscordTokenCheck(config.discord.apiRoot),
+      knowsRoute: (route) => llm.router.knowsRoute(route),
+      clock,
+    });
+    const turns = createDiscordTurnService({
+      turns: stores.discord.turns,
+      router: llm.router,
+      clock,
+      firstTokenTimeoutMs: config.discord.firstTokenTimeoutMs,
+      replyTimeoutMs: config.discord.replyTimeoutMs,
+      onError: (err, message) => log.warn({ err }, message),
+    });
+    const channel = new DiscordChannel({
+      config: config.discord,
+      bots,
+      turns,
+      supervisor,
+      kinds,
+      heartbeatIntervalMs: config.processes.heartbeatIntervalMs,
+      logLevel: config.logLevel,
+      logger: log,
+    });
+    await channel.start();
+    return {
+      name: 'discord',
+      bots,
+      channel,
+      routes: { api: [{ prefix: '/discord', plugin: discordRoutes({ bots, channel, turns: stores.discord.turns }) }] },
+      close: async () => channel.close(),
+    };
+  },
+};

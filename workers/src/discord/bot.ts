@@ -1,0 +1,116 @@
+import { Client, Events, GatewayIntentBits, Partials, type Message } from 'discord.js';
+import type { DiscordConfigMessage } from '@ai-secretary/protocol';
+import type { WorkerLink } from '../kit/run-worker.js';
+import type { Logger } from '../kit/logger.js';
+import { BurstBuffer, type Burst } from './bursts.js';
+import { TurnClient, type DiscordTurn } from './turns.js';
+
+/** Messages fetched per channel when catching up after a restart. */
+const CATCH_UP_LIMIT = 50;
+/** What a turn holds at most (longer text is cut, not refused). */
+const MAX_TURN_CHARS = 16_384;
+
+const BASE_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
+
+const FALLBACK = {
+  en: 'Sorry, I cannot answer right now. Please try again in a few minutes.',
+  ru: 'Извините, сейчас я не могу ответить. Попробуйте через несколько минут.',
+};
+
+export interface DiscordBotDeps {
+  config: () => DiscordConfigMessage;
+  link: WorkerLink<'discord-bot'>;
+  logger: Logger;
+  /** Ask for the privileged Message Content intent (without it only mentions, replies and DMs carry text). */
+  messageContent: boolean;
+}
+
+/** Why the bot answers a message, or null when it is not for the bot (never bots, never itself). */
+export function reasonOf(message: Message, botId: string, channels: readonly string[]): Burst['reason'] | null {
+  if (message.author.bot || message.author.id === botId || message.system) return null;
+  if (message.guildId === null) return 'dm';
+  if (message.mentions.users.has(botId)) return 'mention';
+  if (message.mentions.repliedUser?.id === botId) return 'reply';
+  return channels.includes(message.channelId) ? 'channel' : null;
+}
+
+/** The message text without the bot's own mention. */
+export function textOf(message: Message, botId: string): string {
+  return message.content.replace(new RegExp(`<@!?${botId}>`, 'g'), '').trim();
+}
+
+/** One Discord bot: the discord.js client, which messages it answers, and its turns. */
+export function createDiscordBot(deps: DiscordBotDeps) {
+  const { apiRoot } = deps.config();
+  const intents = deps.messageContent ? [...BASE_INTENTS, GatewayIntentBits.MessageContent] : BASE_INTENTS;
+  const client = new Client({ intents, partials: [Partials.Channel], rest: { api: apiRoot } });
+  const turns = new TurnClient(deps.link, deps.logger);
+  const bursts = new BurstBuffer(
+    () => deps.config().burstWindowMs,
+    (burst) => void answer(burst),
+  );
+
+  function turnOf(burst: Burst, botId: string): DiscordTurn {
+    const [first] = burst.messages as [Message, ...Message[]];
+    const text = burst.messages.map((m) => textOf(m, botId)).filter(Boolean);
+    return {
+      turnId: first.id,
+      messageIds: burst.messages.map((m) => m.id),
+      channelId: first.channelId,
+      guildId: first.guildId,
+      author: {
+        id: first.author.id,
+        username: first.author.username.slice(0, 64),
+        ...(first.author.globalName ? { displayName: first.author.globalName.slice(0, 256) } : {}),
+      },
+      text: text.join('\n').slice(0, MAX_TURN_CHARS),
+      reason: burst.reason,
+    };
+  }
+
+  async function answer(burst: Burst): Promise<void> {
+    const channel = burst.messages[0]!.channel;
+    if (!channel.isSendable() || !client.user) return;
+    const turn = turnOf(burst, client.user.id);
+    if (!turn.text) return; // nothing to answer (an empty mention, or no message content)
+    try {
+      await turns.run(turn, channel, FALLBACK[deps.config().language]);
+    } catch (error) {
+      deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'discord reply failed');
+    }
+  }
+
+  function consider(message: Message, missed = false): void {
+    if (!client.user) return;
+    const reason = reasonOf(message, client.user.id, deps.config().channels);
+    if (reason) bursts.add(message, reason, missed);
+  }
+
+  /** Messages one channel got after `afterMessageId`, oldest first (those that came while no process listened). */
+  async function missedIn(channelId: string, afterMessageId: string): Promise<Message[]> {
+    const channel = await client.channels.fetch(channelId);
+    if (!channel?.isTextBased()) return [];
+    const fetched = await channel.messages.fetch({ after: afterMessageId, limit: CATCH_UP_LIMIT });
+    return [...fetched.values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  }
+
+  /** Handles what came while no process held the gateway (answered turns are recognised by the orchestrator). */
+  async function catchUp(points: DiscordConfigMessage['catchUp']): Promise<void> {
+    for (const { channelId, afterMessageId } of points) {
+      try {
+        for (const message of await missedIn(channelId, afterMessageId)) consider(message, true);
+      } catch (error) {
+        deps.logger.debug(
+          { channelId, err: error instanceof Error ? error.message : String(error) },
+          'catch-up skipped',
+        );
+      }
+    }
+  }
+
+  client.on(Events.MessageCreate, (message) => consider(message));
+
+  return { client, turns, bursts, catchUp };
+}
+
+export type DiscordBotInstance = ReturnType<typeof createDiscordBot>;
