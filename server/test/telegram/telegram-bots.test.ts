@@ -79,8 +79,13 @@ describe('Telegram bots: supervised grammY processes against a fake Bot API', ()
     await api.until(bot.id, 'running');
     expect(fake.commands(token, 'ru')?.map((c) => c.command)).toEqual(['start', 'help', 'reset', 'stop']);
 
-    fake.userSends(token, { chatId: CHAT, from: { id: CHAT, firstName: 'Ann' }, text: 'When do you open?' });
-    await expect.poll(() => sentTexts(fake, CHAT), { timeout: 60_000 }).toEqual(['We open at nine tomorrow.']);
+    llm.tokenDelayMs = 200; // written over about a second: an instant reply may finish before any draft is due
+    try {
+      fake.userSends(token, { chatId: CHAT, from: { id: CHAT, firstName: 'Ann' }, text: 'When do you open?' });
+      await expect.poll(() => sentTexts(fake, CHAT), { timeout: 60_000 }).toEqual(['We open at nine tomorrow.']);
+    } finally {
+      llm.tokenDelayMs = 0;
+    }
     const drafts = fake.calls('sendMessageDraft').filter((c) => c.params.chat_id === CHAT);
     expect(drafts.length).toBeGreaterThan(0); // seen while written
     expect(llm.requests.at(-1)?.body.messages).toContainEqual({ role: 'user', content: 'When do you open?' });
