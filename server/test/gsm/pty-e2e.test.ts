@@ -212,6 +212,8 @@ describe('GSM over a real PTY (SIM7600 simulator + serialport driver)', () => {
     await until(() => fs.existsSync(s.atPath) && fs.existsSync(s.audioPath), 10_000, 'ports back');
     await until(() => modem.state === 'ready', 20_000, 'modem ready again');
     expect(s.emulator.commands).toContain('AT+CRESET');
+    // the simulator notes 'plugged' once its second pair is open, which may be after the modem is ready on the first
+    await until(() => s.portHistory.length === 3, 10_000, 'simulator plugged again');
     expect(s.portHistory).toEqual(['plugged', 'unplugged', 'plugged']);
     const afterReset = states.slice(states.indexOf('resetting'));
     expect(afterReset).toEqual(expect.arrayContaining(['resetting', 'absent', 'opening', 'initializing', 'ready']));
