@@ -1,3 +1,4 @@
+import { claimRow } from '../claim-row.js';
 import { MoreThanOrEqual, type DataSource } from 'typeorm';
 import type { DiscordBotStore, DiscordTurnStore } from '../../core/discord/types.js';
 import { DiscordBotEntity, DiscordTurnEntity } from '../entities/discord.entity.js';
@@ -23,17 +24,8 @@ export function createDiscordTurnStore(db: DataSource): DiscordTurnStore {
   const repo = db.getRepository(DiscordTurnEntity);
   return {
     async claim(turn) {
-      const existing = await repo.findOneBy({ botId: turn.botId, messageId: turn.messageId });
-      if (existing) return { turn: existing, created: false };
-      try {
-        await repo.insert(turn);
-        return { turn, created: true };
-      } catch (error) {
-        // the same message claimed concurrently: the unique index decided
-        const raced = await repo.findOneBy({ botId: turn.botId, messageId: turn.messageId });
-        if (raced) return { turn: raced, created: false };
-        throw error;
-      }
+      const { row, created } = await claimRow(repo, { botId: turn.botId, messageId: turn.messageId }, turn);
+      return { turn: row, created };
     },
     async update(id, patch) {
       await repo.update({ id }, patch);

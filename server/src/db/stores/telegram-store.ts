@@ -1,3 +1,4 @@
+import { claimRow } from '../claim-row.js';
 import { IsNull, LessThan, MoreThanOrEqual, Not, type DataSource } from 'typeorm';
 import type {
   TelegramBotStore,
@@ -33,17 +34,8 @@ export function createTelegramTurnStore(db: DataSource): TelegramTurnStore {
   const repo = db.getRepository(TelegramTurnEntity);
   return {
     async claim(turn) {
-      const existing = await repo.findOneBy({ botId: turn.botId, updateId: turn.updateId });
-      if (existing) return { turn: existing, created: false };
-      try {
-        await repo.insert(turn);
-        return { turn, created: true };
-      } catch (error) {
-        // the same update claimed concurrently (a redelivery racing the first): the unique index decided
-        const raced = await repo.findOneBy({ botId: turn.botId, updateId: turn.updateId });
-        if (raced) return { turn: raced, created: false };
-        throw error;
-      }
+      const { row, created } = await claimRow(repo, { botId: turn.botId, updateId: turn.updateId }, turn);
+      return { turn: row, created };
     },
     async update(id, patch) {
       await repo.update({ id }, patch);
@@ -86,14 +78,8 @@ export function createTelegramInboxStore(db: DataSource): TelegramInboxStore {
   const repo = db.getRepository(TelegramInboxEntity);
   return {
     async add(botId, updateId, payload, at) {
-      if (await repo.existsBy({ botId, updateId })) return false;
-      try {
-        await repo.insert({ botId, updateId, payload: payload as object, receivedAt: at, doneAt: null });
-        return true;
-      } catch (error) {
-        if (await repo.existsBy({ botId, updateId })) return false;
-        throw error;
-      }
+      const entry = { botId, updateId, payload: payload as object, receivedAt: at, doneAt: null };
+      return (await claimRow(repo, { botId, updateId }, entry)).created;
     },
     async pending(botId, limit) {
       const rows = await repo.find({ where: { botId, doneAt: IsNull() }, order: { updateId: 'ASC' }, take: limit });
