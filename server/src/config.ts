@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBusinessHours } from './core/settings/business-hours.js';
 import { ConfigError } from './errors.js';
+import { parseOpenAiVoiceMap, type OpenAiVoiceOptions } from './speech/openai-voices.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -101,6 +102,8 @@ export interface SpeechConfig {
   /** Longest decoded audio an upload may hold (/v1 transcriptions, the admin STT test). */
   readonly maxUploadSeconds: number;
   readonly maxTtsChars: number;
+  /** How /v1/audio/speech maps OpenAI voice names (`alloy`, `nova`, …) to installed voices. */
+  readonly openAiVoices: OpenAiVoiceOptions;
   readonly modelsDir: string;
   /** undefined = the repository's models/manifest.json. */
   readonly modelsManifest: string | undefined;
@@ -377,6 +380,7 @@ function loadSpeechConfig(env: Env, cwd: string): SpeechConfig {
     maxUploadBytes: int(env, 'SPEECH_MAX_UPLOAD_BYTES', 25 * 1_048_576, 1024, 1024 * 1_048_576),
     maxUploadSeconds: int(env, 'SPEECH_MAX_UPLOAD_S', 1800, 1, 86_400),
     maxTtsChars: int(env, 'SPEECH_MAX_TTS_CHARS', 4096, 1, 100_000),
+    openAiVoices: Object.freeze({ map: openAiVoiceMap(env), language: str(env, 'VOICE_LANGUAGE') ?? 'en' }),
     modelsDir: path.resolve(cwd, str(env, 'SHERPA_MODELS_DIR') ?? './models/data'),
     modelsManifest: str(env, 'SPEECH_MODELS_MANIFEST') && path.resolve(cwd, str(env, 'SPEECH_MODELS_MANIFEST')!),
     stt: str(env, 'SPEECH_STT'),
@@ -386,6 +390,12 @@ function loadSpeechConfig(env: Env, cwd: string): SpeechConfig {
     remoteUrl: str(env, 'SPEECH_REMOTE_URL'),
     remoteApiKey: str(env, 'SPEECH_REMOTE_API_KEY'),
   });
+}
+
+function openAiVoiceMap(env: Env): Record<string, string> {
+  const { map, bad } = parseOpenAiVoiceMap(str(env, 'OPENAI_VOICE_MAP') ?? '');
+  if (bad !== null) throw new ConfigError(`OPENAI_VOICE_MAP entries are name=voice, got "${bad}"`);
+  return Object.freeze(map);
 }
 
 function list(env: Env, name: string): string[] {

@@ -31,7 +31,29 @@ function validationParam(error: FastifyError): string | undefined {
   return [pointer, field].filter(Boolean).join('.') || undefined;
 }
 
+type AjvError = NonNullable<FastifyError['validation']>[number];
+
+/**
+ * A union (`anyOf`) that nothing matched reads as one sentence: "body/response_format must be one of: "wav",
+ * "mp3"" instead of ajv's "must be equal to constant" once per branch. Null when the union had other failures.
+ */
+function unionMessage(error: FastifyError): string | null {
+  const errors = error.validation ?? [];
+  const union = errors.at(-1);
+  if (union?.keyword !== 'anyOf') return null;
+  const branches = errors.slice(0, -1);
+  if (branches.some((e) => e.instancePath !== union.instancePath || !['const', 'type'].includes(e.keyword)))
+    return null;
+  const allowed = branches.map((e: AjvError) => {
+    const params = e.params as { allowedValue?: unknown; type?: unknown };
+    return e.keyword === 'const' ? JSON.stringify(params.allowedValue) : `a ${String(params.type)}`;
+  });
+  return `${error.validationContext ?? 'body'}${union.instancePath} must be one of: ${allowed.join(', ')}`;
+}
+
 function validationMessage(error: FastifyError): string {
+  const union = unionMessage(error);
+  if (union) return union;
   const first = error.validation?.[0];
   const params = first?.params as { additionalProperty?: string } | undefined;
   if (first?.keyword === 'additionalProperties' && params?.additionalProperty) {

@@ -3,13 +3,16 @@ import type { Readable } from 'node:stream';
 import type { AudioChunk } from '@ai-secretary/protocol';
 import { AudioInvalidError, SpeechInputError } from '../errors.js';
 
-export type SpeechFormat = 'wav' | 'pcm' | 'mp3' | 'opus' | 'flac';
+/** What /v1/audio/speech can answer in (`response_format`). */
+export const SPEECH_FORMATS = ['wav', 'pcm', 'mp3', 'opus', 'aac', 'flac'] as const;
+export type SpeechFormat = (typeof SPEECH_FORMATS)[number];
 
 export const CONTENT_TYPES: Record<SpeechFormat, string> = {
   wav: 'audio/wav',
   pcm: 'audio/pcm',
   mp3: 'audio/mpeg',
   opus: 'audio/ogg',
+  aac: 'audio/aac',
   flac: 'audio/flac',
 };
 
@@ -17,6 +20,8 @@ const ENCODER_ARGS: Record<Exclude<SpeechFormat, 'pcm'>, string[]> = {
   wav: ['-f', 'wav'],
   mp3: ['-c:a', 'libmp3lame', '-b:a', '64k', '-f', 'mp3'],
   opus: ['-c:a', 'libopus', '-b:a', '32k', '-f', 'ogg'],
+  // ADTS: the streamable AAC container OpenAI answers with (an .m4a needs its index written last)
+  aac: ['-c:a', 'aac', '-b:a', '64k', '-f', 'adts'],
   flac: ['-c:a', 'flac', '-f', 'flac'],
 };
 

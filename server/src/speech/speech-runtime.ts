@@ -149,6 +149,7 @@ export function createSpeechRuntime(
       maxUploadBytes: config.maxUploadBytes,
       maxUploadSeconds: config.maxUploadSeconds,
       maxTtsChars: config.maxTtsChars,
+      openAiVoices: config.openAiVoices,
     }),
     async close() {
       downloads.close();

@@ -17,7 +17,7 @@ describe('/v1/audio through the official openai client', () => {
 
   beforeAll(async () => {
     speechFixtures();
-    ({ runtime, baseUrl } = await startSpeechRuntime({ SPEECH_MAX_UPLOAD_S: '30' }));
+    ({ runtime, baseUrl } = await startSpeechRuntime({ SPEECH_MAX_UPLOAD_S: '30', OPENAI_VOICE_MAP: 'onyx=ru' }));
     const user = await runtime.createUser('user');
     apiKey = (await runtime.services.apiKeys.create({ name: 'speech', ownerId: user.id, createdBy: null })).key;
     client = new OpenAI({ apiKey, baseURL: `${baseUrl}/v1`, maxRetries: 0 });
@@ -127,6 +127,30 @@ describe('/v1/audio through the official openai client', () => {
     }
   });
 
+  it('speaks to an OpenAI client unchanged: OpenAI voice and model names, every response_format', async () => {
+    const speak = async (voice: string, format: 'pcm' | 'mp3' | 'aac', model = 'tts-1') =>
+      Buffer.from(
+        await (
+          await client.audio.speech.create({ model, voice, input: 'good morning', response_format: format })
+        ).arrayBuffer(),
+      );
+    const isAdts = (b: Buffer) => b[0] === 0xff && (b[1]! & 0xf0) === 0xf0;
+    const isMp3 = (b: Buffer) => b.subarray(0, 3).toString('latin1') === 'ID3' || isAdts(b);
+    for (const model of ['tts-1', 'tts-1-hd', 'gpt-4o-mini-tts'])
+      expect(isAdts(await speak('alloy', 'aac', model))).toBe(true);
+    expect(isMp3(await speak('nova', 'mp3'))).toBe(true);
+    // unmapped names speak with the default language's voice (VOICE_LANGUAGE=en); onyx is mapped to ru
+    const [alloy, en, onyx, ru] = await Promise.all([
+      speak('alloy', 'pcm'),
+      speak('en', 'pcm'),
+      speak('onyx', 'pcm'),
+      speak('ru', 'pcm'),
+    ]);
+    expect(alloy.equals(en)).toBe(true);
+    expect(onyx.equals(ru)).toBe(true);
+    expect(onyx.equals(en)).toBe(false);
+  });
+
   it('lists installed voices', async () => {
     const res = await fetch(`${baseUrl}/v1/audio/voices`, { headers: { authorization: `Bearer ${apiKey}` } });
     const body = (await res.json()) as { data: Array<{ id: string; engine: string }> };
@@ -147,6 +171,17 @@ describe('/v1/audio through the official openai client', () => {
       expect400(
         client.audio.speech.create({ model: 'tts-1', voice: 'nobody', input: 'hello' }),
         /Voice "nobody" is not installed/,
+      ));
+
+    it('unknown speech response_format: one sentence naming the formats', () =>
+      expect400(
+        client.audio.speech.create({
+          model: 'tts-1',
+          voice: 'alloy',
+          input: 'hello',
+          response_format: 'ogg' as 'opus',
+        }),
+        /^400 body\/response_format must be one of: "wav", "pcm", "mp3", "opus", "aac", "flac"$/,
       ));
 
     it('text too long', () =>

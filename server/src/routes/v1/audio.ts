@@ -6,7 +6,8 @@ import { MAX_STT_PROMPT_CHARS, type AudioChunk } from '@ai-secretary/protocol';
 import type { TranscriptSegment } from '../../core/speech/speech-service.js';
 import { readMultipart } from '../../http/multipart.js';
 import { AudioInvalidError, SpeechInputError } from '../../errors.js';
-import { CONTENT_TYPES, encodeStream, type SpeechFormat } from '../../speech/ffmpeg.js';
+import { CONTENT_TYPES, SPEECH_FORMATS, encodeStream, type SpeechFormat } from '../../speech/ffmpeg.js';
+import { resolveOpenAiVoice, type OpenAiVoiceOptions } from '../../speech/openai-voices.js';
 import { decodeFor, feed, remaining } from '../../speech/files.js';
 import type { WorkerSpeechService } from '../../speech/speech-service.js';
 import {
@@ -24,6 +25,7 @@ export interface AudioRoutesDeps {
   maxUploadBytes: number;
   maxUploadSeconds: number;
   maxTtsChars: number;
+  openAiVoices: OpenAiVoiceOptions;
 }
 
 function speechBody(maxChars: number) {
@@ -33,7 +35,7 @@ function speechBody(maxChars: number) {
       input: Type.String({ minLength: 1, maxLength: maxChars }),
       voice: Type.String({ minLength: 1, maxLength: 128 }),
       speed: Type.Optional(Type.Number({ minimum: 0.25, maximum: 4 })),
-      response_format: Type.Optional(Type.Union(['wav', 'pcm', 'mp3', 'opus', 'flac'].map((f) => Type.Literal(f)))),
+      response_format: Type.Optional(Type.Union(SPEECH_FORMATS.map((f) => Type.Literal(f)))),
       instructions: Type.Optional(Type.String({ maxLength: 4096 })),
       stream_format: Type.Optional(Type.Literal('audio')),
     },
@@ -150,7 +152,8 @@ export function audioRoutes(deps: AudioRoutesDeps): V1Plugin {
           const body = request.body as Static<typeof SpeechBody>;
           const format: SpeechFormat = (body.response_format as SpeechFormat | undefined) ?? 'mp3';
           const signal = clientSignal(request, reply);
-          const audio = speech.synthesize(body.input, { voice: body.voice, speed: body.speed, signal });
+          const voice = resolveOpenAiVoice(body.voice, speech.voices(), deps.openAiVoices);
+          const audio = speech.synthesize(body.input, { voice, speed: body.speed, signal });
           const chunks = audio[Symbol.asyncIterator]();
           const first = await chunks.next(); // errors (unknown voice, no worker) still become proper responses
           if (first.done)
