@@ -47,6 +47,8 @@ export interface Config {
     readonly breakerCooldownMs: number;
     readonly memoryTokenBudget: number;
     readonly faqThreshold: number;
+    readonly probeIntervalMs: number;
+    readonly probeTimeoutMs: number;
   };
   // admin panel (issue 7)
   /** Built admin panel (vite output) served at /admin/. */
@@ -283,6 +285,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       breakerCooldownMs: int(env, 'LLM_BREAKER_COOLDOWN_MS', 30_000, 100, 3_600_000),
       memoryTokenBudget: int(env, 'LLM_MEMORY_TOKEN_BUDGET', 3000, 100, 1_000_000),
       faqThreshold: int(env, 'LLM_FAQ_THRESHOLD_PERCENT', 80, 1, 100) / 100,
+      probeIntervalMs: int(env, 'LLM_PROBE_INTERVAL_S', 30, 1, 86_400) * 1000,
+      probeTimeoutMs: int(env, 'LLM_PROBE_TIMEOUT_MS', 5000, 100, 120_000),
     }),
     // admin panel (issue 7)
     adminDistDir: path.resolve(cwd, str(env, 'ADMIN_DIST_DIR') ?? DEFAULT_ADMIN_DIST_DIR),

@@ -1,4 +1,4 @@
-import type { LiveStatus } from '@ai-secretary/protocol';
+import type { LiveStatus, ReadyResponse } from '@ai-secretary/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeLlm, type FakeLlm } from '../src/testing/fake-llm.js';
 import { bearer, createTestRuntime, type TestRuntime } from './helpers/runtime.js';
@@ -158,5 +158,73 @@ describe('GET /api/events and shutdown', () => {
     // Without ending the open streams first, close() waits for this connection forever.
     await own.dispose();
     feed.close();
+  });
+});
+
+describe('honest LLM health: providers are probed, not assumed healthy (issue 18, item 3)', () => {
+  let rt: TestRuntime;
+  let upstream: FakeLlm;
+  let base: string;
+  let admin: string;
+
+  beforeAll(async () => {
+    upstream = await createFakeLlm({ models: ['fake-model'] });
+    await upstream.setMode('refuse'); // a fresh start with no vLLM running: nothing listens on its port
+    rt = await createTestRuntime({
+      env: { LLM_BASE_URL: upstream.url, LLM_MODEL: 'fake-model', LLM_PROBE_INTERVAL_S: '1' },
+    });
+    base = await rt.app.listen({ port: 0, host: '127.0.0.1' });
+    admin = await rt.adminToken();
+  }, 60_000);
+  afterAll(async () => {
+    rt?.app.server.closeAllConnections();
+    await rt?.dispose();
+    await upstream?.close();
+  });
+
+  const ready = async () => {
+    const res = await rt.app.inject('/ready');
+    return { statusCode: res.statusCode, body: res.json<ReadyResponse>() };
+  };
+  const llmComponent = (body: ReadyResponse) => body.components.find((c) => c.name === 'llm');
+
+  it('with no provider reachable, /ready and the dashboard say so; both recover after the LLM starts', async () => {
+    await expect.poll(async () => (await ready()).body.status, { timeout: 15_000 }).toBe('degraded');
+    const degraded = await ready();
+    expect(degraded.statusCode).toBe(200); // calls are still answered in degraded mode
+    expect(llmComponent(degraded.body)).toMatchObject({ ok: true, degraded: true });
+    expect(llmComponent(degraded.body)?.detail).toMatch(/^no LLM reachable: local-vllm \(.+\)$/);
+
+    const feed = await openFeed(base, admin);
+    try {
+      const down = await feed.waitFor((s) => s.providers[0]?.reachable === false, 'an unreachable provider');
+      expect(down.providers[0]).toMatchObject({ health: 'closed', lastError: expect.any(String) });
+      expect(down.components.find((c) => c.name === 'llm')).toMatchObject({ degraded: true });
+
+      await upstream.setMode('ok');
+      const up = await feed.waitFor((s) => s.providers[0]?.reachable === true, 'the provider reachable again');
+      expect(up.providers[0]!.lastError).toBeNull();
+      expect(up.components.find((c) => c.name === 'llm')?.degraded).toBeUndefined();
+    } finally {
+      feed.close();
+    }
+    const recovered = await ready();
+    expect(recovered.body.status).toBe('ready');
+    expect(llmComponent(recovered.body)?.detail).toBe('reachable: local-vllm');
+  });
+
+  it('"test connection" probes at once and updates what /ready says', async () => {
+    await upstream.setMode('refuse');
+    const [provider] = (
+      await rt.app.inject({ method: 'GET', url: '/api/llm/providers', headers: bearer(admin) })
+    ).json<{ items: Array<{ id: string }> }>().items;
+    const test = await rt.app.inject({
+      method: 'POST',
+      url: `/api/llm/providers/${provider!.id}/test`,
+      headers: bearer(admin),
+    });
+    expect(test.json()).toMatchObject({ ok: false });
+    expect((await ready()).body.status).toBe('degraded');
+    await upstream.setMode('ok');
   });
 });

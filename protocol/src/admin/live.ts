@@ -5,6 +5,8 @@ import { StrictObject } from '../common.js';
 export const LiveComponent = StrictObject({
   name: Type.String(),
   ok: Type.Boolean(),
+  /** Working without something (no LLM reachable: calls are answered in degraded mode). */
+  degraded: Type.Optional(Type.Boolean()),
   detail: Type.Optional(Type.String()),
 });
 export const LiveProvider = StrictObject({
@@ -15,6 +17,11 @@ export const LiveProvider = StrictObject({
   /** Seconds until an open breaker lets a probe through (0 when not cooling down). */
   cooldownLeftS: Type.Integer(),
   inFlight: Type.Integer(),
+  /** Whether its `/models` answered at the last probe (null: not probed yet, or disabled). */
+  reachable: Type.Union([Type.Boolean(), Type.Null()]),
+  /** Why the last probe failed. */
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  checkedAt: Type.Union([Type.String(), Type.Null()]),
 });
 export const LiveWorker = StrictObject({
   id: Type.String(),

@@ -1,5 +1,6 @@
 import type { LiveComponent, LiveProvider, LiveWorker } from '@ai-secretary/protocol';
 import type { GsmChannel } from '../channels/gsm/index.js';
+import { toIso } from '../core/clock.js';
 import { createLiveFeed } from '../core/dashboard/live-feed.js';
 import type { LiveSources } from '../core/dashboard/live-feed.js';
 import type { LlmServices } from '../core/llm/llm-service.js';
@@ -26,20 +27,27 @@ async function components(checks: ComponentCheck[]): Promise<LiveComponent[]> {
     checks.map(async (component) => {
       const result = await component.check().catch(() => ({ ok: false, detail: 'check failed' }));
       const detail = result.detail === undefined ? {} : { detail: result.detail };
-      return { name: component.name, ok: result.ok, ...detail };
+      const degraded = 'degraded' in result && result.degraded ? { degraded: true } : {};
+      return { name: component.name, ok: result.ok, ...degraded, ...detail };
     }),
   );
 }
 
 function providers(llm: LlmServices): LiveProvider[] {
-  return llm.registry.handles().map((h) => ({
-    id: h.record.id,
-    name: h.record.name,
-    enabled: h.record.enabled,
-    health: h.breaker.status(),
-    cooldownLeftS: Math.ceil(h.breaker.cooldownLeftMs() / 1000),
-    inFlight: h.semaphore.active(),
-  }));
+  return llm.registry.handles().map((h) => {
+    const probed = h.record.enabled ? llm.probe.result(h.record.id) : null;
+    return {
+      id: h.record.id,
+      name: h.record.name,
+      enabled: h.record.enabled,
+      health: h.breaker.status(),
+      cooldownLeftS: Math.ceil(h.breaker.cooldownLeftMs() / 1000),
+      inFlight: h.semaphore.active(),
+      reachable: probed?.reachable ?? null,
+      lastError: probed?.error ?? null,
+      checkedAt: probed ? toIso(probed.checkedAt) : null,
+    };
+  });
 }
 
 function workers({ pool, localWorker }: SpeechRuntime): LiveWorker[] {

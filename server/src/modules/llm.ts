@@ -43,9 +43,11 @@ export async function createLlmModule(deps: {
     onError: (err, message) => logger.warn({ err }, message),
     personaOverrides: deps.personaOverrides,
   });
+  services.probe.start();
   return {
     name: 'llm',
     services,
+    readiness: [{ name: 'llm', check: async () => llmReadiness(services) }],
     routes: {
       api: llmAdminRoutes(services, deps.clock),
       v1: [
@@ -53,8 +55,17 @@ export async function createLlmModule(deps: {
         chatRoutes(services.router, { firstTokenTimeoutMs: deps.config.llm.firstTokenTimeoutMs }),
       ],
     },
-    close: () => services.usage.flush(),
+    close: () => {
+      services.probe.stop();
+      return services.usage.flush();
+    },
   };
+}
+
+/** Calls are still answered without a model (degraded mode), so an unreachable LLM degrades; it is not "not ready". */
+function llmReadiness(services: LlmServices) {
+  const { degraded, detail } = services.probe.reachability();
+  return { ok: true, degraded, detail };
 }
 
 /** The LLM router with its providers, personas, FAQ, usage and limits; `/api/llm/*`, `/v1/models`, `/v1/chat`. */

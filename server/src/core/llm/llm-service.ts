@@ -5,6 +5,7 @@ import { createFaqService } from './faq/faq-service.js';
 import { createConversationMemory } from './memory.js';
 import type { LlmMetrics } from './metrics.js';
 import { createPersonasService, type PersonaVariableOverrides } from './personas.js';
+import { createProviderProbe } from './provider-probe.js';
 import { bootstrapProvider, createProviderRegistry } from './provider-registry.js';
 import type {
   ConversationStore,
@@ -40,6 +41,9 @@ export interface LlmSettings {
   breakerCooldownMs: number;
   memoryTokenBudget: number;
   faqThreshold: number;
+  /** How often every enabled provider's `/models` is asked for (dashboard, `/ready`), and how long it may take. */
+  probeIntervalMs: number;
+  probeTimeoutMs: number;
 }
 
 export interface LlmServiceDeps {
@@ -95,7 +99,13 @@ export async function createLlmServices(deps: LlmServiceDeps) {
     clock,
     onError: deps.onError,
   });
-  return { registry, personas, faq, usage, memory, router, tools: createToolRegistry() };
+  const probe = createProviderProbe({
+    registry,
+    clock,
+    intervalMs: settings.probeIntervalMs,
+    timeoutMs: settings.probeTimeoutMs,
+  });
+  return { registry, personas, faq, usage, memory, router, probe, tools: createToolRegistry() };
 }
 
 export type LlmServices = Awaited<ReturnType<typeof createLlmServices>>;

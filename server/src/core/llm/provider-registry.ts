@@ -178,11 +178,14 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
   }
 
   /** Asks the upstream for its model list: proves URL, key and reachability. */
-  async function test(id: string): Promise<{ ok: boolean; models: string[]; latencyMs: number; error: string | null }> {
+  async function test(
+    id: string,
+    timeoutMs?: number,
+  ): Promise<{ ok: boolean; models: string[]; latencyMs: number; error: string | null }> {
     const handle = get(id);
     const started = performance.now();
     try {
-      const models = await handle.client.listModels(AbortSignal.timeout(handle.record.timeoutMs));
+      const models = await handle.client.listModels(AbortSignal.timeout(timeoutMs ?? handle.record.timeoutMs));
       return { ok: true, models, latencyMs: Math.round(performance.now() - started), error: null };
     } catch (error) {
       const message = error instanceof Error ? error.message : 'failed';

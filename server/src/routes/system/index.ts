@@ -5,7 +5,8 @@ import type { Registry } from 'prom-client';
 
 export interface ComponentCheck {
   name: string;
-  check(): Promise<{ ok: boolean; detail?: string }>;
+  /** `ok: false` makes the server not ready (503); `degraded` keeps it ready but says what is missing. */
+  check(): Promise<{ ok: boolean; degraded?: boolean; detail?: string }>;
 }
 
 export interface SystemRoutesDeps {
@@ -23,7 +24,9 @@ async function runChecks(checks: ComponentCheck[]): Promise<Ready> {
       }
     }),
   );
-  return { ready: components.every((c) => c.ok), components };
+  const ready = components.every((c) => c.ok);
+  const status = !ready ? 'not ready' : components.some((c) => c.degraded) ? 'degraded' : 'ready';
+  return { ready, status, components };
 }
 
 /** Liveness, readiness and Prometheus metrics (outside /api, for probes and scrapers). */

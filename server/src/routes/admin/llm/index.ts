@@ -12,7 +12,7 @@ export function llmAdminRoutes(
   clock: () => number,
 ): Array<{ prefix: string; plugin: FastifyPluginAsyncTypebox }> {
   const llmPlugin: FastifyPluginAsyncTypebox = async (app) => {
-    await app.register(providerRoutes, { prefix: '/providers', registry: llm.registry });
+    await app.register(providerRoutes, { prefix: '/providers', registry: llm.registry, probe: llm.probe });
     await app.register(personaRoutes, { prefix: '/personas', personas: llm.personas });
     await app.register(faqRoutes, { prefix: '/faq', faq: llm.faq });
     await app.register(limitRoutes, { prefix: '/limits', usage: llm.usage });

@@ -11,6 +11,7 @@ import {
   StrictObject,
   UpdateProviderRequest,
 } from '@ai-secretary/protocol';
+import type { ProviderProbe } from '../../../core/llm/provider-probe.js';
 import type { ProviderRegistry } from '../../../core/llm/provider-registry.js';
 import { errors, toProviderView } from './views.js';
 
@@ -22,7 +23,10 @@ const List = StrictObject({
 });
 
 /** `/api/llm/providers`: upstreams in failover order; API keys go in, only a masked hint comes out. */
-export const providerRoutes: FastifyPluginAsyncTypebox<{ registry: ProviderRegistry }> = async (app, { registry }) => {
+export const providerRoutes: FastifyPluginAsyncTypebox<{ registry: ProviderRegistry; probe: ProviderProbe }> = async (
+  app,
+  { registry, probe },
+) => {
   const view = (id: string) => toProviderView(registry.get(id));
   const list = () => ({ items: registry.handles().map(toProviderView), outboundAllow: [...registry.outboundAllow()] });
 
@@ -85,6 +89,6 @@ export const providerRoutes: FastifyPluginAsyncTypebox<{ registry: ProviderRegis
       config: { access: 'admin', audit: false },
       schema: { tags, params: IdParams, response: { 200: ProviderTestResult, ...errors(AdminErrorBody) } },
     },
-    async (request) => registry.test(request.params.id),
+    async (request) => probe.probe(request.params.id),
   );
 };
