@@ -6,7 +6,7 @@ import { encodeDeliver, planSms } from '../../src/core/gsm/pdu.js';
 import type { GsmSmsRecord } from '../../src/core/gsm/store-types.js';
 import { PtySimulator } from '../../src/channels/gsm/simulator/pty-simulator.js';
 import { createFakeLlm, type FakeLlm } from '../../src/testing/fake-llm.js';
-import { createTestRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { bearer, createTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { until } from './helpers.js';
 
 /*
@@ -144,5 +144,28 @@ describe('SMS auto-reply through the LLM router over a real PTY', () => {
     // Committed, then deleted from the SIM (the AT+CMGD may follow the auto-reply decision on a busy machine).
     await until(() => s.emulator.storage.size === 0, 15_000, 'SIM emptied');
     expect(r.gsm?.modem.state).toBe('ready');
+  }, 120_000);
+
+  it('a provider that never starts answering is left at the first-token deadline; the next one replies', async () => {
+    const { sim: s, rt: r, fake: f } = await start({ LLM_FIRST_TOKEN_TIMEOUT_MS: '1500' });
+    const backup = await createFakeLlm({ tokens: ['Спасибо, ', 'мы перезвоним.'] });
+    try {
+      const created = await r.app.inject({
+        method: 'POST',
+        url: '/api/llm/providers',
+        headers: bearer(await r.adminToken()),
+        payload: { name: 'backup', type: 'custom', baseUrl: backup.url, models: ['fake-model'] },
+      });
+      expect(created.statusCode).toBe(201);
+      await f.setMode('hang');
+      deliver(s, '+79161230000', 'Когда вы открыты?');
+      expect(await decided(r, '+79161230000', 'Когда вы открыты?')).toMatchObject({ autoReply: 'sent' });
+      expect(s.emulator.sentSms.find((m) => m.to === '+79161230000')?.text).toBe('Спасибо, мы перезвоним.');
+      expect(f.requests).toHaveLength(1);
+      await until(() => f.requests[0]!.aborted, 10_000, 'the hung upstream request cancelled');
+      expect(backup.requests).toHaveLength(1);
+    } finally {
+      await backup.close();
+    }
   }, 120_000);
 });

@@ -8,11 +8,14 @@ export interface LlmSmsReplyOptions {
   router: { chat(request: ChatRequest): Promise<ChatStream> };
   /** Persona slug or model route (`secretary`). */
   route: string;
+  /** Each provider attempt's wait for its first token (`LLM_FIRST_TOKEN_TIMEOUT_MS`); then the next provider. */
+  firstTokenTimeoutMs: number;
 }
 
 /**
  * SMS replies from the LLM router: channel `sms`, conversation memory per sender (`sms:<number>`), the
- * persona's prompt and FAQ answers. The whole reply is collected before it is sent.
+ * persona's prompt and FAQ answers. The whole reply is collected before it is sent. A provider that accepts the
+ * request but never starts answering is left at the first-token deadline (as on /v1), not after the 60 s limit.
  */
 export function createLlmSmsReplyGenerator(options: LlmSmsReplyOptions): SmsReplyGenerator {
   return async (message, signal) => {
@@ -21,6 +24,7 @@ export function createLlmSmsReplyGenerator(options: LlmSmsReplyOptions): SmsRepl
       messages: [{ role: 'user', content: message.text }],
       channel: 'sms',
       sessionKey: `sms:${message.number}`,
+      firstTokenTimeoutMs: options.firstTokenTimeoutMs,
       signal,
     });
     let text = '';
@@ -39,7 +43,7 @@ export function smsAutoReplyFromConfig(
   if (!settings.enabled) return undefined;
   const route = settings.route ?? voiceRoute(config.voiceLanguage);
   return {
-    generate: createLlmSmsReplyGenerator({ router, route }),
+    generate: createLlmSmsReplyGenerator({ router, route, firstTokenTimeoutMs: config.llm.firstTokenTimeoutMs }),
     limits: { ...settings, blockList: [...config.gsm.blockList, ...settings.blockList] },
   };
 }
