@@ -16,6 +16,8 @@ export const DiscordBotSettings = {
   allowedUsers: Type.Array(DiscordSnowflake, { maxItems: 1000 }),
   /** Discord user ids the bot ignores. */
   blockedUsers: Type.Array(DiscordSnowflake, { maxItems: 10_000 }),
+  /** Discord user ids that run the secretary from a DM (owner commands, each confirmed with a button). */
+  ownerUsers: Type.Array(DiscordSnowflake, { maxItems: 20 }),
 };
 
 export const DiscordBotSettingsSchema = StrictObject(DiscordBotSettings);
@@ -97,6 +99,16 @@ export const DiscordTurnView = StrictObject({
   /** How the turn ended: answered, refused (not allowed, over a limit), failed (the LLM was down), or answering. */
   status: Type.String(),
   delivered: Type.Boolean(),
+  /** The tools the model called for this turn, in order, with what each answered. */
+  toolCalls: Type.Array(
+    StrictObject({
+      name: Type.String(),
+      arguments: Type.String(),
+      result: Type.Union([Type.String(), Type.Null()]),
+      error: Type.Union([Type.String(), Type.Null()]),
+      durationMs: Type.Number(),
+    }),
+  ),
   createdAt: Type.String({ format: 'date-time' }),
 });
 export type DiscordTurnView = Static<typeof DiscordTurnView>;

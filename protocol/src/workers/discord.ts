@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { StrictObject } from '../common.js';
 import { DiscordSnowflake } from '../admin/discord.js';
+import { OwnerAnswerMessage, OwnerPressMessage, OwnerPromptMessage } from './owner.js';
 
 /**
  * What a Discord bot process (kind `discord-bot`) and the orchestrator say on the link after the hello. The
@@ -63,6 +64,8 @@ export const DiscordOrchestratorMessage = Type.Union([
   DiscordTurnDeltaMessage,
   DiscordTurnReplyMessage,
   DiscordTurnAdoptMessage,
+  OwnerPromptMessage,
+  OwnerAnswerMessage,
 ]);
 export type DiscordOrchestratorMessage = Static<typeof DiscordOrchestratorMessage>;
 
@@ -118,5 +121,6 @@ export const DiscordBotMessage = Type.Union([
   DiscordTurnStartMessage,
   DiscordTurnShownMessage,
   DiscordTurnSentMessage,
+  OwnerPressMessage,
 ]);
 export type DiscordBotMessage = Static<typeof DiscordBotMessage>;

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { StrictObject } from '../common.js';
 import { TelegramMenuButton } from '../admin/telegram.js';
+import { OwnerAnswerMessage, OwnerPressMessage, OwnerPromptMessage } from './owner.js';
 
 /**
  * What a Telegram bot process (kind `telegram-bot`) and the orchestrator say on the link after the hello.
@@ -91,6 +92,8 @@ export const TelegramOrchestratorMessage = Type.Union([
   UpdatesStoredMessage,
   TurnDeltaMessage,
   TurnReplyMessage,
+  OwnerPromptMessage,
+  OwnerAnswerMessage,
 ]);
 export type TelegramOrchestratorMessage = Static<typeof TelegramOrchestratorMessage>;
 
@@ -205,5 +208,6 @@ export const TelegramBotMessage = Type.Union([
   LeadMessage,
   UpdatesReceivedMessage,
   UpdateDoneMessage,
+  OwnerPressMessage,
 ]);
 export type TelegramBotMessage = Static<typeof TelegramBotMessage>;

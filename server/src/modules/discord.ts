@@ -1,6 +1,7 @@
 import { createDiscordTokenCheck } from '../channels/discord/bot-api.js';
 import { DiscordChannel } from '../channels/discord/discord-channel.js';
 import { createDiscordBotsService, type DiscordBotsService } from '../core/discord/bots-service.js';
+import { discordOwnerActor } from '../core/discord/owner.js';
 import { createDiscordTurnService } from '../core/discord/turn-service.js';
 import { discordRoutes } from '../routes/admin/discord/index.js';
 import type { Started } from './index.js';
@@ -24,6 +25,7 @@ export const discordModule: ModuleDefinition<Started, 'discord'> = {
     const { secrets } = get('accounts').services;
     const llm = get('llm').services;
     const { supervisor, kinds } = get('processes');
+    const owner = get('owner');
     const bots = createDiscordBotsService({
       store: stores.discord.bots,
       secrets,
@@ -38,8 +40,10 @@ export const discordModule: ModuleDefinition<Started, 'discord'> = {
       firstTokenTimeoutMs: config.discord.firstTokenTimeoutMs,
       replyTimeoutMs: config.discord.replyTimeoutMs,
       onError: (err, message) => log.warn({ err }, message),
+      tools: (bot, turn) => owner.turnTools(discordOwnerActor(bot, turn)),
     });
     const channel = new DiscordChannel({
+      owner: owner.commands,
       config: config.discord,
       bots,
       turns,

@@ -6,6 +6,7 @@ import { databaseModule, type DatabaseModule } from './database.js';
 import { discordModule, type DiscordModule } from './discord.js';
 import { gsmModule, type GsmModule } from './gsm.js';
 import { llmModule, type LlmModule } from './llm.js';
+import { ownerModule, type OwnerModule } from './owner.js';
 import type { Module, ModuleDefinition } from './module.js';
 import { processesModule, type ProcessesModule } from './processes.js';
 import { settingsModule, type SettingsModule } from './settings.js';
@@ -23,6 +24,7 @@ export interface Started {
   speech: SpeechModule;
   voice: VoiceModule;
   gsm: GsmModule;
+  owner: OwnerModule;
   telegram: TelegramModule;
   discord: DiscordModule;
   dashboard: Module;
@@ -49,6 +51,7 @@ export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinit
     speechModule,
     voiceModule(options.voicePorts),
     gsmModule,
+    ownerModule,
     telegramModule,
     discordModule,
     dashboardModule,

@@ -5,6 +5,8 @@ import { TelegramChannel, type TelegramLead } from '../channels/telegram/telegra
 import { telegramWebhookRoutes } from '../channels/telegram/webhook-routes.js';
 import { newId } from '../core/ids.js';
 import { createTelegramBotsService, type TelegramBotsService } from '../core/telegram/bots-service.js';
+import { telegramOwnerActor } from '../core/telegram/owner.js';
+import { NO_TURN_TOOLS } from '../core/owner/turn-tools.js';
 import { createTelegramTurnService } from '../core/telegram/turn-service.js';
 import type { TakenMessage } from '../core/voice/ports.js';
 import { telegramRoutes } from '../routes/admin/telegram/index.js';
@@ -32,6 +34,7 @@ export const telegramModule: ModuleDefinition<Started, 'telegram'> = {
     const { supervisor, kinds } = get('processes');
     const speech = get('speech').runtime;
     const voice = get('voice');
+    const owner = get('owner');
     const audioDir = path.join(config.dataDir, 'telegram');
     const bots = createTelegramBotsService({
       store: stores.telegram.bots,
@@ -49,6 +52,11 @@ export const telegramModule: ModuleDefinition<Started, 'telegram'> = {
       replyTimeoutMs: config.telegram.replyTimeoutMs,
       maxVoiceSeconds: config.telegram.maxVoiceSeconds,
       onError: (err, message) => log.warn({ err }, message),
+      // tools only in an owner's private chat (other chats answer as before)
+      tools: (bot, turn) => {
+        const actor = telegramOwnerActor(bot, turn);
+        return actor ? owner.turnTools(actor) : NO_TURN_TOOLS;
+      },
     });
     const storeLead = async (lead: TelegramLead) => {
       const message: TakenMessage = {
@@ -80,6 +88,7 @@ export const telegramModule: ModuleDefinition<Started, 'telegram'> = {
       storeLead,
       clock,
       logger: log,
+      owner: owner.commands,
     });
     await channel.start();
     return {

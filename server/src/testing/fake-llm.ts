@@ -16,6 +16,13 @@ export interface FakeRequest {
   completed: boolean;
 }
 
+/** A tool call the fake answers with (scripted per request, see `FakeLlm.scriptToolCalls`). */
+export interface ScriptedToolCall {
+  name: string;
+  /** The JSON arguments string, as the model would send it. */
+  arguments: string;
+}
+
 export interface FakeLlmOptions {
   models?: string[];
   /** Tokens of the reply, sent one per SSE event. */
@@ -34,6 +41,13 @@ export interface FakeLlm {
   setMode(mode: FakeMode): Promise<void>;
   /** Arguments the fake returns when it decides to call a tool. */
   toolArguments: string;
+  /**
+   * With tools offered and no tool result last: true (the default) calls the first tool with `toolArguments`;
+   * false answers with text unless a scripted call is queued.
+   */
+  autoToolCall: boolean;
+  /** Queues the calls of one answer (several: parallel calls); each request that may call a tool takes one. */
+  scriptToolCalls(...calls: ScriptedToolCall[]): void;
   tokens: string[];
   tokenDelayMs: number;
   requests: FakeRequest[];
@@ -76,21 +90,23 @@ function promptTokens(body: Record<string, unknown>): number {
   );
 }
 
-function wantsToolCall(body: Record<string, unknown>): string | null {
-  const tools = body.tools as Array<{ function: { name: string } }> | undefined;
+function mayCallTool(body: Record<string, unknown>): boolean {
+  const tools = body.tools as unknown[] | undefined;
   const messages = (body.messages as Message[] | undefined) ?? [];
-  if (!tools?.length || body.tool_choice === 'none' || messages.at(-1)?.role === 'tool') return null;
-  return tools[0]!.function.name;
+  return Boolean(tools?.length) && body.tool_choice !== 'none' && messages.at(-1)?.role !== 'tool';
 }
 
 export async function createFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
   const sockets = new Set<Socket>();
   let counter = 0;
+  const script: ScriptedToolCall[][] = [];
   const fake: FakeLlm = {
     url: '',
     port: 0,
     mode: 'ok',
     toolArguments: '{"caller":"Ann","message":"call back"}',
+    autoToolCall: true,
+    scriptToolCalls: (...calls) => void script.push(calls),
     tokens: options.tokens ?? ['Hello', ' from', ' the', ' fake', ' model', '.'],
     tokenDelayMs: options.tokenDelayMs ?? 0,
     requests: [],
@@ -117,16 +133,16 @@ export async function createFakeLlm(options: FakeLlmOptions = {}): Promise<FakeL
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     res.write(chunk(id, model, { role: 'assistant', content: '' }, null));
     if (options.keepAlive !== false) res.write(': keep-alive\n\n');
-    const tool = wantsToolCall(body);
-    const pieces = tool ? splitArguments(fake.toolArguments) : fake.tokens;
+    const calls = toolCallsFor(body);
+    const pieces = calls ? calls.flatMap((call, n) => toolDeltas(call, n)) : fake.tokens.map((t) => ({ content: t }));
     for (const [index, piece] of pieces.entries()) {
       if (fake.tokenDelayMs > 0) await sleep(fake.tokenDelayMs);
       if (record.aborted) return;
       if (fake.mode === 'cut' && index === 2) return cut(res);
       if (fake.mode === 'error-event' && index === 2) return errorEvent(res);
-      res.write(chunk(id, model, tool ? toolDelta(tool, index, piece) : { content: piece }, null));
+      res.write(chunk(id, model, piece, null));
     }
-    res.write(chunk(id, model, {}, tool ? 'tool_calls' : 'stop'));
+    res.write(chunk(id, model, {}, calls ? 'tool_calls' : 'stop'));
     const usage = { prompt_tokens: promptTokens(body), completion_tokens: pieces.length, total_tokens: 0 };
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
     const streamOptions = body.stream_options as { include_usage?: boolean } | undefined;
@@ -136,6 +152,16 @@ export async function createFakeLlm(options: FakeLlmOptions = {}): Promise<FakeL
       );
     res.end('data: [DONE]\n\n');
     record.completed = true;
+  }
+
+  /** The calls this answer makes (a scripted one first, else the first tool when `autoToolCall`), or null. */
+  function toolCallsFor(body: Record<string, unknown>): ScriptedToolCall[] | null {
+    if (!mayCallTool(body)) return null;
+    const scripted = script.shift();
+    if (scripted) return scripted;
+    if (!fake.autoToolCall) return null;
+    const tools = body.tools as Array<{ function: { name: string } }>;
+    return [{ name: tools[0]!.function.name, arguments: fake.toolArguments }];
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -214,10 +240,14 @@ function splitArguments(args: string): string[] {
   return [args.slice(0, size), args.slice(size, 2 * size), args.slice(2 * size)].filter((p) => p !== '');
 }
 
-function toolDelta(name: string, index: number, piece: string): Record<string, unknown> {
-  const call: Record<string, unknown> = { index: 0, function: { arguments: piece } };
-  if (index === 0) Object.assign(call, { id: 'call_fake_1', type: 'function', function: { name, arguments: piece } });
-  return { tool_calls: [call] };
+/** One call's streamed fragments: the first names it, the rest carry more of its arguments. */
+function toolDeltas(call: ScriptedToolCall, n: number): Array<Record<string, unknown>> {
+  return splitArguments(call.arguments || '{}').map((piece, index) => {
+    const delta: Record<string, unknown> = { index: n, function: { arguments: piece } };
+    if (index === 0)
+      Object.assign(delta, { id: `call_fake_${n + 1}`, type: 'function', function: { name: call.name, arguments: piece } });
+    return { tool_calls: [delta] };
+  });
 }
 
 /** An error object in the event stream, then the end of the response (no [DONE]). */

@@ -45,6 +45,7 @@ describe('Discord bots: supervised discord.js processes against a fake Discord',
       ],
     });
     llm = await createFakeLlm({ tokens: REPLY });
+    llm.autoToolCall = false; // turns offer current_time now; these tests are about the text answer
     database = createTestDatabase();
     rt = await createTestRuntime({
       database,

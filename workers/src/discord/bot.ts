@@ -3,6 +3,7 @@ import type { DiscordConfigMessage } from '@ai-secretary/protocol';
 import type { WorkerLink } from '../kit/run-worker.js';
 import type { Logger } from '../kit/logger.js';
 import { BurstBuffer, type Burst } from './bursts.js';
+import { OwnerButtons } from './buttons.js';
 import { TurnClient, type DiscordTurn } from './turns.js';
 
 /** Messages fetched per channel when catching up after a restart. */
@@ -45,6 +46,9 @@ export function createDiscordBot(deps: DiscordBotDeps) {
   const intents = deps.messageContent ? [...BASE_INTENTS, GatewayIntentBits.MessageContent] : BASE_INTENTS;
   const client = new Client({ intents, partials: [Partials.Channel], rest: { api: apiRoot } });
   const turns = new TurnClient(deps.link, deps.logger);
+  /** Per channel, the turn being answered (an owner prompt waits for it). */
+  const answering = new Map<string, Promise<void>>();
+  const owner = new OwnerButtons(client, deps.link, deps.logger, async (id) => answering.get(id));
   const bursts = new BurstBuffer(
     () => deps.config().burstWindowMs,
     (burst) => void answer(burst),
@@ -73,11 +77,12 @@ export function createDiscordBot(deps: DiscordBotDeps) {
     if (!channel.isSendable() || !client.user) return;
     const turn = turnOf(burst, client.user.id);
     if (!turn.text) return; // nothing to answer (an empty mention, or no message content)
-    try {
-      await turns.run(turn, channel, FALLBACK[deps.config().language]);
-    } catch (error) {
+    const running = turns.run(turn, channel, FALLBACK[deps.config().language]).catch((error: unknown) => {
       deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'discord reply failed');
-    }
+    });
+    answering.set(turn.channelId, running);
+    await running;
+    if (answering.get(turn.channelId) === running) answering.delete(turn.channelId);
   }
 
   function consider(message: Message, missed = false): void {
@@ -109,8 +114,14 @@ export function createDiscordBot(deps: DiscordBotDeps) {
   }
 
   client.on(Events.MessageCreate, (message) => consider(message));
+  client.on(Events.InteractionCreate, (interaction) => {
+    if (!interaction.isButton()) return;
+    owner.onButton(interaction).catch((error: unknown) => {
+      deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'button press failed');
+    });
+  });
 
-  return { client, turns, bursts, catchUp };
+  return { client, turns, bursts, catchUp, owner };
 }
 
 export type DiscordBotInstance = ReturnType<typeof createDiscordBot>;

@@ -36,7 +36,8 @@ class DiscordBotProcess {
   constructor(private readonly logger: Logger) {}
 
   get activeJobs(): number {
-    return (this.instance?.turns.active ?? 0) + (this.instance?.bursts.size ?? 0);
+    const instance = this.instance;
+    return (instance?.turns.active ?? 0) + (instance?.bursts.size ?? 0) + (instance?.owner.active ?? 0);
   }
 
   onMessage(message: DiscordOrchestratorMessage, link: WorkerLink<'discord-bot'>): void {
@@ -50,6 +51,10 @@ class DiscordBotProcess {
         return this.instance?.turns.onReply(message);
       case 'turn.adopt':
         return this.instance?.turns.onAdopt(message.turnId, message.messageId);
+      case 'owner.prompt':
+        return void this.instance?.owner.show(message);
+      case 'owner.answer':
+        return this.instance?.owner.onAnswer(message);
     }
   }
 

@@ -4,6 +4,8 @@ import type { TelegramConfigMessage, TelegramMenuButton, TelegramUser } from '@a
 import type { WorkerLink } from '../kit/run-worker.js';
 import type { Logger } from '../kit/logger.js';
 import { BOT_TEXTS, type BotTexts } from './texts.js';
+import { OWNER_BUTTON } from '@ai-secretary/protocol';
+import { OwnerButtons } from './owner-buttons.js';
 import { LEAVE_MESSAGE, TurnClient } from './turns.js';
 
 /** Telegram lets bots download files up to 20 MB through getFile. */
@@ -60,6 +62,28 @@ export function createBot(deps: BotDeps) {
     () => deps.config(),
     deps.logger,
   );
+  /** Per chat, the turn being answered (an owner prompt waits for it). */
+  const answering = new Map<number, Promise<unknown>>();
+  const owner = new OwnerButtons(
+    () => bot.api,
+    deps.link,
+    deps.logger,
+    async (chatId) => void (await answering.get(chatId)),
+  );
+  /** Runs a turn, noting it as the chat's turn in progress. */
+  async function runTurn(turn: Parameters<TurnClient['run']>[0], fallback: string): Promise<void> {
+    const running = turns.run(turn, fallback);
+    const settled = running.then(
+      () => undefined,
+      () => undefined,
+    );
+    answering.set(turn.chat.id, settled);
+    try {
+      await running;
+    } finally {
+      if (answering.get(turn.chat.id) === settled) answering.delete(turn.chat.id);
+    }
+  }
   const forms = new Map<number, FormStep>();
   const texts = (): BotTexts => BOT_TEXTS[deps.config().language];
 
@@ -115,6 +139,8 @@ export function createBot(deps: BotDeps) {
     await ctx.reply(unsubscribe ? texts().stopped : texts().reset);
   });
 
+  bot.callbackQuery(OWNER_BUTTON, (ctx) => owner.onPress(ctx));
+
   bot.callbackQuery(LEAVE_MESSAGE, async (ctx) => {
     await ctx.answerCallbackQuery();
     if (!ctx.chat) return;
@@ -131,7 +157,7 @@ export function createBot(deps: BotDeps) {
       forms.set(ctx.chat.id, { step: 'name' });
       await ctx.reply(texts().formName);
     } else if (button.action === 'prompt')
-      await turns.run({ ...turnOf(ctx, 'button'), text: button.text ?? '' }, texts().noAnswer);
+      await runTurn({ ...turnOf(ctx, 'button'), text: button.text ?? '' }, texts().noAnswer);
   });
 
   async function continueForm(ctx: Context, form: FormStep, text: string): Promise<void> {
@@ -163,7 +189,7 @@ export function createBot(deps: BotDeps) {
     if (!addressed(ctx)) return;
     const text = withoutMention(ctx, ctx.message.text).slice(0, MAX_TURN_TEXT);
     if (!text) return;
-    await turns.run({ ...turnOf(ctx, 'text'), text }, texts().noAnswer);
+    await runTurn({ ...turnOf(ctx, 'text'), text }, texts().noAnswer);
   });
 
   bot.on(['message:voice', 'message:audio'], async (ctx) => {
@@ -178,7 +204,7 @@ export function createBot(deps: BotDeps) {
       return null;
     });
     if (!ogg) return void (await ctx.reply(texts().voiceDownloadFailed));
-    await turns.run(
+    await runTurn(
       { ...turnOf(ctx, 'voice'), voice: { ogg: ogg.toString('base64'), durationS: file.duration } },
       texts().noAnswer,
     );
@@ -225,7 +251,7 @@ export function createBot(deps: BotDeps) {
     }
   }
 
-  return { bot, turns, registerCommands };
+  return { bot, turns, owner, registerCommands };
 }
 
 export type BotInstance = ReturnType<typeof createBot>;

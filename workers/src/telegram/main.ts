@@ -27,7 +27,7 @@ class TelegramBotProcess {
   constructor(private readonly logger: Logger) {}
 
   get activeJobs(): number {
-    return (this.dispatcher?.active ?? 0) + (this.instance?.turns.active ?? 0);
+    return (this.dispatcher?.active ?? 0) + (this.instance?.turns.active ?? 0) + (this.instance?.owner.active ?? 0);
   }
 
   onMessage(message: TelegramOrchestratorMessage, link: WorkerLink<'telegram-bot'>): void {
@@ -44,6 +44,10 @@ class TelegramBotProcess {
         return this.instance?.turns.onDelta(message.turnId, message.text);
       case 'turn.reply':
         return this.instance?.turns.onReply(message);
+      case 'owner.prompt':
+        return void this.instance?.owner.show(message);
+      case 'owner.answer':
+        return this.instance?.owner.onAnswer(message);
     }
   }
 

@@ -2,6 +2,8 @@ import type WebSocket from 'ws';
 import type { DiscordBotHello, DiscordConfigMessage } from '@ai-secretary/protocol';
 import type { DiscordConfig } from '../../config.js';
 import type { DiscordBotsService } from '../../core/discord/bots-service.js';
+import { discordOwnerPress } from '../../core/discord/owner.js';
+import type { OwnerCommandService } from '../../core/owner/owner-commands.js';
 import type { DiscordTurnService } from '../../core/discord/turn-service.js';
 import type { DiscordBotRecord } from '../../core/discord/types.js';
 import { nodeEntryArgs } from '../../entry-points.js';
@@ -27,6 +29,8 @@ export interface DiscordChannelDeps {
   heartbeatIntervalMs: number;
   logLevel: string;
   logger: Logger;
+  /** Owner commands (Confirm / Cancel presses); absent: presses are ignored. */
+  owner?: Pick<OwnerCommandService, 'press'>;
 }
 
 export const discordChildIdOf = (botId: string) => `discord-${botId}`;
@@ -174,12 +178,18 @@ export class DiscordChannel {
           adopt: (messageId) => link.send({ type: 'turn.adopt', turnId, messageId }),
           delta: (text) => link.send({ type: 'turn.delta', turnId, text }),
           reply: (reply) => link.send({ type: 'turn.reply', turnId, ...reply }),
+          prompt: (prompt) => link.send({ type: 'owner.prompt', ...prompt }),
         });
       }
       case 'turn.shown':
         return deps.turns.shown(botId, message.turnId, message.messageId);
       case 'turn.sent':
         return deps.turns.delivered(botId, message.turnId);
+      case 'owner.press': {
+        if (!deps.owner) return;
+        const answer = await deps.owner.press(discordOwnerPress(await deps.bots.get(botId), message));
+        return link.send({ type: 'owner.answer', pressId: message.pressId, ...answer });
+      }
     }
   }
 

@@ -3,7 +3,9 @@ import type { TelegramBotHello, TelegramConfigMessage, TelegramTransport } from 
 import type { TelegramConfig } from '../../config.js';
 import type { ConversationMemory } from '../../core/llm/memory.js';
 import { randomToken } from '../../core/ids.js';
+import type { OwnerCommandService } from '../../core/owner/owner-commands.js';
 import type { TelegramBotsService } from '../../core/telegram/bots-service.js';
+import { telegramOwnerPress } from '../../core/telegram/owner.js';
 import type { TelegramTurnService } from '../../core/telegram/turn-service.js';
 import type { TelegramBotRecord, TelegramInboxStore, TelegramSubscriberStore } from '../../core/telegram/types.js';
 import { nodeEntryArgs } from '../../entry-points.js';
@@ -49,6 +51,8 @@ export interface TelegramChannelDeps {
   storeLead(lead: TelegramLead): Promise<void>;
   clock: () => number;
   logger: Logger;
+  /** Owner commands (Confirm / Cancel presses); absent: presses are ignored. */
+  owner?: Pick<OwnerCommandService, 'press'>;
 }
 
 export const childIdOf = (botId: string) => `telegram-${botId}`;
@@ -225,7 +229,13 @@ export class TelegramChannel {
         return deps.turns.handle(await deps.bots.get(botId), message, {
           delta: (text) => link.send({ type: 'turn.delta', turnId, text }),
           reply: (reply) => link.send({ type: 'turn.reply', turnId, ...reply }),
+          prompt: (prompt) => link.send({ type: 'owner.prompt', ...prompt }),
         });
+      }
+      case 'owner.press': {
+        if (!deps.owner) return;
+        const answer = await deps.owner.press(telegramOwnerPress(await deps.bots.get(botId), message));
+        return link.send({ type: 'owner.answer', pressId: message.pressId, ...answer });
       }
       case 'turn.sent':
         return deps.turns.delivered(botId, Number(message.turnId));

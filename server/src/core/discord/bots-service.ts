@@ -18,6 +18,7 @@ export const DEFAULT_DISCORD_SETTINGS: DiscordBotSettings = {
   channels: [],
   allowedUsers: [],
   blockedUsers: [],
+  ownerUsers: [],
 };
 
 /** A bot token as the developer portal gives it: three base64url parts joined by dots. */

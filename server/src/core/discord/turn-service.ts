@@ -1,7 +1,10 @@
 import type { DiscordTurnReplyMessage, DiscordTurnStartMessage } from '@ai-secretary/protocol';
 import { LimitExceededError, LlmUnavailableError } from '../../errors.js';
 import type { LlmRouter } from '../llm/router.js';
+import { runToolLoop, type ToolCallRecord } from '../llm/tool-loop.js';
 import { newId } from '../ids.js';
+import type { OwnerPrompt } from '../owner/owner-commands.js';
+import { NO_TURN_TOOLS, type TurnTools } from '../owner/turn-tools.js';
 import { compareSnowflakes, previousSnowflake, snowflakeAt } from './snowflake.js';
 import { DISCORD_TEXTS, type DiscordTexts } from './texts.js';
 import type { DiscordBotRecord, DiscordTurnRecord, DiscordTurnStatus, DiscordTurnStore } from './types.js';
@@ -12,6 +15,8 @@ export interface DiscordTurnOutput {
   adopt(messageId: string): void;
   delta(text: string): void;
   reply(message: Omit<DiscordTurnReplyMessage, 'type' | 'turnId'>): void;
+  /** An owner command waits for its Confirm / Cancel (sent after the reply). */
+  prompt?(prompt: OwnerPrompt): void;
 }
 
 export interface DiscordTurnServiceDeps {
@@ -21,11 +26,14 @@ export interface DiscordTurnServiceDeps {
   firstTokenTimeoutMs: number;
   replyTimeoutMs: number;
   onError: (error: unknown, context: string) => void;
+  /** The tools offered in a turn (core/owner/turn-tools: owners' DMs get the owner tools). */
+  tools?: (bot: DiscordBotRecord, turn: Turn) => TurnTools;
 }
 
 interface Answer {
   status: Exclude<DiscordTurnStatus, 'answering'>;
   text: string;
+  toolCalls?: ToolCallRecord[];
 }
 
 type Turn = Omit<DiscordTurnStartMessage, 'type'>;
@@ -60,8 +68,8 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
     return null;
   }
 
-  async function write(bot: DiscordBotRecord, turn: Turn, out: DiscordTurnOutput, signal: AbortSignal) {
-    const stream = await deps.router.chat({
+  async function write(turn: Turn, bot: DiscordBotRecord, tools: TurnTools, out: DiscordTurnOutput, signal: AbortSignal) {
+    const request = {
       route: bot.settings.persona,
       messages: [userMessage(turn)],
       channel: 'discord',
@@ -70,14 +78,8 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
       user: `discord:${turn.author.id}`,
       firstTokenTimeoutMs: deps.firstTokenTimeoutMs,
       signal,
-    });
-    let written = '';
-    for await (const delta of stream) {
-      if (!delta.content) continue;
-      written += delta.content;
-      out.delta(delta.content);
-    }
-    return written.trim();
+    };
+    return runToolLoop({ router: deps.router, request, tools: tools.tools, onDelta: (text) => out.delta(text) });
   }
 
   function apology(error: unknown, texts: DiscordTexts): Answer {
@@ -86,13 +88,20 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
     return { status: 'failed', text: texts.llmDown };
   }
 
-  async function answer(bot: DiscordBotRecord, turn: Turn, out: DiscordTurnOutput, signal: AbortSignal) {
+  async function answer(
+    bot: DiscordBotRecord,
+    turn: Turn,
+    out: DiscordTurnOutput,
+    tools: TurnTools,
+    signal: AbortSignal,
+  ): Promise<Answer> {
     const texts = DISCORD_TEXTS[bot.settings.language];
     const refused = refusal(bot, turn, texts);
     if (refused) return refused;
-    if (!turn.text.trim()) return { status: 'refused', text: '' } satisfies Answer;
+    if (!turn.text.trim()) return { status: 'refused', text: '' };
     try {
-      return { status: 'answered', text: (await write(bot, turn, out, signal)) || texts.empty } satisfies Answer;
+      const { text, toolCalls } = await write(turn, bot, tools, out, signal);
+      return { status: 'answered', text: text || texts.empty, toolCalls };
     } catch (error) {
       return apology(error, texts);
     }
@@ -113,6 +122,7 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
       replyMessageId: null,
       status: 'answering',
       delivered: false,
+      toolCalls: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -126,7 +136,8 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
   }
 
   async function store(stored: DiscordTurnRecord, result: Answer): Promise<void> {
-    await deps.turns.update(stored.id, { reply: result.text, status: result.status, updatedAt: deps.clock() });
+    const toolCalls = result.toolCalls?.length ? result.toolCalls : null;
+    await deps.turns.update(stored.id, { reply: result.text, status: result.status, toolCalls, updatedAt: deps.clock() });
   }
 
   /** Answers one turn (once per message id, whatever the number of deliveries). */
@@ -140,11 +151,13 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
     const controller = new AbortController();
     inFlight.set(key, controller);
     const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(deps.replyTimeoutMs)]);
+    const tools = deps.tools?.(bot, turn) ?? NO_TURN_TOOLS;
     try {
-      const result = await answer(bot, turn, out, signal);
+      const result = await answer(bot, turn, out, tools, signal);
       if (controller.signal.aborted) return;
       await store(stored, result);
       out.reply(result.text === '' ? SKIP : { text: result.text, skip: false });
+      for (const prompt of tools.prompts()) out.prompt?.(prompt);
     } finally {
       if (inFlight.get(key) === controller) inFlight.delete(key);
     }

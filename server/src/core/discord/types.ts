@@ -1,4 +1,5 @@
 import type { DiscordBotSettings } from '@ai-secretary/protocol';
+import type { ToolCallRecord } from '../llm/tool-loop.js';
 
 export type { DiscordBotSettings };
 
@@ -51,6 +52,8 @@ export interface DiscordTurnRecord {
   replyMessageId: string | null;
   status: DiscordTurnStatus;
   delivered: boolean;
+  /** The tools the model called while answering (null: none). */
+  toolCalls?: ToolCallRecord[] | null;
   createdAt: number;
   updatedAt: number;
 }

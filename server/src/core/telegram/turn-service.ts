@@ -2,7 +2,10 @@ import type { TurnReplyMessage, TurnStartMessage } from '@ai-secretary/protocol'
 import { AppError, LlmUnavailableError, SpeechUnavailableError } from '../../errors.js';
 import { LimitExceededError } from '../../errors.js';
 import type { LlmRouter } from '../llm/router.js';
+import { runToolLoop } from '../llm/tool-loop.js';
 import { newId } from '../ids.js';
+import type { OwnerPrompt } from '../owner/owner-commands.js';
+import { NO_TURN_TOOLS, type TurnTools } from '../owner/turn-tools.js';
 import { TELEGRAM_TEXTS, type TelegramTexts } from './texts.js';
 import type { TelegramBotRecord, TelegramTurnRecord, TelegramTurnStatus, TelegramTurnStore } from './types.js';
 
@@ -23,6 +26,8 @@ export interface TelegramSpeech {
 export interface TurnOutput {
   delta(text: string): void;
   reply(message: Omit<TurnReplyMessage, 'type' | 'turnId'>): void;
+  /** An owner command waits for its Confirm / Cancel (sent after the reply). */
+  prompt?(prompt: OwnerPrompt): void;
 }
 
 export interface TelegramTurnServiceDeps {
@@ -34,6 +39,8 @@ export interface TelegramTurnServiceDeps {
   replyTimeoutMs: number;
   maxVoiceSeconds: number;
   onError: (error: unknown, context: string) => void;
+  /** The tools offered in a turn (core/owner/turn-tools: an admin user's private chat gets the owner tools). */
+  tools?: (bot: TelegramBotRecord, turn: TurnStartMessage) => TurnTools;
 }
 
 /** A turn's answer before it is stored and sent. */
@@ -101,26 +108,21 @@ export function createTelegramTurnService(deps: TelegramTurnServiceDeps) {
     bot: TelegramBotRecord,
     turn: TurnStartMessage,
     text: string,
-    out: TurnOutput,
+    out: TurnOutput & { tools: TurnTools },
     signal: AbortSignal,
   ) {
-    const stream = await deps.router.chat({
+    const request = {
       route: bot.settings.persona,
-      messages: [{ role: 'user', content: text }],
+      messages: [{ role: 'user' as const, content: text }],
       channel: 'telegram',
       instanceId: bot.id,
       sessionKey: sessionKey(bot.id, turn.chat.id),
       user: `telegram:${turn.from.id}`,
       firstTokenTimeoutMs: deps.firstTokenTimeoutMs,
       signal,
-    });
-    let written = '';
-    for await (const delta of stream) {
-      if (!delta.content) continue;
-      written += delta.content;
-      out.delta(delta.content);
-    }
-    return written.trim();
+    };
+    const onDelta = (delta: string) => out.delta(delta);
+    return (await runToolLoop({ router: deps.router, request, tools: out.tools.tools, onDelta })).text;
   }
 
   function wantsVoice(bot: TelegramBotRecord, turn: TurnStartMessage): boolean {
@@ -163,7 +165,7 @@ export function createTelegramTurnService(deps: TelegramTurnServiceDeps) {
   async function answer(
     bot: TelegramBotRecord,
     turn: TurnStartMessage,
-    out: TurnOutput,
+    out: TurnOutput & { tools: TurnTools },
     signal: AbortSignal,
   ): Promise<Answer> {
     const texts = TELEGRAM_TEXTS[bot.settings.language];
@@ -236,7 +238,8 @@ export function createTelegramTurnService(deps: TelegramTurnServiceDeps) {
     const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(deps.replyTimeoutMs)]);
     try {
       if (created) await keepAudio(bot, stored, turn);
-      const result = await answer(bot, turn, out, signal);
+      const tools = deps.tools?.(bot, turn) ?? NO_TURN_TOOLS;
+      const result = await answer(bot, turn, { ...out, tools }, signal);
       if (controller.signal.aborted) return;
       await deps.turns.update(stored.id, {
         ...(result.transcript !== null ? { text: result.transcript } : {}),
@@ -253,6 +256,7 @@ export function createTelegramTurnService(deps: TelegramTurnServiceDeps) {
         skip: false,
         ...(result.offerMessage ? { offerMessage: true } : {}),
       });
+      for (const prompt of tools.prompts()) out.prompt?.(prompt);
     } finally {
       if (inFlight.get(key) === controller) inFlight.delete(key);
     }

@@ -6,6 +6,7 @@ import type {
   DiscordTurnRecord,
   DiscordTurnStatus,
 } from '../../core/discord/types.js';
+import type { ToolCallRecord } from '../../core/llm/tool-loop.js';
 import { epochMs, json } from '../columns.js';
 
 /** Snowflakes (up to 20 digits) are kept as strings: they pass 2^53. */
@@ -84,6 +85,9 @@ export class DiscordTurnEntity implements DiscordTurnRecord {
 
   @Column({ type: 'boolean' })
   delivered!: boolean;
+
+  @Column({ name: 'tool_calls', type: 'text', nullable: true, transformer: json })
+  toolCalls!: ToolCallRecord[] | null;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt!: number;

@@ -1,7 +1,15 @@
 import { claimRow } from '../claim-row.js';
 import { MoreThanOrEqual, type DataSource } from 'typeorm';
 import type { DiscordBotStore, DiscordTurnStore } from '../../core/discord/types.js';
+import { DEFAULT_DISCORD_SETTINGS } from '../../core/discord/bots-service.js';
+import type { DiscordBotRecord } from '../../core/discord/types.js';
 import { DiscordBotEntity, DiscordTurnEntity } from '../entities/discord.entity.js';
+
+/** A bot stored before a setting existed gets that setting's default. */
+const withDefaults = (bot: DiscordBotRecord): DiscordBotRecord => ({
+  ...bot,
+  settings: { ...DEFAULT_DISCORD_SETTINGS, ...bot.settings },
+});
 
 export function createDiscordBotStore(db: DataSource): DiscordBotStore {
   const repo = db.getRepository(DiscordBotEntity);
@@ -9,8 +17,11 @@ export function createDiscordBotStore(db: DataSource): DiscordBotStore {
     async insert(bot) {
       await repo.insert(bot);
     },
-    findById: (id) => repo.findOneBy({ id }),
-    list: () => repo.find({ order: { createdAt: 'ASC' } }),
+    findById: async (id) => {
+      const bot = await repo.findOneBy({ id });
+      return bot && withDefaults(bot);
+    },
+    list: async () => (await repo.find({ order: { createdAt: 'ASC' } })).map(withDefaults),
     async update(id, patch) {
       await repo.update({ id }, patch);
     },

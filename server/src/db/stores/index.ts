@@ -27,6 +27,7 @@ import {
   createTelegramTurnStore,
 } from './telegram-store.js';
 import { createDiscordBotStore, createDiscordTurnStore } from './discord-store.js';
+import { createOwnerCommandStore } from './owner-command-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
 
@@ -65,5 +66,6 @@ export function createStores(db: DataSource) {
       bots: createDiscordBotStore(db),
       turns: createDiscordTurnStore(db),
     },
+    ownerCommands: createOwnerCommandStore(db),
   };
 }

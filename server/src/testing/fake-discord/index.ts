@@ -134,6 +134,18 @@ export class FakeDiscord {
     return this.interactions.run(this.botFor(spec.botToken), this.channel(spec.channelId), { ...spec, user });
   }
 
+  /**
+   * A user presses a button on a bot's message: INTERACTION_CREATE of type 3 (MESSAGE_COMPONENT); the bot answers
+   * with interaction.update() / deferUpdate() then editReply() / reply() / followUp(). The record says how.
+   */
+  userClicksButton(spec: { messageId: string; customId: string; user: AuthorSpec; botToken?: string }): InteractionRecord {
+    const user = this.world.rememberUser(spec.user);
+    const channel = [...this.world.channels.values()].find((c) => this.world.findMessage(c, spec.messageId));
+    if (!channel) throw new Error(`FakeDiscord: no message ${spec.messageId}`);
+    const bot = this.world.dmOwner(channel) ?? this.botFor(spec.botToken);
+    return this.interactions.click(bot, channel, { messageId: spec.messageId, customId: spec.customId, user });
+  }
+
   /** A user starts typing: TYPING_START to bots with the typing intents. */
   userTyping(channelId: string, userId: string): void {
     dispatchTyping(this.world, this.gateway, this.channel(channelId), userId);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { APIMessage, APIUser } from 'discord-api-types/v10';
+import { buttonOn, componentInteraction, validComponents, type ButtonClickSpec } from './components.js';
 import { dispatchMessage } from './dispatch.js';
 import type { Gateway } from './gateway.js';
 import { createMessage } from './messages.js';
@@ -14,7 +15,11 @@ export interface InteractionRecord {
   bot: BotRecord;
   channel: ChannelRecord;
   user: APIUser;
+  /** `command`: a slash command; `component`: a button press on `original` (the message the button is on). */
+  kind: 'command' | 'component';
   acknowledged: boolean;
+  /** The callback type the bot answered with (4 reply, 5 defer, 6 deferUpdate, 7 update). */
+  response?: number;
   ephemeral: boolean;
   original?: APIMessage;
   followUps: APIMessage[];
@@ -89,20 +94,38 @@ export class Interactions {
 
   /** A user runs a slash command: INTERACTION_CREATE to the bot's sessions (no intent needed). */
   run(bot: BotRecord, channel: ChannelRecord, spec: SlashCommandSpec): InteractionRecord {
+    const record = this.record(bot, channel, spec.user, 'command');
+    this.dispatch(record, commandInteraction(this.world, record, spec));
+    return record;
+  }
+
+  /** A user presses a button on one of the bot's messages: INTERACTION_CREATE of type 3 (MESSAGE_COMPONENT). */
+  click(bot: BotRecord, channel: ChannelRecord, spec: ButtonClickSpec): InteractionRecord {
+    const message = this.world.findMessage(channel, spec.messageId);
+    if (!message) throw new Error(`FakeDiscord: no message ${spec.messageId} in channel ${channel.id}`);
+    if (message.author.id !== bot.user.id) throw new Error('FakeDiscord: the message is not the bot’s');
+    if (!buttonOn(message, spec.customId)) throw new Error(`FakeDiscord: no button "${spec.customId}" on the message`);
+    const record = this.record(bot, channel, spec.user, 'component');
+    record.original = message;
+    this.dispatch(record, componentInteraction(this.world, record, message, spec));
+    return record;
+  }
+
+  private record(bot: BotRecord, channel: ChannelRecord, user: APIUser, kind: InteractionRecord['kind']) {
     const record: InteractionRecord = {
       id: this.world.ids.next(),
       token: `aW50ZXJhY3Rpb24${randomBytes(24).toString('base64url')}`,
-      bot,
-      channel,
-      user: spec.user,
+      ...{ bot, channel, user, kind },
       acknowledged: false,
       ephemeral: false,
       followUps: [],
     };
     this.records.set(record.token, record);
-    const payload = commandInteraction(this.world, record, spec);
-    for (const session of this.gateway.sessionsOf(bot)) session.dispatch('INTERACTION_CREATE', payload);
     return record;
+  }
+
+  private dispatch(record: InteractionRecord, payload: unknown): void {
+    for (const session of this.gateway.sessionsOf(record.bot)) session.dispatch('INTERACTION_CREATE', payload);
   }
 
   find(token: string | undefined): InteractionRecord {
@@ -111,36 +134,55 @@ export class Interactions {
     return record;
   }
 
-  /** POST /interactions/:id/:token/callback: 4 answers now, 5 defers ("thinking…" until the original is edited). */
+  /**
+   * POST /interactions/:id/:token/callback: 4 answers now, 5 defers ("thinking…" until the original is edited);
+   * for a button press also 6 (deferUpdate: the message stays, edit it later) and 7 (update: edit it now).
+   */
   callback(ctx: RouteContext): unknown {
     const record = this.find(ctx.params.interactionToken);
     if (record.id !== ctx.params.interactionId) throw new DiscordApiError(404, 10062, 'Unknown interaction');
     if (record.acknowledged) throw new DiscordApiError(400, 40060, 'Interaction has already been acknowledged.');
-    const { type, data } = ctx.body as { type?: number; data?: { content?: string; flags?: number } };
-    if (type !== 4 && type !== 5) throw new DiscordApiError(400, 50035, 'Invalid Form Body');
+    const { type, data } = ctx.body as { type?: number; data?: Record<string, unknown> };
+    const allowed = record.kind === 'component' ? [4, 5, 6, 7] : [4, 5];
+    if (type === undefined || !allowed.includes(type)) throw new DiscordApiError(400, 50035, 'Invalid Form Body');
     record.acknowledged = true;
-    record.ephemeral = ((data?.flags ?? 0) & EPHEMERAL) !== 0;
-    const content = type === 4 ? (data?.content ?? '') : '';
-    record.original = this.post(record, content, type === 5 ? LOADING : 0);
+    record.response = type;
+    if (type === 7) this.update(record, record.original!, data ?? {});
+    else if (type !== 6) this.respond(record, type, data ?? {});
     if (ctx.query.with_response !== 'true') return undefined;
-    return { interaction: { id: record.id, type: 2 }, resource: { type, message: record.original } };
+    return { interaction: { id: record.id, type: record.kind === 'component' ? 3 : 2 }, resource: { type, message: record.original } };
+  }
+
+  private respond(record: InteractionRecord, type: number, data: Record<string, unknown>): void {
+    record.ephemeral = ((Number(data.flags ?? 0)) & EPHEMERAL) !== 0;
+    const content = type === 4 && typeof data.content === 'string' ? data.content : '';
+    record.original = this.post(record, content, type === 5 ? LOADING : 0, record.ephemeral);
+  }
+
+  /** Applies an edit (content, components) to a message and tells the channel (unless ephemeral). */
+  private update(record: InteractionRecord, message: APIMessage, body: Record<string, unknown>): APIMessage {
+    if (typeof body.content === 'string') message.content = body.content;
+    const components = validComponents(body.components);
+    if (components !== undefined) message.components = components;
+    message.flags = (message.flags ?? 0) & ~LOADING;
+    message.edited_timestamp = new Date().toISOString();
+    if (((message.flags ?? 0) & EPHEMERAL) === 0)
+      dispatchMessage(this.world, this.gateway, 'MESSAGE_UPDATE', record.channel, message);
+    return message;
   }
 
   /** PATCH /webhooks/:applicationId/:token/messages/:messageId ('@original' or a follow-up id). */
   edit(ctx: RouteContext): APIMessage {
     const record = this.find(ctx.params.interactionToken);
-    const message = this.message(record, ctx.params.messageId!);
-    if (typeof ctx.body.content === 'string') message.content = ctx.body.content;
-    message.flags = (message.flags ?? 0) & ~LOADING;
-    message.edited_timestamp = new Date().toISOString();
-    if (!record.ephemeral) dispatchMessage(this.world, this.gateway, 'MESSAGE_UPDATE', record.channel, message);
-    return message;
+    return this.update(record, this.message(record, ctx.params.messageId!), ctx.body);
   }
 
-  /** POST /webhooks/:applicationId/:token: a follow-up message. */
+  /** POST /webhooks/:applicationId/:token: a follow-up message (ephemeral with flag 64, or after an ephemeral reply). */
   followUp(ctx: RouteContext): APIMessage {
     const record = this.find(ctx.params.interactionToken);
-    const message = this.post(record, typeof ctx.body.content === 'string' ? ctx.body.content : '', 0);
+    const ephemeral = (Number(ctx.body.flags ?? 0) & EPHEMERAL) !== 0 || (record.kind === 'command' && record.ephemeral);
+    const content = typeof ctx.body.content === 'string' ? ctx.body.content : '';
+    const message = this.post(record, content, 0, ephemeral);
     record.followUps.push(message);
     return message;
   }
@@ -155,11 +197,11 @@ export class Interactions {
     return message;
   }
 
-  private post(record: InteractionRecord, content: string, flags: number): APIMessage {
+  private post(record: InteractionRecord, content: string, flags: number, ephemeral: boolean): APIMessage {
     const message = createMessage(this.world, { channel: record.channel, author: record.bot.user, content });
-    message.flags = flags | (record.ephemeral ? EPHEMERAL : 0);
+    message.flags = flags | (ephemeral ? EPHEMERAL : 0);
     message.webhook_id = record.bot.applicationId;
-    if (record.ephemeral) record.channel.messages.splice(record.channel.messages.indexOf(message), 1);
+    if (ephemeral) record.channel.messages.splice(record.channel.messages.indexOf(message), 1);
     else dispatchMessage(this.world, this.gateway, 'MESSAGE_CREATE', record.channel, message);
     return message;
   }

@@ -1,6 +1,7 @@
 import type { APIMessage } from 'discord-api-types/v10';
 import { dispatchDelete, dispatchMessage, dispatchTyping } from './dispatch.js';
 import { createMessage, MAX_CONTENT_LENGTH, type AllowedMentions } from './messages.js';
+import { validComponents } from './components.js';
 import type { RouteContext } from './rest-context.js';
 import { emptyMessage, invalidFormBody, notAuthor, unknownMessage } from './wire.js';
 
@@ -43,6 +44,7 @@ export function createChannelMessage(ctx: RouteContext): APIMessage {
     nonce: ctx.body.nonce as string | number | undefined,
   });
   if (Array.isArray(ctx.body.embeds)) message.embeds = ctx.body.embeds as APIMessage['embeds'];
+  message.components = validComponents(ctx.body.components) ?? [];
   dispatchMessage(ctx.world, ctx.gateway, 'MESSAGE_CREATE', channel, message);
   return message;
 }
@@ -59,6 +61,8 @@ export function editChannelMessage(ctx: RouteContext): APIMessage {
   const content = validContent(ctx.body.content);
   if (content !== undefined) message.content = content;
   if (Array.isArray(ctx.body.embeds)) message.embeds = ctx.body.embeds as APIMessage['embeds'];
+  const components = validComponents(ctx.body.components);
+  if (components !== undefined) message.components = components;
   message.edited_timestamp = new Date().toISOString();
   dispatchMessage(ctx.world, ctx.gateway, 'MESSAGE_UPDATE', ctx.channel(), message);
   return message;

@@ -39,8 +39,8 @@ const ChannelParams = StrictObject({
 });
 
 function toTurnView(turn: DiscordTurnRecord): DiscordTurnView {
-  const { botId: _botId, replyMessageId: _shownIn, updatedAt: _updatedAt, createdAt, ...rest } = turn;
-  return { ...rest, createdAt: toIso(createdAt) };
+  const { botId: _botId, replyMessageId: _shownIn, updatedAt: _updatedAt, createdAt, toolCalls, ...rest } = turn;
+  return { ...rest, toolCalls: toolCalls ?? [], createdAt: toIso(createdAt) };
 }
 
 /** A bot's status as admins see it, from its process's state and whether the gateway said READY. */
