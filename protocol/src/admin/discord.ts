@@ -18,6 +18,8 @@ export const DiscordBotSettings = {
   blockedUsers: Type.Array(DiscordSnowflake, { maxItems: 10_000 }),
   /** Discord user ids that run the secretary from a DM (owner commands, each confirmed with a button). */
   ownerUsers: Type.Array(DiscordSnowflake, { maxItems: 20 }),
+  /** One user's messages in one channel closer together than this are answered as one turn (0: each at once). */
+  burstWindowMs: Type.Integer({ minimum: 0, maximum: 10_000 }),
 };
 
 export const DiscordBotSettingsSchema = StrictObject(DiscordBotSettings);

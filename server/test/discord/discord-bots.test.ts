@@ -144,6 +144,20 @@ describe('Discord bots: supervised discord.js processes against a fake Discord',
     expect(lastAsked()).toBe('Hi!\nI ordered a cake\nwhen is it ready?');
   });
 
+  it('with burstWindowMs 0 each message is its own turn (the window is a bot setting)', async () => {
+    const patched = await api.call('PATCH', `/bots/${bot.id}`, { burstWindowMs: 0 });
+    expect(patched.json()).toMatchObject({ burstWindowMs: 0 });
+    const refused = await api.call('PATCH', `/bots/${bot.id}`, { burstWindowMs: 60_000 });
+    expect(refused.statusCode).toBe(400);
+    const before = texts(CHOSEN).length;
+    const asked = llm.requests.length;
+    for (const content of ['One more thing', 'and a candle'])
+      fake.userSays({ channelId: CHOSEN, author: ALICE, content });
+    await expect.poll(() => texts(CHOSEN).length, { timeout: 60_000 }).toBe(before + 2);
+    expect(llm.requests.length).toBe(asked + 2);
+    await api.call('PATCH', `/bots/${bot.id}`, { burstWindowMs: 2500 });
+  });
+
   it('rides out 429s from Discord and splits long replies under 2000 characters', async () => {
     fake.failNext(SEND, 2, { status: 429, retryAfter: 1 });
     fake.userSays({ channelId: GENERAL, author: ALICE, content: 'Again?', mentionsBot: true });

@@ -14,8 +14,6 @@ import type { ProcessSupervisor } from '../../processes/process-supervisor.js';
 import type { SupervisedChild } from '../../processes/supervised-child.js';
 
 const BOT_ENTRY = 'workers/src/discord/main.ts';
-/** One user's messages in one channel closer together than this are answered as one turn. */
-const BURST_WINDOW_MS = 1500;
 
 type BotLink = ChildConnection<'discord-bot'>;
 type BotMessage = KindMessage<'discord-bot'>;
@@ -151,7 +149,7 @@ export class DiscordChannel {
       apiRoot: this.deps.config.apiRoot,
       language: bot.settings.language,
       channels: bot.settings.channels,
-      burstWindowMs: BURST_WINDOW_MS,
+      burstWindowMs: bot.settings.burstWindowMs,
       catchUp: await this.deps.turns.catchUp(bot),
     };
   }

@@ -19,6 +19,7 @@ export const DEFAULT_DISCORD_SETTINGS: DiscordBotSettings = {
   allowedUsers: [],
   blockedUsers: [],
   ownerUsers: [],
+  burstWindowMs: 2500,
 };
 
 /** A bot token as the developer portal gives it: three base64url parts joined by dots. */
