@@ -86,8 +86,10 @@ describe('Discord bots: supervised discord.js processes against a fake Discord',
   });
 
   it('answers an @mention in a guild channel with the streamed reply, as a reply to the message', async () => {
+    llm.tokenDelayMs = 400; // a model slow to start: `typing` is shown while it thinks
     const asked = fake.userSays({ channelId: GENERAL, author: ALICE, content: 'When do you open?', mentionsBot: true });
     await expect.poll(() => texts(GENERAL), { timeout: 60_000 }).toEqual([ANSWER]);
+    llm.tokenDelayMs = 0;
     expect(lastAsked()).toBe('When do you open?');
     expect(llm.requests.at(-1)?.body.messages).toContainEqual({
       role: 'user',
@@ -118,6 +120,9 @@ describe('Discord bots: supervised discord.js processes against a fake Discord',
   it('answers a DM', async () => {
     fake.dm({ userId: BOB, username: 'bob', content: 'Are you open on Sunday?' });
     await expect.poll(() => texts(fake.dmChannelId(BOB)), { timeout: 60_000 }).toEqual([ANSWER]);
+    // an answer that starts at once needs no `typing` (one request fewer against the bot's global limit)
+    const typed = fake.calls('POST /channels/:channelId/typing');
+    expect(typed.filter((c) => c.params.channelId === fake.dmChannelId(BOB))).toEqual([]);
     expect(lastAsked()).toBe('Are you open on Sunday?');
   });
 

@@ -6,12 +6,17 @@ import { MAX_MESSAGE_CHARS, splitMessage } from './format.js';
 export const EDIT_INTERVAL_MS = 1000;
 /** Discord shows `typing` for about 10 s per trigger. */
 const TYPING_INTERVAL_MS = 8000;
+/**
+ * `typing` only when no text is shown this soon: a fast answer then costs one request fewer, and every request
+ * counts against the bot's global limit (50 a second), which is what delays replies when many users write at once.
+ */
+export const TYPING_DELAY_MS = 300;
 
 /** Nothing the model writes pings anyone (`@everyone`, roles, users). */
 const NO_MENTIONS = { parse: [] } as const;
 
 /**
- * Shows a reply while the model writes it: `typing` until the first text, then one message (a reply to the
+ * Shows a reply while the model writes it: `typing` (from TYPING_DELAY_MS on) until the first text, then one message (a reply to the
  * user's) edited at most once a second, identical text skipped. `finish` edits in the final first part and
  * sends the rest as further messages, each under 2000 characters; it returns the ids of the messages.
  */
@@ -21,6 +26,7 @@ export class ReplyStream {
   private messageId: string | null = null;
   private timer: NodeJS.Timeout | undefined;
   private typing: NodeJS.Timeout | undefined;
+  private typingSoon: NodeJS.Timeout | undefined;
   private lastShownAt = 0;
   private pending: Promise<void> = Promise.resolve();
   private closed = false;
@@ -88,11 +94,14 @@ export class ReplyStream {
 
   private startTyping(): void {
     const act = () => void this.channel.sendTyping().catch(() => undefined);
-    act();
-    this.typing = setInterval(act, TYPING_INTERVAL_MS);
+    this.typingSoon = setTimeout(() => {
+      act();
+      this.typing = setInterval(act, TYPING_INTERVAL_MS);
+    }, TYPING_DELAY_MS);
   }
 
   private stopTyping(): void {
+    clearTimeout(this.typingSoon);
     clearInterval(this.typing);
     this.typing = undefined;
   }
