@@ -6,6 +6,7 @@ import { newId } from '../ids.js';
 import type { OwnerPrompt } from '../owner/owner-commands.js';
 import { NO_TURN_TOOLS, type TurnTools } from '../owner/turn-tools.js';
 import { compareSnowflakes, previousSnowflake, snowflakeAt } from './snowflake.js';
+import type { DiscordTurnPlan } from './guild-settings.js';
 import { DISCORD_TEXTS, type DiscordTexts } from './texts.js';
 import type { DiscordBotRecord, DiscordTurnRecord, DiscordTurnStatus, DiscordTurnStore } from './types.js';
 
@@ -28,6 +29,8 @@ export interface DiscordTurnServiceDeps {
   onError: (error: unknown, context: string) => void;
   /** The tools offered in a turn (core/owner/turn-tools: owners' DMs get the owner tools). */
   tools?: (bot: DiscordBotRecord, turn: Turn) => TurnTools;
+  /** Per server and channel: route, persona text, temperature and usage subject (guild-settings). */
+  plan?: (bot: DiscordBotRecord, guildId: string | null, channelId: string) => Promise<DiscordTurnPlan>;
 }
 
 interface Answer {
@@ -69,11 +72,14 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
   }
 
   async function write(turn: Turn, bot: DiscordBotRecord, tools: TurnTools, out: DiscordTurnOutput, signal: AbortSignal) {
+    const plan = (await deps.plan?.(bot, turn.guildId, turn.channelId)) ?? { route: bot.settings.persona, instanceId: bot.id };
     const request = {
-      route: bot.settings.persona,
+      route: plan.route,
       messages: [userMessage(turn)],
+      ...(plan.instructions ? { instructions: plan.instructions } : {}),
+      ...(plan.temperature === undefined ? {} : { sampling: { temperature: plan.temperature } }),
       channel: 'discord',
-      instanceId: bot.id,
+      instanceId: plan.instanceId,
       sessionKey: sessionKey(bot.id, turn.channelId),
       user: `discord:${turn.author.id}`,
       firstTokenTimeoutMs: deps.firstTokenTimeoutMs,

@@ -224,6 +224,8 @@ export function createUsageService(deps: UsageServiceDeps) {
     record,
     flush,
     exceeded,
+    /** Today's (UTC) totals of one limit subject, e.g. an instance. */
+    today: todayTotals,
     addLimit,
     removeLimit,
     setPrice,
