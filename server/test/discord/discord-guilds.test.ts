@@ -106,7 +106,7 @@ describe('Discord servers: slash commands, per-channel model and persona, per-se
     await expect.poll(() => fake.commands(TOKEN, GUILD).map((c) => c.name).sort(), { timeout: 60_000 }).toEqual(
       ['ask', 'help', 'join', 'leave', 'model', 'persona', 'reset', 'summarize', 'usage'],
     );
-    expect(fake.commands(TOKEN, OTHER_GUILD)).toHaveLength(9);
+    await expect.poll(() => fake.commands(TOKEN, OTHER_GUILD).length, { timeout: 60_000 }).toBe(9);
     const model = fake.commands(TOKEN, GUILD).find((c) => c.name === 'model')!;
     expect(model.description_localizations?.ru).toMatch(/модель/i);
     expect(model.default_member_permissions).toBe(MANAGE_SERVER);
