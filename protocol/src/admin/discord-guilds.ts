@@ -9,6 +9,8 @@ export const DiscordGuildSettingsFields = {
   /** Persona slug or model route for this server (null: the bot's persona). */
   route: Type.Union([Route, Type.Null()]),
   temperature: Type.Union([Type.Number({ minimum: 0, maximum: 2 }), Type.Null()]),
+  /** Persona prompt of this server's turns (null: the route's own); a channel's `/persona` replaces it. */
+  persona: Type.Union([Type.String({ minLength: 1, maxLength: 2000 }), Type.Null()]),
   /** What `/model` may choose in this server's channels (empty: only the default). */
   allowedRoutes: Type.Array(Route, { maxItems: 50 }),
   /** Text channels of this server answered without a mention. */
@@ -16,6 +18,8 @@ export const DiscordGuildSettingsFields = {
   /** Tokens (prompt + completion) per UTC day for the whole server (null: no limit). */
   dailyTokenLimit: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
   dailyCostLimitUsd: Type.Union([Type.Number({ exclusiveMinimum: 0 }), Type.Null()]),
+  /** Tokens per UTC day for each member of this server on their own (null: no limit). */
+  userDailyTokenLimit: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
   /** Over a limit: `fallback` to the next cheaper model, or `refuse` politely. */
   limitAction: Type.Union([Type.Literal('fallback'), Type.Literal('refuse')]),
 };

@@ -17,6 +17,7 @@ const CHANNEL_A = '333333333333333341';
 const CHANNEL_B = '333333333333333342';
 const ELSEWHERE = '333333333333333349';
 const ALICE = { id: '444444444444444454', username: 'alice' };
+const BOB = { id: '444444444444444455', username: 'bob' };
 const MANAGE_SERVER = String(1 << 5);
 const ANSWER = 'We open at nine tomorrow.';
 
@@ -215,9 +216,31 @@ describe('Discord servers: slash commands, per-channel model and persona, per-se
     expect(botTexts(CHANNEL_B).at(-1)).toMatch(/answered as many messages as I may today/);
     expect(cheap.requests.length).toBe(cheapBefore + 1);
 
+    // per member: over her own limit Alice is refused, Bob (nothing used yet) is answered
+    const perUser = await patch(GUILD, { dailyTokenLimit: null, userDailyTokenLimit: 1 });
+    expect(perUser.json()).toMatchObject({ dailyTokenLimit: null, userDailyTokenLimit: 1, limitAction: 'refuse' });
+    const limits = (await llmApi('GET', '/limits')).json<{ items: Array<{ scope: string; subject: string }> }>().items;
+    expect(limits).toContainEqual(expect.objectContaining({ scope: 'instance_user', subject: `discord:${bot.id}:${GUILD}` }));
+    expect(limits.filter((l) => l.subject === `discord:${bot.id}:${GUILD}`)).toHaveLength(1);
+    fake.userSays({ channelId: CHANNEL_B, author: ALICE, content: 'Me again' });
+    await expect.poll(() => botTexts(CHANNEL_B).length, { timeout: 60_000 }).toBe(7);
+    expect(botTexts(CHANNEL_B).at(-1)).toMatch(/answered as many messages as I may today/);
+    fake.userSays({ channelId: CHANNEL_B, author: BOB, content: 'Hello, I am new' });
+    await expect.poll(() => botTexts(CHANNEL_B).length, { timeout: 60_000 }).toBe(8);
+    expect(botTexts(CHANNEL_B).at(-1)).toBe(ANSWER);
+
     // another server of the same bot is not limited
     expect((await patch(OTHER_GUILD, { channels: [ELSEWHERE] })).statusCode).toBe(200);
     fake.userSays({ channelId: ELSEWHERE, author: ALICE, content: 'Hello from elsewhere' });
     await expect.poll(() => botTexts(ELSEWHERE), { timeout: 60_000 }).toEqual([ANSWER]);
+  });
+
+  it('deleting the bot removes its servers’ limit records', async () => {
+    const subject = `discord:${bot.id}:${GUILD}`;
+    const limits = async () =>
+      (await llmApi('GET', '/limits')).json<{ items: Array<{ subject: string }> }>().items.filter((l) => l.subject === subject);
+    expect(await limits()).toHaveLength(1);
+    expect((await api.call('DELETE', `/bots/${bot.id}`)).statusCode).toBe(200);
+    expect(await limits()).toEqual([]);
   });
 });

@@ -75,6 +75,8 @@ export function createDiscordCommands(deps: DiscordCommandsDeps) {
       ...(plan.temperature === undefined ? {} : { sampling: { temperature: plan.temperature } }),
       channel: 'discord',
       instanceId: plan.instanceId,
+      userId: `discord:${command.user.id}`,
+      ...(plan.fallbackModels ? { fallbackModels: plan.fallbackModels } : {}),
       sessionKey: memory ? deps.sessionKey(bot.id, command.channelId) : null,
       user: `discord:${command.user.id}`,
       firstTokenTimeoutMs: deps.firstTokenTimeoutMs,

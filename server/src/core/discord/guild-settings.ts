@@ -26,6 +26,8 @@ export interface DiscordTurnPlan {
   instructions?: string;
   temperature?: number;
   instanceId: string;
+  /** Models a reached `fallback` limit may downgrade to (a server's allowed routes; unset in DMs: any cheaper). */
+  fallbackModels?: string[];
 }
 
 /** The usage/limit subject of a server's turns (DMs stay on the bot id). */
@@ -85,7 +87,7 @@ export function createDiscordGuildSettings(deps: DiscordGuildSettingsDeps) {
         });
   }
 
-  /** The limit records the settings ask for (subject `discord:<bot>:<guild>`, scope `instance`). */
+  /** The limit records the settings ask for: subject `discord:<bot>:<guild>`, scope `instance` (per member: `instance_user`). */
   function limitsOf(guild: DiscordGuildRecord, settings: DiscordGuildSettings) {
     const action: LimitRecord['action'] = settings.limitAction === 'fallback' ? 'downgrade' : 'refuse';
     const base = { scope: 'instance' as const, subject: guildSubject(guild.botId, guild.guildId), action };
@@ -93,6 +95,8 @@ export function createDiscordGuildSettings(deps: DiscordGuildSettingsDeps) {
     if (settings.dailyTokenLimit !== null) wanted.push({ ...base, metric: 'tokens', dailyMax: settings.dailyTokenLimit });
     if (settings.dailyCostLimitUsd !== null)
       wanted.push({ ...base, metric: 'cost_usd', dailyMax: settings.dailyCostLimitUsd });
+    if (settings.userDailyTokenLimit !== null)
+      wanted.push({ ...base, scope: 'instance_user', metric: 'tokens', dailyMax: settings.userDailyTokenLimit });
     return wanted;
   }
 
@@ -137,11 +141,14 @@ export function createDiscordGuildSettings(deps: DiscordGuildSettingsDeps) {
   async function plan(bot: DiscordBotRecord, guildId: string | null, channelId: string): Promise<DiscordTurnPlan> {
     const settings = await settingsOf(bot.id, guildId);
     const choice = await deps.choices.find(bot.id, channelId);
+    const persona = choice?.persona ?? settings.persona;
     return {
       route: choice?.route ?? settings.route ?? bot.settings.persona,
-      ...(choice?.persona ? { instructions: choice.persona } : {}),
+      ...(persona ? { instructions: persona } : {}),
       ...(settings.temperature === null ? {} : { temperature: settings.temperature }),
-      instanceId: guildId === null ? bot.id : guildSubject(bot.id, guildId),
+      ...(guildId === null
+        ? { instanceId: bot.id }
+        : { instanceId: guildSubject(bot.id, guildId), fallbackModels: settings.allowedRoutes }),
     };
   }
 
@@ -157,8 +164,15 @@ export function createDiscordGuildSettings(deps: DiscordGuildSettingsDeps) {
     });
   }
 
+  /** A bot is deleted: its servers' limit records go too (the rows themselves cascade). */
+  async function forgetBot(botId: string): Promise<void> {
+    for (const guild of await deps.guilds.list(botId))
+      for (const id of guild.limitIds) await deps.usage.removeLimit(id).catch(() => undefined);
+  }
+
   return {
     report,
+    forgetBot,
     list: (botId: string) => deps.guilds.list(botId),
     get,
     update,

@@ -4,20 +4,25 @@ import type { DiscordGuildChannel } from '@ai-secretary/protocol';
 export interface DiscordGuildSettings {
   route: string | null;
   temperature: number | null;
+  /** The server's persona prompt (a channel's `/persona` replaces it). */
+  persona: string | null;
   allowedRoutes: string[];
   channels: string[];
   dailyTokenLimit: number | null;
   dailyCostLimitUsd: number | null;
+  userDailyTokenLimit: number | null;
   limitAction: 'fallback' | 'refuse';
 }
 
 export const DEFAULT_GUILD_SETTINGS: DiscordGuildSettings = {
   route: null,
   temperature: null,
+  persona: null,
   allowedRoutes: [],
   channels: [],
   dailyTokenLimit: null,
   dailyCostLimitUsd: null,
+  userDailyTokenLimit: null,
   limitAction: 'fallback',
 };
 

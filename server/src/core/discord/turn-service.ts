@@ -72,7 +72,10 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
   }
 
   async function write(turn: Turn, bot: DiscordBotRecord, tools: TurnTools, out: DiscordTurnOutput, signal: AbortSignal) {
-    const plan = (await deps.plan?.(bot, turn.guildId, turn.channelId)) ?? { route: bot.settings.persona, instanceId: bot.id };
+    const plan: DiscordTurnPlan = (await deps.plan?.(bot, turn.guildId, turn.channelId)) ?? {
+      route: bot.settings.persona,
+      instanceId: bot.id,
+    };
     const request = {
       route: plan.route,
       messages: [userMessage(turn)],
@@ -80,6 +83,8 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
       ...(plan.temperature === undefined ? {} : { sampling: { temperature: plan.temperature } }),
       channel: 'discord',
       instanceId: plan.instanceId,
+      userId: `discord:${turn.author.id}`,
+      ...(plan.fallbackModels ? { fallbackModels: plan.fallbackModels } : {}),
       sessionKey: sessionKey(bot.id, turn.channelId),
       user: `discord:${turn.author.id}`,
       firstTokenTimeoutMs: deps.firstTokenTimeoutMs,

@@ -148,6 +148,8 @@ export function discordRoutes(deps: DiscordRoutesDeps): FastifyPluginAsyncTypebo
       },
       async (request) => {
         await channel.remove(request.params.id);
+        await bots.get(request.params.id);
+        await deps.guilds.forgetBot(request.params.id);
         const bot = await bots.remove(request.params.id);
         return { ...view(bot), status: 'stopped' as const };
       },
