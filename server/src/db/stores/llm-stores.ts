@@ -115,7 +115,10 @@ const SCOPE_COLUMNS = {
 function subjectWhere(scope: LimitScope, subject: string): [string, Record<string, string>] {
   const bar = subject.lastIndexOf('|');
   if (scope !== 'instance_user' || bar < 0) return [`${SCOPE_COLUMNS[scope]} = :subject`, { subject }];
-  return ['u.instance_id = :subject AND u.user_id = :user', { subject: subject.slice(0, bar), user: subject.slice(bar + 1) }];
+  return [
+    'u.instance_id = :subject AND u.user_id = :user',
+    { subject: subject.slice(0, bar), user: subject.slice(bar + 1) },
+  ];
 }
 
 /** FAQ answers are counted in usage but not against limits or request totals. */
