@@ -26,7 +26,9 @@ export const DiscordGuildSettingsFields = {
 
 export const UpdateDiscordGuildRequest = StrictObject(
   Object.fromEntries(Object.entries(DiscordGuildSettingsFields).map(([k, v]) => [k, Type.Optional(v)])) as {
-    [K in keyof typeof DiscordGuildSettingsFields]: ReturnType<typeof Type.Optional<(typeof DiscordGuildSettingsFields)[K]>>;
+    [K in keyof typeof DiscordGuildSettingsFields]: ReturnType<
+      typeof Type.Optional<(typeof DiscordGuildSettingsFields)[K]>
+    >;
   },
 );
 export type UpdateDiscordGuildRequest = Static<typeof UpdateDiscordGuildRequest>;

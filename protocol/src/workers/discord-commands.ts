@@ -42,7 +42,10 @@ export const DiscordCommandStartMessage = StrictObject({
   type: Type.Literal('command.start'),
   interactionId: DiscordSnowflake,
   name: Type.String({ minLength: 1, maxLength: 32 }),
-  options: Type.Record(Type.String({ maxLength: 32 }), Type.Union([Type.String({ maxLength: 6000 }), Type.Number(), Type.Boolean()])),
+  options: Type.Record(
+    Type.String({ maxLength: 32 }),
+    Type.Union([Type.String({ maxLength: 6000 }), Type.Number(), Type.Boolean()]),
+  ),
   channelId: DiscordSnowflake,
   /** Null in DMs. */
   guildId: Type.Union([DiscordSnowflake, Type.Null()]),
@@ -68,4 +71,12 @@ export const DiscordCommandReplyMessage = StrictObject({
 export type DiscordCommandReplyMessage = Static<typeof DiscordCommandReplyMessage>;
 
 /** Commands whose answer only the user who ran them sees (deferred ephemerally). */
-export const DISCORD_EPHEMERAL_COMMANDS: readonly string[] = ['model', 'persona', 'reset', 'usage', 'join', 'leave', 'help'];
+export const DISCORD_EPHEMERAL_COMMANDS: readonly string[] = [
+  'model',
+  'persona',
+  'reset',
+  'usage',
+  'join',
+  'leave',
+  'help',
+];

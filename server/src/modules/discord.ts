@@ -80,7 +80,9 @@ export const discordModule: ModuleDefinition<Started, 'discord'> = {
       name: 'discord',
       bots,
       channel,
-      routes: { api: [{ prefix: '/discord', plugin: discordRoutes({ bots, channel, turns: stores.discord.turns, guilds }) }] },
+      routes: {
+        api: [{ prefix: '/discord', plugin: discordRoutes({ bots, channel, turns: stores.discord.turns, guilds }) }],
+      },
       close: async () => channel.close(),
     };
   },

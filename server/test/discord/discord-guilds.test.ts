@@ -42,13 +42,21 @@ describe('Discord servers: slash commands, per-channel model and persona, per-se
       .filter((m) => m.author.id === BOT_ID && !m.interaction_metadata && !m.webhook_id)
       .map((m) => m.content);
   const run = (name: string, channelId: string, options?: Record<string, string | number>, permissions?: string) =>
-    fake.userRunsCommand({ channelId, user: ALICE, name, ...(options ? { options } : {}), ...(permissions ? { permissions } : {}) });
+    fake.userRunsCommand({
+      channelId,
+      user: ALICE,
+      name,
+      ...(options ? { options } : {}),
+      ...(permissions ? { permissions } : {}),
+    });
   const answerOf = async (record: InteractionRecord) => {
     await expect.poll(() => record.original?.content ?? '', { timeout: 60_000 }).not.toBe('');
     return { text: record.original!.content, ephemeral: record.ephemeral };
   };
-  const guilds = async () => (await api.call('GET', `/bots/${bot.id}/guilds`)).json<{ items: DiscordGuildView[] }>().items;
-  const patch = (guildId: string, body: Record<string, unknown>) => api.call('PATCH', `/bots/${bot.id}/guilds/${guildId}`, body);
+  const guilds = async () =>
+    (await api.call('GET', `/bots/${bot.id}/guilds`)).json<{ items: DiscordGuildView[] }>().items;
+  const patch = (guildId: string, body: Record<string, unknown>) =>
+    api.call('PATCH', `/bots/${bot.id}/guilds/${guildId}`, body);
 
   beforeAll(async () => {
     fake = new FakeDiscord({ heartbeatIntervalMs: 1000 });
@@ -104,16 +112,31 @@ describe('Discord servers: slash commands, per-channel model and persona, per-se
   });
 
   it('registers the slash commands per server with Russian localizations and reports its servers', async () => {
-    await expect.poll(() => fake.commands(TOKEN, GUILD).map((c) => c.name).sort(), { timeout: 60_000 }).toEqual(
-      ['ask', 'help', 'join', 'leave', 'model', 'persona', 'reset', 'summarize', 'usage'],
-    );
+    await expect
+      .poll(
+        () =>
+          fake
+            .commands(TOKEN, GUILD)
+            .map((c) => c.name)
+            .sort(),
+        { timeout: 60_000 },
+      )
+      .toEqual(['ask', 'help', 'join', 'leave', 'model', 'persona', 'reset', 'summarize', 'usage']);
     await expect.poll(() => fake.commands(TOKEN, OTHER_GUILD).length, { timeout: 60_000 }).toBe(9);
     const model = fake.commands(TOKEN, GUILD).find((c) => c.name === 'model')!;
     expect(model.description_localizations?.ru).toMatch(/модель/i);
     expect(model.default_member_permissions).toBe(MANAGE_SERVER);
-    await expect.poll(async () => (await guilds()).map((g) => g.guildId).sort(), { timeout: 30_000 }).toEqual([GUILD, OTHER_GUILD]);
+    await expect
+      .poll(async () => (await guilds()).map((g) => g.guildId).sort(), { timeout: 30_000 })
+      .toEqual([GUILD, OTHER_GUILD]);
     const shop = (await guilds()).find((g) => g.guildId === GUILD)!;
-    expect(shop).toMatchObject({ name: 'Shop', present: true, route: null, allowedRoutes: [], limitAction: 'fallback' });
+    expect(shop).toMatchObject({
+      name: 'Shop',
+      present: true,
+      route: null,
+      allowedRoutes: [],
+      limitAction: 'fallback',
+    });
     expect(shop.textChannels.map((c) => c.id).sort()).toEqual([CHANNEL_A, CHANNEL_B]);
   });
 
@@ -131,7 +154,11 @@ describe('Discord servers: slash commands, per-channel model and persona, per-se
   });
 
   it('/model changes the model of one channel only; a model not allowed or a member without Manage Server is refused', async () => {
-    const set = await patch(GUILD, { route: 'big-model', allowedRoutes: ['small-model'], channels: [CHANNEL_A, CHANNEL_B] });
+    const set = await patch(GUILD, {
+      route: 'big-model',
+      allowedRoutes: ['small-model'],
+      channels: [CHANNEL_A, CHANNEL_B],
+    });
     expect(set.statusCode).toBe(200);
     expect((await answerOf(run('model', CHANNEL_A))).text).toContain('`big-model`');
 
@@ -154,12 +181,18 @@ describe('Discord servers: slash commands, per-channel model and persona, per-se
   });
 
   it('/persona sets the persona of a channel (managers only) and is used in its turns', async () => {
-    expect((await answerOf(run('persona', CHANNEL_B, { text: 'Speak like a pirate.' }))).text).toContain('Manage Server');
+    expect((await answerOf(run('persona', CHANNEL_B, { text: 'Speak like a pirate.' }))).text).toContain(
+      'Manage Server',
+    );
     const set = await answerOf(run('persona', CHANNEL_B, { text: 'Speak like a pirate.' }, MANAGE_SERVER));
     expect(set.ephemeral).toBe(true);
     fake.userSays({ channelId: CHANNEL_B, author: ALICE, content: 'Any bread left?' });
     await expect.poll(() => botTexts(CHANNEL_B).length, { timeout: 60_000 }).toBe(2);
-    const system = bodies(big).at(-1)!.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
+    const system = bodies(big)
+      .at(-1)!
+      .messages.filter((m) => m.role === 'system')
+      .map((m) => m.content)
+      .join('\n');
     expect(system).toContain('Speak like a pirate.');
     await answerOf(run('persona', CHANNEL_B, { text: 'reset' }, MANAGE_SERVER));
   });
@@ -169,7 +202,10 @@ describe('Discord servers: slash commands, per-channel model and persona, per-se
     const summary = await answerOf(run('summarize', CHANNEL_A, { messages: 10 }));
     expect(summary).toEqual({ text: 'Cheap answer.', ephemeral: false });
     expect(cheap.requests.length).toBe(before + 1);
-    const asked = bodies(cheap).at(-1)!.messages.map((m) => m.content).join('\n');
+    const asked = bodies(cheap)
+      .at(-1)!
+      .messages.map((m) => m.content)
+      .join('\n');
     expect(asked).toContain('alice: Price of a cake?');
     expect(asked).toContain('secretary (bot): Cheap answer.');
     const ask = await answerOf(run('ask', CHANNEL_B, { question: 'Do you bake on Sunday?' }));
@@ -180,12 +216,16 @@ describe('Discord servers: slash commands, per-channel model and persona, per-se
   it('/reset forgets the channel’s conversation; /usage shows today’s usage; /join says voice is not available', async () => {
     fake.userSays({ channelId: CHANNEL_B, author: ALICE, content: 'Remember me?' });
     await expect.poll(() => botTexts(CHANNEL_B).length, { timeout: 60_000 }).toBe(3);
-    const remembered = bodies(big).at(-1)!.messages.map((m) => m.content);
+    const remembered = bodies(big)
+      .at(-1)!
+      .messages.map((m) => m.content);
     expect(remembered).toContain('When do you open?'); // memory of this channel before /reset
     expect((await answerOf(run('reset', CHANNEL_B))).text).toContain('forgotten');
     fake.userSays({ channelId: CHANNEL_B, author: ALICE, content: 'Who am I?' });
     await expect.poll(() => botTexts(CHANNEL_B).length, { timeout: 60_000 }).toBe(4);
-    const after = bodies(big).at(-1)!.messages.map((m) => m.content);
+    const after = bodies(big)
+      .at(-1)!
+      .messages.map((m) => m.content);
     expect(after).not.toContain('When do you open?');
     expect(after).not.toContain('Remember me?');
 
@@ -220,7 +260,9 @@ describe('Discord servers: slash commands, per-channel model and persona, per-se
     const perUser = await patch(GUILD, { dailyTokenLimit: null, userDailyTokenLimit: 1 });
     expect(perUser.json()).toMatchObject({ dailyTokenLimit: null, userDailyTokenLimit: 1, limitAction: 'refuse' });
     const limits = (await llmApi('GET', '/limits')).json<{ items: Array<{ scope: string; subject: string }> }>().items;
-    expect(limits).toContainEqual(expect.objectContaining({ scope: 'instance_user', subject: `discord:${bot.id}:${GUILD}` }));
+    expect(limits).toContainEqual(
+      expect.objectContaining({ scope: 'instance_user', subject: `discord:${bot.id}:${GUILD}` }),
+    );
     expect(limits.filter((l) => l.subject === `discord:${bot.id}:${GUILD}`)).toHaveLength(1);
     fake.userSays({ channelId: CHANNEL_B, author: ALICE, content: 'Me again' });
     await expect.poll(() => botTexts(CHANNEL_B).length, { timeout: 60_000 }).toBe(7);
@@ -238,7 +280,9 @@ describe('Discord servers: slash commands, per-channel model and persona, per-se
   it('deleting the bot removes its servers’ limit records', async () => {
     const subject = `discord:${bot.id}:${GUILD}`;
     const limits = async () =>
-      (await llmApi('GET', '/limits')).json<{ items: Array<{ subject: string }> }>().items.filter((l) => l.subject === subject);
+      (await llmApi('GET', '/limits'))
+        .json<{ items: Array<{ subject: string }> }>()
+        .items.filter((l) => l.subject === subject);
     expect(await limits()).toHaveLength(1);
     expect((await api.call('DELETE', `/bots/${bot.id}`)).statusCode).toBe(200);
     expect(await limits()).toEqual([]);

@@ -119,7 +119,8 @@ export function createDiscordBot(deps: DiscordBotDeps) {
   const warn = (what: string) => (error: unknown) =>
     deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, what);
   client.on(Events.InteractionCreate, (interaction) => {
-    if (interaction.isChatInputCommand()) return void commands.onCommand(interaction).catch(warn('slash command failed'));
+    if (interaction.isChatInputCommand())
+      return void commands.onCommand(interaction).catch(warn('slash command failed'));
     if (!interaction.isButton()) return;
     owner.onButton(interaction).catch(warn('button press failed'));
   });

@@ -37,7 +37,12 @@ class DiscordBotProcess {
 
   get activeJobs(): number {
     const instance = this.instance;
-    return (instance?.turns.active ?? 0) + (instance?.bursts.size ?? 0) + (instance?.owner.active ?? 0) + (instance?.commands.active ?? 0);
+    return (
+      (instance?.turns.active ?? 0) +
+      (instance?.bursts.size ?? 0) +
+      (instance?.owner.active ?? 0) +
+      (instance?.commands.active ?? 0)
+    );
   }
 
   onMessage(message: DiscordOrchestratorMessage, link: WorkerLink<'discord-bot'>): void {

@@ -168,7 +168,9 @@ export class SlashCommands {
 
   private options(interaction: ChatInputCommandInteraction): Record<string, string | number | boolean> {
     const entries = interaction.options.data.flatMap((o) =>
-      typeof o.value === 'string' || typeof o.value === 'number' || typeof o.value === 'boolean' ? [[o.name, o.value]] : [],
+      typeof o.value === 'string' || typeof o.value === 'number' || typeof o.value === 'boolean'
+        ? [[o.name, o.value]]
+        : [],
     );
     return Object.fromEntries(entries) as Record<string, string | number | boolean>;
   }

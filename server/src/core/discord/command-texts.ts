@@ -53,7 +53,8 @@ export const DISCORD_COMMAND_TEXTS: Record<'en' | 'ru', DiscordCommandTexts> = {
     reset: 'Готово: я забыл разговор в этом канале.',
     badOption: (name) => `Извините, параметр «${name}» задан неверно.`,
     nothingToSummarize: 'В этом канале пока нечего пересказывать.',
-    usage: (requests, tokens, cost) => `Сегодня на этом сервере: ${requests} запросов, ${tokens} токенов, $${cost.toFixed(4)}.`,
+    usage: (requests, tokens, cost) =>
+      `Сегодня на этом сервере: ${requests} запросов, ${tokens} токенов, $${cost.toFixed(4)}.`,
     voice: 'Извините, голосовые каналы пока недоступны.',
     help:
       '/ask — задать вопрос · /model — модель канала · /persona — персона канала · /reset — забыть разговор · ' +

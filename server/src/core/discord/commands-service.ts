@@ -58,7 +58,8 @@ export function createDiscordCommands(deps: DiscordCommandsDeps) {
 
   async function persona(bot: DiscordBotRecord, command: Command, t: DiscordCommandTexts) {
     const text = command.options.text;
-    if (text === undefined) return privately(t.persona((await deps.guilds.choice(bot.id, command.channelId))?.persona ?? null));
+    if (text === undefined)
+      return privately(t.persona((await deps.guilds.choice(bot.id, command.channelId))?.persona ?? null));
     if (!isManager(command)) return privately(t.needsManager);
     if (typeof text !== 'string' || !text.trim()) return privately(t.badOption('text'));
     const reset = text.trim().toLowerCase() === 'reset';
@@ -66,7 +67,12 @@ export function createDiscordCommands(deps: DiscordCommandsDeps) {
     return privately(reset ? t.personaReset : t.personaSet);
   }
 
-  async function complete(bot: DiscordBotRecord, command: Command, messages: Array<{ role: 'user' | 'system'; content: string }>, memory: boolean) {
+  async function complete(
+    bot: DiscordBotRecord,
+    command: Command,
+    messages: Array<{ role: 'user' | 'system'; content: string }>,
+    memory: boolean,
+  ) {
     const plan = await deps.guilds.plan(bot, command.guildId, command.channelId);
     const result = await deps.router.complete({
       route: plan.route,

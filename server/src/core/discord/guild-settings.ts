@@ -74,7 +74,8 @@ export function createDiscordGuildSettings(deps: DiscordGuildSettingsDeps) {
   }
 
   function checkRoute(route: string, field: string): void {
-    if (!deps.knowsRoute(route)) throw new ValidationError(`Unknown persona or model "${route}"`, { details: { field } });
+    if (!deps.knowsRoute(route))
+      throw new ValidationError(`Unknown persona or model "${route}"`, { details: { field } });
   }
 
   function check(guild: DiscordGuildRecord, patch: Partial<DiscordGuildSettings>): void {
@@ -92,7 +93,8 @@ export function createDiscordGuildSettings(deps: DiscordGuildSettingsDeps) {
     const action: LimitRecord['action'] = settings.limitAction === 'fallback' ? 'downgrade' : 'refuse';
     const base = { scope: 'instance' as const, subject: guildSubject(guild.botId, guild.guildId), action };
     const wanted: Array<Omit<LimitRecord, 'id' | 'createdAt'>> = [];
-    if (settings.dailyTokenLimit !== null) wanted.push({ ...base, metric: 'tokens', dailyMax: settings.dailyTokenLimit });
+    if (settings.dailyTokenLimit !== null)
+      wanted.push({ ...base, metric: 'tokens', dailyMax: settings.dailyTokenLimit });
     if (settings.dailyCostLimitUsd !== null)
       wanted.push({ ...base, metric: 'cost_usd', dailyMax: settings.dailyCostLimitUsd });
     if (settings.userDailyTokenLimit !== null)

@@ -1,5 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { DEFAULT_GUILD_SETTINGS, type DiscordChoiceStore, type DiscordGuildRecord, type DiscordGuildStore } from '../../core/discord/guild-types.js';
+import {
+  DEFAULT_GUILD_SETTINGS,
+  type DiscordChoiceStore,
+  type DiscordGuildRecord,
+  type DiscordGuildStore,
+} from '../../core/discord/guild-types.js';
 import { DiscordChannelChoiceEntity, DiscordGuildEntity } from '../entities/discord-guild.entity.js';
 
 const withDefaults = (guild: DiscordGuildRecord): DiscordGuildRecord => ({

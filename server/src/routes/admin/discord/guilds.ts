@@ -48,7 +48,11 @@ export function registerDiscordGuildRoutes(app: FastifyInstance, deps: DiscordGu
     '/bots/:id/guilds',
     {
       config: { access: 'admin' },
-      schema: { tags, params: IdParams, response: { 200: StrictObject({ items: Type.Array(DiscordGuildView) }), ...errors } },
+      schema: {
+        tags,
+        params: IdParams,
+        response: { 200: StrictObject({ items: Type.Array(DiscordGuildView) }), ...errors },
+      },
     },
     async (request) => {
       await deps.bots.get(request.params.id);
@@ -61,7 +65,12 @@ export function registerDiscordGuildRoutes(app: FastifyInstance, deps: DiscordGu
     '/bots/:id/guilds/:guildId',
     {
       config: { access: 'admin', audit: 'discord.guilds.update' },
-      schema: { tags, params: GuildParams, body: UpdateDiscordGuildRequest, response: { 200: DiscordGuildView, ...errors } },
+      schema: {
+        tags,
+        params: GuildParams,
+        body: UpdateDiscordGuildRequest,
+        response: { 200: DiscordGuildView, ...errors },
+      },
     },
     async (request) => {
       const bot = await deps.bots.get(request.params.id);
