@@ -24,5 +24,7 @@ export * from './admin/settings.js';
 export * from './admin/telegram.js';
 export * from './workers/telegram.js';
 export * from './admin/discord.js';
+export * from './admin/discord-guilds.js';
 export * from './workers/discord.js';
+export * from './workers/discord-commands.js';
 export * from './workers/owner.js';

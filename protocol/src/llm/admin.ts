@@ -162,7 +162,13 @@ export const FaqTestResult = StrictObject({
 
 export const LimitView = StrictObject({
   id: Type.String(),
-  scope: Type.Union([Type.Literal('route'), Type.Literal('instance'), Type.Literal('api_key')]),
+  /** `instance_user`: the subject is an instance id, the limit applies to each of its users on their own. */
+  scope: Type.Union([
+    Type.Literal('route'),
+    Type.Literal('instance'),
+    Type.Literal('api_key'),
+    Type.Literal('instance_user'),
+  ]),
   subject: Type.String(),
   metric: Type.Union([Type.Literal('requests'), Type.Literal('tokens'), Type.Literal('cost_usd')]),
   dailyMax: Type.Number(),

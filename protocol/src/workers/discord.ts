@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { StrictObject } from '../common.js';
 import { DiscordSnowflake } from '../admin/discord.js';
 import { OwnerAnswerMessage, OwnerPressMessage, OwnerPromptMessage } from './owner.js';
+import { DiscordCommandReplyMessage, DiscordCommandStartMessage, DiscordGuildsMessage } from './discord-commands.js';
 
 /**
  * What a Discord bot process (kind `discord-bot`) and the orchestrator say on the link after the hello. The
@@ -66,6 +67,7 @@ export const DiscordOrchestratorMessage = Type.Union([
   DiscordTurnAdoptMessage,
   OwnerPromptMessage,
   OwnerAnswerMessage,
+  DiscordCommandReplyMessage,
 ]);
 export type DiscordOrchestratorMessage = Static<typeof DiscordOrchestratorMessage>;
 
@@ -122,5 +124,7 @@ export const DiscordBotMessage = Type.Union([
   DiscordTurnShownMessage,
   DiscordTurnSentMessage,
   OwnerPressMessage,
+  DiscordGuildsMessage,
+  DiscordCommandStartMessage,
 ]);
 export type DiscordBotMessage = Static<typeof DiscordBotMessage>;

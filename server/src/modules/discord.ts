@@ -3,6 +3,8 @@ import { DiscordChannel } from '../channels/discord/discord-channel.js';
 import { createDiscordBotsService, type DiscordBotsService } from '../core/discord/bots-service.js';
 import { discordOwnerActor } from '../core/discord/owner.js';
 import { createDiscordTurnService } from '../core/discord/turn-service.js';
+import { createDiscordCommands } from '../core/discord/commands-service.js';
+import { createDiscordGuildSettings } from '../core/discord/guild-settings.js';
 import { discordRoutes } from '../routes/admin/discord/index.js';
 import type { Started } from './index.js';
 import type { Module, ModuleDefinition } from './module.js';
@@ -33,7 +35,16 @@ export const discordModule: ModuleDefinition<Started, 'discord'> = {
       knowsRoute: (route) => llm.router.knowsRoute(route),
       clock,
     });
+    const knowsRoute = (route: string) => llm.router.knowsRoute(route);
+    const guilds = createDiscordGuildSettings({
+      guilds: stores.discord.guilds,
+      choices: stores.discord.choices,
+      usage: llm.usage,
+      knowsRoute,
+      clock,
+    });
     const turns = createDiscordTurnService({
+      plan: (bot, guildId, channelId) => guilds.plan(bot, guildId, channelId),
       turns: stores.discord.turns,
       router: llm.router,
       clock,
@@ -42,7 +53,18 @@ export const discordModule: ModuleDefinition<Started, 'discord'> = {
       onError: (err, message) => log.warn({ err }, message),
       tools: (bot, turn) => owner.turnTools(discordOwnerActor(bot, turn)),
     });
+    const commands = createDiscordCommands({
+      guilds,
+      router: llm.router,
+      memory: llm.memory,
+      sessionKey: turns.sessionKey,
+      knowsRoute,
+      firstTokenTimeoutMs: config.discord.firstTokenTimeoutMs,
+      onError: (err, message) => log.warn({ err }, message),
+    });
     const channel = new DiscordChannel({
+      guilds,
+      commands,
       owner: owner.commands,
       config: config.discord,
       bots,
@@ -58,7 +80,9 @@ export const discordModule: ModuleDefinition<Started, 'discord'> = {
       name: 'discord',
       bots,
       channel,
-      routes: { api: [{ prefix: '/discord', plugin: discordRoutes({ bots, channel, turns: stores.discord.turns }) }] },
+      routes: {
+        api: [{ prefix: '/discord', plugin: discordRoutes({ bots, channel, turns: stores.discord.turns, guilds }) }],
+      },
       close: async () => channel.close(),
     };
   },

@@ -4,6 +4,7 @@ import type { WorkerLink } from '../kit/run-worker.js';
 import type { Logger } from '../kit/logger.js';
 import { BurstBuffer, type Burst } from './bursts.js';
 import { OwnerButtons } from './buttons.js';
+import { SlashCommands } from './slash-commands.js';
 import { TurnClient, type DiscordTurn } from './turns.js';
 
 /** Messages fetched per channel when catching up after a restart. */
@@ -49,6 +50,7 @@ export function createDiscordBot(deps: DiscordBotDeps) {
   /** Per channel, the turn being answered (an owner prompt waits for it). */
   const answering = new Map<string, Promise<void>>();
   const owner = new OwnerButtons(client, deps.link, deps.logger, async (id) => answering.get(id));
+  const commands = new SlashCommands(client, deps.link, deps.logger);
   const bursts = new BurstBuffer(
     () => deps.config().burstWindowMs,
     (burst) => void answer(burst),
@@ -114,14 +116,24 @@ export function createDiscordBot(deps: DiscordBotDeps) {
   }
 
   client.on(Events.MessageCreate, (message) => consider(message));
+  const warn = (what: string) => (error: unknown) =>
+    deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, what);
   client.on(Events.InteractionCreate, (interaction) => {
+    if (interaction.isChatInputCommand())
+      return void commands.onCommand(interaction).catch(warn('slash command failed'));
     if (!interaction.isButton()) return;
-    owner.onButton(interaction).catch((error: unknown) => {
-      deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'button press failed');
-    });
+    owner.onButton(interaction).catch(warn('button press failed'));
+  });
+  client.on(Events.GuildCreate, (guild) => {
+    if (!client.isReady()) return;
+    commands.report();
+    void commands.register(guild);
+  });
+  client.on(Events.GuildDelete, () => {
+    if (client.isReady()) commands.report();
   });
 
-  return { client, turns, bursts, catchUp, owner };
+  return { client, turns, bursts, catchUp, owner, commands };
 }
 
 export type DiscordBotInstance = ReturnType<typeof createDiscordBot>;

@@ -37,7 +37,12 @@ class DiscordBotProcess {
 
   get activeJobs(): number {
     const instance = this.instance;
-    return (instance?.turns.active ?? 0) + (instance?.bursts.size ?? 0) + (instance?.owner.active ?? 0);
+    return (
+      (instance?.turns.active ?? 0) +
+      (instance?.bursts.size ?? 0) +
+      (instance?.owner.active ?? 0) +
+      (instance?.commands.active ?? 0)
+    );
   }
 
   onMessage(message: DiscordOrchestratorMessage, link: WorkerLink<'discord-bot'>): void {
@@ -55,6 +60,8 @@ class DiscordBotProcess {
         return void this.instance?.owner.show(message);
       case 'owner.answer':
         return this.instance?.owner.onAnswer(message);
+      case 'command.reply':
+        return this.instance?.commands.onReply(message);
     }
   }
 
@@ -89,6 +96,7 @@ class DiscordBotProcess {
     const guilds = client.guilds.cache.size;
     link.send({ type: 'discord.ready', username: me.username, discordId: me.id, guilds, messageContent });
     this.logger.info({ username: me.username, guilds, messageContent }, 'discord bot running');
+    await this.instance!.commands.start();
     await this.instance!.catchUp(config.catchUp);
   }
 

@@ -5,6 +5,8 @@ import type { DiscordBotsService } from '../../core/discord/bots-service.js';
 import { discordOwnerPress } from '../../core/discord/owner.js';
 import type { OwnerCommandService } from '../../core/owner/owner-commands.js';
 import type { DiscordTurnService } from '../../core/discord/turn-service.js';
+import type { DiscordCommandsService } from '../../core/discord/commands-service.js';
+import type { DiscordGuildSettingsService } from '../../core/discord/guild-settings.js';
 import type { DiscordBotRecord } from '../../core/discord/types.js';
 import { nodeEntryArgs } from '../../entry-points.js';
 import type { Logger } from '../../logger.js';
@@ -29,6 +31,9 @@ export interface DiscordChannelDeps {
   logger: Logger;
   /** Owner commands (Confirm / Cancel presses); absent: presses are ignored. */
   owner?: Pick<OwnerCommandService, 'press'>;
+  /** The servers each bot is in and their settings (auto-reply channels). */
+  guilds: DiscordGuildSettingsService;
+  commands: DiscordCommandsService;
 }
 
 export const discordChildIdOf = (botId: string) => `discord-${botId}`;
@@ -148,7 +153,7 @@ export class DiscordChannel {
       token: this.deps.bots.token(bot),
       apiRoot: this.deps.config.apiRoot,
       language: bot.settings.language,
-      channels: bot.settings.channels,
+      channels: [...new Set([...bot.settings.channels, ...(await this.deps.guilds.channels(bot.id))])],
       burstWindowMs: bot.settings.burstWindowMs,
       catchUp: await this.deps.turns.catchUp(bot),
     };
@@ -183,6 +188,13 @@ export class DiscordChannel {
         return deps.turns.shown(botId, message.turnId, message.messageId);
       case 'turn.sent':
         return deps.turns.delivered(botId, message.turnId);
+      case 'discord.guilds':
+        return deps.guilds.report(botId, message.guilds);
+      case 'command.start': {
+        const answer = await deps.commands.handle(await deps.bots.get(botId), message);
+        if (answer) link.send({ type: 'command.reply', interactionId: message.interactionId, ...answer });
+        return;
+      }
       case 'owner.press': {
         if (!deps.owner) return;
         const answer = await deps.owner.press(discordOwnerPress(await deps.bots.get(botId), message));

@@ -6,6 +6,7 @@ import { newId } from '../ids.js';
 import type { OwnerPrompt } from '../owner/owner-commands.js';
 import { NO_TURN_TOOLS, type TurnTools } from '../owner/turn-tools.js';
 import { compareSnowflakes, previousSnowflake, snowflakeAt } from './snowflake.js';
+import type { DiscordTurnPlan } from './guild-settings.js';
 import { DISCORD_TEXTS, type DiscordTexts } from './texts.js';
 import type { DiscordBotRecord, DiscordTurnRecord, DiscordTurnStatus, DiscordTurnStore } from './types.js';
 
@@ -28,6 +29,8 @@ export interface DiscordTurnServiceDeps {
   onError: (error: unknown, context: string) => void;
   /** The tools offered in a turn (core/owner/turn-tools: owners' DMs get the owner tools). */
   tools?: (bot: DiscordBotRecord, turn: Turn) => TurnTools;
+  /** Per server and channel: route, persona text, temperature and usage subject (guild-settings). */
+  plan?: (bot: DiscordBotRecord, guildId: string | null, channelId: string) => Promise<DiscordTurnPlan>;
 }
 
 interface Answer {
@@ -68,12 +71,26 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
     return null;
   }
 
-  async function write(turn: Turn, bot: DiscordBotRecord, tools: TurnTools, out: DiscordTurnOutput, signal: AbortSignal) {
-    const request = {
+  async function write(
+    turn: Turn,
+    bot: DiscordBotRecord,
+    tools: TurnTools,
+    out: DiscordTurnOutput,
+    signal: AbortSignal,
+  ) {
+    const plan: DiscordTurnPlan = (await deps.plan?.(bot, turn.guildId, turn.channelId)) ?? {
       route: bot.settings.persona,
-      messages: [userMessage(turn)],
-      channel: 'discord',
       instanceId: bot.id,
+    };
+    const request = {
+      route: plan.route,
+      messages: [userMessage(turn)],
+      ...(plan.instructions ? { instructions: plan.instructions } : {}),
+      ...(plan.temperature === undefined ? {} : { sampling: { temperature: plan.temperature } }),
+      channel: 'discord',
+      instanceId: plan.instanceId,
+      userId: `discord:${turn.author.id}`,
+      ...(plan.fallbackModels ? { fallbackModels: plan.fallbackModels } : {}),
       sessionKey: sessionKey(bot.id, turn.channelId),
       user: `discord:${turn.author.id}`,
       firstTokenTimeoutMs: deps.firstTokenTimeoutMs,
@@ -137,7 +154,12 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
 
   async function store(stored: DiscordTurnRecord, result: Answer): Promise<void> {
     const toolCalls = result.toolCalls?.length ? result.toolCalls : null;
-    await deps.turns.update(stored.id, { reply: result.text, status: result.status, toolCalls, updatedAt: deps.clock() });
+    await deps.turns.update(stored.id, {
+      reply: result.text,
+      status: result.status,
+      toolCalls,
+      updatedAt: deps.clock(),
+    });
   }
 
   /** Answers one turn (once per message id, whatever the number of deliveries). */

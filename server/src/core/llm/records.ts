@@ -68,7 +68,8 @@ export interface UsageRecord {
   outcome: 'ok' | 'error' | 'aborted' | 'faq';
 }
 
-export const LIMIT_SCOPES = ['route', 'instance', 'api_key'] as const;
+/** `instance_user`: the subject is an instance id, counted for each user of that instance on their own. */
+export const LIMIT_SCOPES = ['route', 'instance', 'api_key', 'instance_user'] as const;
 export type LimitScope = (typeof LIMIT_SCOPES)[number];
 export const LIMIT_METRICS = ['requests', 'tokens', 'cost_usd'] as const;
 export type LimitMetric = (typeof LIMIT_METRICS)[number];
@@ -78,7 +79,7 @@ export type LimitAction = (typeof LIMIT_ACTIONS)[number];
 export interface LimitRecord {
   id: string;
   scope: LimitScope;
-  /** Route slug, channel instance id or API key id. */
+  /** Route slug, channel instance id (also for `instance_user`) or API key id. */
   subject: string;
   metric: LimitMetric;
   dailyMax: number;

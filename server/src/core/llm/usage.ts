@@ -24,6 +24,7 @@ export interface LimitSubjects {
   route: string;
   instanceId: string | null;
   apiKeyId: string | null;
+  userId?: string | null;
 }
 
 export interface UsageServiceDeps {
@@ -79,6 +80,9 @@ export function summarizeLatency(rows: readonly LatencyRow[]): { total: LatencyS
   return { total: latencyOf('all', rows), providers };
 }
 
+/** The counter subject of one user within an instance (`instance_user` limits). */
+export const userSubject = (instanceId: string, userId: string) => `${instanceId}|${userId}`;
+
 const emptyTotals = (): UsageTotals => ({ requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 });
 
 function metricValue(totals: UsageTotals, metric: LimitRecord['metric']): number {
@@ -120,12 +124,17 @@ export function createUsageService(deps: UsageServiceDeps) {
   const day = (at: number) => Math.floor(at / DAY_MS);
   const counterKey = (scope: LimitScope, subject: string, at: number) => `${scope}:${subject}:${day(at)}`;
 
-  function subjectsOf(record: Pick<UsageRecord, 'route' | 'instanceId' | 'apiKeyId'>): Array<[LimitScope, string]> {
+  function subjectsOf(record: LimitSubjects): Array<[LimitScope, string]> {
     const list: Array<[LimitScope, string]> = [['route', record.route]];
     if (record.instanceId) list.push(['instance', record.instanceId]);
     if (record.apiKeyId) list.push(['api_key', record.apiKeyId]);
+    if (record.instanceId && record.userId) list.push(['instance_user', userSubject(record.instanceId, record.userId)]);
     return list;
   }
+
+  /** What a limit counts for this request: the limit's subject, or (per user) the subject and the user. */
+  const countedSubject = (limit: LimitRecord, subjects: LimitSubjects) =>
+    limit.scope === 'instance_user' && subjects.userId ? userSubject(limit.subject, subjects.userId) : limit.subject;
 
   function record(entry: UsageRecord): void {
     for (const [scope, subject] of subjectsOf(entry)) {
@@ -176,8 +185,9 @@ export function createUsageService(deps: UsageServiceDeps) {
     const wanted = new Set(subjectsOf(subjects).map(([scope, subject]) => `${scope}:${subject}`));
     const over: LimitRecord[] = [];
     for (const limit of limits) {
-      if (!wanted.has(`${limit.scope}:${limit.subject}`)) continue;
-      const totals = await todayTotals(limit.scope, limit.subject);
+      const subject = countedSubject(limit, subjects);
+      if (!wanted.has(`${limit.scope}:${subject}`)) continue;
+      const totals = await todayTotals(limit.scope, subject);
       if (metricValue(totals, limit.metric) >= limit.dailyMax) over.push(limit);
     }
     return over;
@@ -224,6 +234,8 @@ export function createUsageService(deps: UsageServiceDeps) {
     record,
     flush,
     exceeded,
+    /** Today's (UTC) totals of one limit subject, e.g. an instance. */
+    today: todayTotals,
     addLimit,
     removeLimit,
     setPrice,

@@ -14,6 +14,7 @@ import { BusinessSettingsEntity } from './settings.entity.js';
 import { WidgetTokenEntity } from './widget-token.entity.js';
 import { TELEGRAM_ENTITIES } from './telegram.entity.js';
 import { DISCORD_ENTITIES } from './discord.entity.js';
+import { DISCORD_GUILD_ENTITIES } from './discord-guild.entity.js';
 import { OwnerCommandEntity } from './owner-command.entity.js';
 
 /** Every entity; later modules append theirs here. */
@@ -37,6 +38,7 @@ export const ENTITIES = [
   WidgetTokenEntity,
   ...TELEGRAM_ENTITIES,
   ...DISCORD_ENTITIES,
+  ...DISCORD_GUILD_ENTITIES,
   OwnerCommandEntity,
 ];
 

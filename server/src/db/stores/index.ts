@@ -27,6 +27,7 @@ import {
   createTelegramTurnStore,
 } from './telegram-store.js';
 import { createDiscordBotStore, createDiscordTurnStore } from './discord-store.js';
+import { createDiscordChoiceStore, createDiscordGuildStore } from './discord-guild-store.js';
 import { createOwnerCommandStore } from './owner-command-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
@@ -65,6 +66,8 @@ export function createStores(db: DataSource) {
     discord: {
       bots: createDiscordBotStore(db),
       turns: createDiscordTurnStore(db),
+      guilds: createDiscordGuildStore(db),
+      choices: createDiscordChoiceStore(db),
     },
     ownerCommands: createOwnerCommandStore(db),
   };

@@ -3,6 +3,7 @@ import { insertRows } from '../insert-rows.js';
 import type {
   ConversationStore,
   FaqStore,
+  LimitScope,
   LimitStore,
   PersonaStore,
   PriceStore,
@@ -103,7 +104,22 @@ const GROUP_COLUMNS = {
   instance: 'u.instance_id',
 } as const;
 
-const SCOPE_COLUMNS = { route: 'u.route', instance: 'u.instance_id', api_key: 'u.api_key_id' } as const;
+const SCOPE_COLUMNS = {
+  route: 'u.route',
+  instance: 'u.instance_id',
+  api_key: 'u.api_key_id',
+  instance_user: 'u.instance_id',
+} as const;
+
+/** `instance_user` subjects are `<instance>|<user>` (core/llm/usage userSubject); without a user: the instance. */
+function subjectWhere(scope: LimitScope, subject: string): [string, Record<string, string>] {
+  const bar = subject.lastIndexOf('|');
+  if (scope !== 'instance_user' || bar < 0) return [`${SCOPE_COLUMNS[scope]} = :subject`, { subject }];
+  return [
+    'u.instance_id = :subject AND u.user_id = :user',
+    { subject: subject.slice(0, bar), user: subject.slice(bar + 1) },
+  ];
+}
 
 /** FAQ answers are counted in usage but not against limits or request totals. */
 function selectTotals(qb: SelectQueryBuilder<LlmUsageEntity>): SelectQueryBuilder<LlmUsageEntity> {
@@ -199,7 +215,7 @@ export function createUsageStore(db: DataSource): UsageStore {
       const qb = repo
         .createQueryBuilder('u')
         .select('1', 'one')
-        .where(`${SCOPE_COLUMNS[scope]} = :subject AND u.at >= :from`, { subject, from });
+        .where(`${subjectWhere(scope, subject)[0]} AND u.at >= :from`, { ...subjectWhere(scope, subject)[1], from });
       return toTotals(await selectTotals(qb).getRawOne<Record<string, unknown>>());
     },
   };

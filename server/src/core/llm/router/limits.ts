@@ -14,11 +14,12 @@ export async function applyLimits(deps: LimitDeps, plan: Plan, req: ChatRequest)
     route: plan.route,
     instanceId: req.instanceId ?? null,
     apiKeyId: req.apiKeyId ?? null,
+    userId: req.userId ?? null,
   });
   if (over.length === 0) return plan.candidates;
   const refusing = over.find((l) => l.action === 'refuse');
   if (refusing) throw new LimitExceededError(limitMessage(refusing));
-  const cheaper = cheaperThan(deps, plan.candidates);
+  const cheaper = cheaperThan(deps, plan.candidates).filter((c) => allowedFallback(c, req.fallbackModels));
   if (cheaper.length === 0)
     throw new LimitExceededError(`${limitMessage(over[0]!)}, and no cheaper model is configured`);
   return cheaper;
@@ -37,7 +38,12 @@ function cheaperThan(deps: LimitDeps, current: Candidate[]): Candidate[] {
   return priced.sort((a, b) => b.price - a.price).map((x) => x.c);
 }
 
+function allowedFallback(candidate: Candidate, allowed: string[] | undefined): boolean {
+  if (!allowed) return true;
+  return allowed.includes(candidate.model) || allowed.includes(`${candidate.handle.record.name}/${candidate.model}`);
+}
+
 function limitMessage(limit: LimitRecord): string {
-  const what = { route: 'route', instance: 'channel instance', api_key: 'API key' }[limit.scope];
+  const what = { route: 'route', instance: 'channel instance', api_key: 'API key', instance_user: 'user' }[limit.scope];
   return `The daily ${limit.metric.replace('_', ' ')} limit (${limit.dailyMax}) of this ${what} is used up`;
 }

@@ -22,6 +22,11 @@ export interface ChatRequest {
   instanceId?: string | null;
   userId?: string | null;
   apiKeyId?: string | null;
+  /**
+   * When a reached limit downgrades, only these models (`<model>` or `<provider name>/<model>`) may be
+   * used, cheaper first-choice ones only (a Discord server's allowed routes). Unset: any cheaper priced model.
+   */
+  fallbackModels?: string[];
   /** Enables conversation memory under this key, e.g. `telegram:<bot>:<chat>`. */
   sessionKey?: string | null;
   /** End-user id passed to the provider (OpenAI's `user`). */

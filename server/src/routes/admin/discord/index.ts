@@ -15,7 +15,9 @@ import {
 import type { DiscordChannel } from '../../../channels/discord/discord-channel.js';
 import { toIso } from '../../../core/clock.js';
 import type { DiscordBotsService } from '../../../core/discord/bots-service.js';
+import type { DiscordGuildSettingsService } from '../../../core/discord/guild-settings.js';
 import type { DiscordBotRecord, DiscordTurnRecord, DiscordTurnStore } from '../../../core/discord/types.js';
+import { registerDiscordGuildRoutes } from './guilds.js';
 
 const errors = {
   400: AdminErrorBody,
@@ -31,6 +33,7 @@ export interface DiscordRoutesDeps {
   bots: DiscordBotsService;
   channel: DiscordChannel;
   turns: DiscordTurnStore;
+  guilds: DiscordGuildSettingsService;
 }
 
 const ChannelParams = StrictObject({
@@ -95,6 +98,7 @@ export function discordRoutes(deps: DiscordRoutesDeps): FastifyPluginAsyncTypebo
   const { bots, channel } = deps;
   const view = (bot: DiscordBotRecord) => toDiscordBotView(channel, bot);
   return async (app) => {
+    registerDiscordGuildRoutes(app, { bots, channel, guilds: deps.guilds });
     app.get(
       '/bots',
       {
@@ -144,6 +148,8 @@ export function discordRoutes(deps: DiscordRoutesDeps): FastifyPluginAsyncTypebo
       },
       async (request) => {
         await channel.remove(request.params.id);
+        await bots.get(request.params.id);
+        await deps.guilds.forgetBot(request.params.id);
         const bot = await bots.remove(request.params.id);
         return { ...view(bot), status: 'stopped' as const };
       },
