@@ -68,7 +68,13 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
     return null;
   }
 
-  async function write(turn: Turn, bot: DiscordBotRecord, tools: TurnTools, out: DiscordTurnOutput, signal: AbortSignal) {
+  async function write(
+    turn: Turn,
+    bot: DiscordBotRecord,
+    tools: TurnTools,
+    out: DiscordTurnOutput,
+    signal: AbortSignal,
+  ) {
     const request = {
       route: bot.settings.persona,
       messages: [userMessage(turn)],
@@ -137,7 +143,12 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
 
   async function store(stored: DiscordTurnRecord, result: Answer): Promise<void> {
     const toolCalls = result.toolCalls?.length ? result.toolCalls : null;
-    await deps.turns.update(stored.id, { reply: result.text, status: result.status, toolCalls, updatedAt: deps.clock() });
+    await deps.turns.update(stored.id, {
+      reply: result.text,
+      status: result.status,
+      toolCalls,
+      updatedAt: deps.clock(),
+    });
   }
 
   /** Answers one turn (once per message id, whatever the number of deliveries). */
