@@ -17,7 +17,6 @@ export interface OwnerModule extends Module {
  */
 export const ownerModule: ModuleDefinition<Started, 'owner'> = {
   name: 'owner',
-  // eslint-disable-next-line @typescript-eslint/require-await
   async start({ logger, clock, get, find }) {
     const log = logger.child({ component: 'owner-commands' });
     const { stores } = get('database');

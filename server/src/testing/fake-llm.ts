@@ -245,7 +245,11 @@ function toolDeltas(call: ScriptedToolCall, n: number): Array<Record<string, unk
   return splitArguments(call.arguments || '{}').map((piece, index) => {
     const delta: Record<string, unknown> = { index: n, function: { arguments: piece } };
     if (index === 0)
-      Object.assign(delta, { id: `call_fake_${n + 1}`, type: 'function', function: { name: call.name, arguments: piece } });
+      Object.assign(delta, {
+        id: `call_fake_${n + 1}`,
+        type: 'function',
+        function: { name: call.name, arguments: piece },
+      });
     return { tool_calls: [delta] };
   });
 }

@@ -150,10 +150,16 @@ describe('owner commands: plain language in a DM, confirmed with a button, run o
     expect(prompt.content).toContain(SMS_TEXT);
     expect(sentSms()).toHaveLength(0); // nothing happens before the owner confirms
     const pending = (await commands()).filter((c) => c.channel === 'discord');
-    expect(pending).toMatchObject([{ status: 'pending', actorId: OWNER.id, command: { kind: 'send_sms', to: NUMBER } }]);
+    expect(pending).toMatchObject([
+      { status: 'pending', actorId: OWNER.id, command: { kind: 'send_sms', to: NUMBER } },
+    ]);
 
     // a press by someone else (forged: only the owner sees this DM) is refused and sends nothing
-    const forged = discord.userClicksButton({ messageId: prompt.id, customId: buttonOf(prompt, 'confirm'), user: ALICE });
+    const forged = discord.userClicksButton({
+      messageId: prompt.id,
+      customId: buttonOf(prompt, 'confirm'),
+      user: ALICE,
+    });
     await until(() => forged.followUps.length > 0, 60_000, 'the refusal');
     expect(forged.followUps[0]?.content).toContain('Only the owner');
     expect(sentSms()).toHaveLength(0);
@@ -191,8 +197,9 @@ describe('owner commands: plain language in a DM, confirmed with a button, run o
     expect(String(fedBack.messages.at(-1)?.content)).toContain('not proposed');
     const api = discordApi(rt, await rt.adminToken());
     const turn = await until(async () => {
-      const items = (await api.call('GET', `/bots/${discordBot.id}/channels/${dm}`)).json<{ items: DiscordTurnView[] }>()
-        .items;
+      const items = (await api.call('GET', `/bots/${discordBot.id}/channels/${dm}`)).json<{
+        items: DiscordTurnView[];
+      }>().items;
       const found = items.find((t) => t.text === 'text 12345 hello');
       return found?.status === 'answered' ? found : null;
     });
@@ -226,11 +233,15 @@ describe('owner commands: plain language in a DM, confirmed with a button, run o
     telegram.userPresses(tgToken, { chatId: TG_OWNER, from: { id: TG_OWNER }, data: confirm });
     const edited = await telegram.waitForCall('editMessageText', (c) => String(c.params.text).startsWith('✅'), 60_000);
     expect(String(edited.params.text)).toContain('SMS sent');
-    expect(sentSms().slice(smsBefore).map((s) => s.text)).toEqual([SMS_TEXT]);
+    expect(
+      sentSms()
+        .slice(smsBefore)
+        .map((s) => s.text),
+    ).toEqual([SMS_TEXT]);
     telegram.userPresses(tgToken, { chatId: TG_OWNER, from: { id: TG_OWNER }, data: confirm });
     const again = await telegram.waitForCall(
       'answerCallbackQuery',
-      (c) => String(c.params.text ?? '').includes('already'),
+      (c) => typeof c.params.text === 'string' && c.params.text.includes('already'),
       60_000,
     );
     expect(again.status).toBe(200);

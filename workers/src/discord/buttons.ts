@@ -7,12 +7,7 @@ import {
   type ButtonInteraction,
   type Client,
 } from 'discord.js';
-import {
-  OWNER_BUTTON,
-  ownerButtonId,
-  type OwnerAnswerMessage,
-  type OwnerPromptMessage,
-} from '@ai-secretary/protocol';
+import { OWNER_BUTTON, ownerButtonId, type OwnerAnswerMessage, type OwnerPromptMessage } from '@ai-secretary/protocol';
 import type { WorkerLink } from '../kit/run-worker.js';
 import type { Logger } from '../kit/logger.js';
 
@@ -82,7 +77,10 @@ export class OwnerButtons {
 
   private ask(interaction: ButtonInteraction, commandId: string, action: 'confirm' | 'cancel') {
     const pressId = randomUUID();
-    const user = { id: interaction.user.id, name: (interaction.user.globalName ?? interaction.user.username).slice(0, 256) };
+    const user = {
+      id: interaction.user.id,
+      name: (interaction.user.globalName ?? interaction.user.username).slice(0, 256),
+    };
     return new Promise<OwnerAnswerMessage | null>((resolve) => {
       const done = (answer: OwnerAnswerMessage | null) => {
         clearTimeout(timer);

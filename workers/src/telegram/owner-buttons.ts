@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InlineKeyboard, type Api, type Context } from 'grammy';
-import {
-  OWNER_BUTTON,
-  ownerButtonId,
-  type OwnerAnswerMessage,
-  type OwnerPromptMessage,
-} from '@ai-secretary/protocol';
+import { OWNER_BUTTON, ownerButtonId, type OwnerAnswerMessage, type OwnerPromptMessage } from '@ai-secretary/protocol';
 import type { WorkerLink } from '../kit/run-worker.js';
 import type { Logger } from '../kit/logger.js';
 

@@ -6,7 +6,10 @@ import type { DiscordBotRecord } from './types.js';
 const isOwner = (bot: DiscordBotRecord, userId: string) => bot.settings.ownerUsers.includes(userId);
 
 /** The owner speaking in a turn: one of the bot's `ownerUsers`, in a DM — and only there; else null. */
-export function discordOwnerActor(bot: DiscordBotRecord, turn: Omit<DiscordTurnStartMessage, 'type'>): OwnerActor | null {
+export function discordOwnerActor(
+  bot: DiscordBotRecord,
+  turn: Omit<DiscordTurnStartMessage, 'type'>,
+): OwnerActor | null {
   if (turn.guildId !== null || !isOwner(bot, turn.author.id)) return null;
   return {
     channel: 'discord',

@@ -22,7 +22,7 @@ export interface ToolLoopOptions {
   /** The turn's request (its `tools` are replaced by the definitions of `tools`). */
   request: ChatRequest;
   tools: LoopTool[];
-  onDelta(text: string): void;
+  onDelta: (text: string) => void;
   /** Model answers that may call tools before the last one, which may not (default 4). */
   maxRounds?: number;
   /** Each call's limit (default 10 s); past it the model reads an error. */

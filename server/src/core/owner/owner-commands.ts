@@ -77,7 +77,13 @@ export function createOwnerCommandService(deps: OwnerCommandServiceDeps) {
   function promptOf(record: OwnerCommandRecord, language: 'en' | 'ru'): OwnerPrompt {
     const texts = OWNER_TEXTS[language];
     const text = texts.summary(record.command).slice(0, 2000);
-    return { commandId: record.id, chatId: record.chatId, text, confirmLabel: texts.confirm, cancelLabel: texts.cancel };
+    return {
+      commandId: record.id,
+      chatId: record.chatId,
+      text,
+      confirmLabel: texts.confirm,
+      cancelLabel: texts.cancel,
+    };
   }
 
   async function audit(record: OwnerCommandRecord, outcome: string, result: string | null): Promise<void> {

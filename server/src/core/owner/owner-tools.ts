@@ -1,4 +1,9 @@
-import { MarkMessageHandledCommand, SendSmsCommand, SetGreetingCommand, type OwnerCommand } from '@ai-secretary/protocol';
+import {
+  MarkMessageHandledCommand,
+  SendSmsCommand,
+  SetGreetingCommand,
+  type OwnerCommand,
+} from '@ai-secretary/protocol';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import type { MessagesService } from '../messages/messages-service.js';

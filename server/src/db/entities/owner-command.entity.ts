@@ -1,10 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type {
-  OwnerChannel,
-  OwnerCommand,
-  OwnerCommandRecord,
-  OwnerCommandStatus,
-} from '../../core/owner/types.js';
+import type { OwnerChannel, OwnerCommand, OwnerCommandRecord, OwnerCommandStatus } from '../../core/owner/types.js';
 import { epochMs, json } from '../columns.js';
 
 @Entity({ name: 'owner_commands' })

@@ -47,7 +47,12 @@ export interface ButtonClickSpec {
 }
 
 /** The INTERACTION_CREATE body of a button press (type 3, MESSAGE_COMPONENT), in a guild channel or a DM. */
-export function componentInteraction(world: World, record: InteractionRecord, message: APIMessage, spec: ButtonClickSpec) {
+export function componentInteraction(
+  world: World,
+  record: InteractionRecord,
+  message: APIMessage,
+  spec: ButtonClickSpec,
+) {
   const { channel, bot } = record;
   const guildId = channel.guildId;
   const joinedAt = guildId === undefined ? undefined : world.guilds.get(guildId)?.joinedAt;
@@ -63,7 +68,12 @@ export function componentInteraction(world: World, record: InteractionRecord, me
     channel: channelObject(channel),
     ...(guildId === undefined
       ? { user: spec.user, context: 1 }
-      : { guild_id: guildId, guild: { id: guildId, locale: 'en-US', features: [] }, guild_locale: 'en-US', context: 0 }),
+      : {
+          guild_id: guildId,
+          guild: { id: guildId, locale: 'en-US', features: [] },
+          guild_locale: 'en-US',
+          context: 0,
+        }),
     ...(joinedAt === undefined
       ? {}
       : { member: { ...memberObject(joinedAt), user: spec.user, permissions: EVERYONE_PERMISSIONS } }),

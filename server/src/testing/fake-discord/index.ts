@@ -138,7 +138,12 @@ export class FakeDiscord {
    * A user presses a button on a bot's message: INTERACTION_CREATE of type 3 (MESSAGE_COMPONENT); the bot answers
    * with interaction.update() / deferUpdate() then editReply() / reply() / followUp(). The record says how.
    */
-  userClicksButton(spec: { messageId: string; customId: string; user: AuthorSpec; botToken?: string }): InteractionRecord {
+  userClicksButton(spec: {
+    messageId: string;
+    customId: string;
+    user: AuthorSpec;
+    botToken?: string;
+  }): InteractionRecord {
     const user = this.world.rememberUser(spec.user);
     const channel = [...this.world.channels.values()].find((c) => this.world.findMessage(c, spec.messageId));
     if (!channel) throw new Error(`FakeDiscord: no message ${spec.messageId}`);

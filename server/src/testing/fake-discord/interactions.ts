@@ -150,11 +150,14 @@ export class Interactions {
     if (type === 7) this.update(record, record.original!, data ?? {});
     else if (type !== 6) this.respond(record, type, data ?? {});
     if (ctx.query.with_response !== 'true') return undefined;
-    return { interaction: { id: record.id, type: record.kind === 'component' ? 3 : 2 }, resource: { type, message: record.original } };
+    return {
+      interaction: { id: record.id, type: record.kind === 'component' ? 3 : 2 },
+      resource: { type, message: record.original },
+    };
   }
 
   private respond(record: InteractionRecord, type: number, data: Record<string, unknown>): void {
-    record.ephemeral = ((Number(data.flags ?? 0)) & EPHEMERAL) !== 0;
+    record.ephemeral = (Number(data.flags ?? 0) & EPHEMERAL) !== 0;
     const content = type === 4 && typeof data.content === 'string' ? data.content : '';
     record.original = this.post(record, content, type === 5 ? LOADING : 0, record.ephemeral);
   }
@@ -180,7 +183,8 @@ export class Interactions {
   /** POST /webhooks/:applicationId/:token: a follow-up message (ephemeral with flag 64, or after an ephemeral reply). */
   followUp(ctx: RouteContext): APIMessage {
     const record = this.find(ctx.params.interactionToken);
-    const ephemeral = (Number(ctx.body.flags ?? 0) & EPHEMERAL) !== 0 || (record.kind === 'command' && record.ephemeral);
+    const ephemeral =
+      (Number(ctx.body.flags ?? 0) & EPHEMERAL) !== 0 || (record.kind === 'command' && record.ephemeral);
     const content = typeof ctx.body.content === 'string' ? ctx.body.content : '';
     const message = this.post(record, content, 0, ephemeral);
     record.followUps.push(message);
