@@ -220,7 +220,10 @@ async function burst(fake: FakeDiscord): Promise<Throughput> {
   const since = fake.calls().slice(cursor);
   const ids = new Set(sent.map((s) => s.messageId));
   const { creates } = callsOf(fake);
-  const times = [...creates.entries()].filter(([ref]) => ids.has(ref)).map(([, c]) => c.at).sort((a, b) => a - b);
+  const times = [...creates.entries()]
+    .filter(([ref]) => ids.has(ref))
+    .map(([, c]) => c.at)
+    .sort((a, b) => a - b);
   const counts = sent.map((s) => repliesTo(fake, s));
   const seconds = ((times.at(-1) ?? Date.now()) - startedAt) / 1000;
   return {
@@ -240,7 +243,16 @@ function latencyRows(label: string, samples: Sample[]): string[] {
     `${label.padEnd(28)} ${what.padEnd(14)} ${String(values.length).padStart(4)} ${[50, 95, 100]
       .map((p) => pct(values, p).toFixed(0).padStart(7))
       .join('')}`;
-  return [row('first visible', samples.map((s) => s.firstMs)), row('final text', samples.map((s) => s.finalMs))];
+  return [
+    row(
+      'first visible',
+      samples.map((s) => s.firstMs),
+    ),
+    row(
+      'final text',
+      samples.map((s) => s.finalMs),
+    ),
+  ];
 }
 
 async function memory(api: Api, botId: string, orchestratorPid: number) {

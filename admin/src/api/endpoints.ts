@@ -247,10 +247,7 @@ export function createAdminApi(client: ApiClient) {
       channels: (botId: string) =>
         client.request<{ items: DiscordChannelView[] }>('GET', `/api/discord/bots/${id(botId)}/channels`),
       turns: (botId: string, channelId: string) =>
-        client.request<{ items: DiscordTurnView[] }>(
-          'GET',
-          `/api/discord/bots/${id(botId)}/channels/${id(channelId)}`,
-        ),
+        client.request<{ items: DiscordTurnView[] }>('GET', `/api/discord/bots/${id(botId)}/channels/${id(channelId)}`),
       /** Per-server settings and usage, once the server has them: a 404 means this server has no such API yet. */
       guilds: (botId: string) => client.request<{ items: unknown[] }>('GET', `/api/discord/bots/${id(botId)}/guilds`),
     },

@@ -53,7 +53,13 @@ export function settingsBody(draft: DiscordSettingsDraft): UpdateDiscordBotReque
     IdList,
     string[]
   >;
-  return { name: draft.name.trim(), autoStart: draft.autoStart, persona: draft.persona, language: draft.language, ...lists };
+  return {
+    name: draft.name.trim(),
+    autoStart: draft.autoStart,
+    persona: draft.persona,
+    language: draft.language,
+    ...lists,
+  };
 }
 
 /** Which create-form field a server error is about, to show it next to that field. */
