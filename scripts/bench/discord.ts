@@ -205,6 +205,20 @@ interface Throughput {
   missing: number;
   doubled: number;
   wrongText: number;
+  /** The texts that were not the whole reply, with how often each was left (what the users saw). */
+  wrongTexts: Record<string, number>;
+}
+
+/** Waits until every mention has its whole reply, or nothing new reached the fake for 10 s (or `timeoutMs`). */
+async function settle(fake: FakeDiscord, sent: Sent[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = fake.calls().length;
+  let quietSince = Date.now();
+  while (!sent.every((s) => answered(fake, s)) && Date.now() < deadline && Date.now() - quietSince < 10_000) {
+    await sleep(50);
+    const now = fake.calls().length;
+    if (now !== seen) [seen, quietSince] = [now, Date.now()];
+  }
 }
 
 /** BURST mentions at once across BURST_CHANNELS channels; waits until each has a reply (or 180 s), then counts. */
@@ -214,8 +228,7 @@ async function burst(fake: FakeDiscord): Promise<Throughput> {
   const sent = Array.from({ length: BURST }, (_, i) =>
     mention(fake, channelId(100 + (i % BURST_CHANNELS)), 10_000 + i, `Open today? (${i})`),
   );
-  const deadline = Date.now() + 180_000;
-  while (!sent.every((s) => answered(fake, s)) && Date.now() < deadline) await sleep(50);
+  await settle(fake, sent, 180_000);
   await sleep(3000); // late doubles show up here
   const since = fake.calls().slice(cursor);
   const ids = new Set(sent.map((s) => s.messageId));
@@ -235,7 +248,19 @@ async function burst(fake: FakeDiscord): Promise<Throughput> {
     missing: counts.filter((r) => r.length === 0).length,
     doubled: counts.filter((r) => r.length > 1).length,
     wrongText: counts.filter((r) => r.length > 0 && r.some((m) => m.content !== REPLY)).length,
+    wrongTexts: tally(
+      counts
+        .flat()
+        .map((m) => m.content)
+        .filter((text) => text !== REPLY),
+    ),
   };
+}
+
+function tally(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
 }
 
 function latencyRows(label: string, samples: Sample[]): string[] {
@@ -316,6 +341,7 @@ function printThroughput(thr: Throughput): void {
   console.log(
     `  exactly once: ${thr.answeredOnce}, missing: ${thr.missing}, doubled: ${thr.doubled}, wrong text: ${thr.wrongText}`,
   );
+  for (const [text, n] of Object.entries(thr.wrongTexts).slice(0, 5)) console.log(`    ${n}× ${JSON.stringify(text)}`);
 }
 
 async function measure(fake: FakeDiscord, api: Api, orchestratorPid: number): Promise<boolean> {
@@ -367,6 +393,20 @@ async function measure(fake: FakeDiscord, api: Api, orchestratorPid: number): Pr
   return thr.missing === 0 && thr.doubled === 0 && thr.wrongText === 0 && doubledLatency === 0;
 }
 
+/** The orchestrator's warnings and errors by message, to tell why turns failed (the log is removed after). */
+function printOrchestratorWarnings(logFile: string): void {
+  const lines = fs
+    .readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((line) => /"level":(40|50|60)/.test(line));
+  const messages = lines.map((line) => {
+    const entry = JSON.parse(line) as { msg?: string; err?: { message?: string }; reason?: string };
+    return `${entry.msg ?? '?'}${entry.err?.message ? `: ${entry.err.message}` : ''}`.slice(0, 160);
+  });
+  console.log(`orchestrator warnings/errors logged: ${lines.length}`);
+  for (const [text, n] of Object.entries(tally(messages)).slice(0, 8)) console.log(`  ${n}× ${text}`);
+}
+
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-discord-'));
   const fake = createFake();
@@ -381,6 +421,7 @@ async function main(): Promise<void> {
     const api = adminApi(`http://127.0.0.1:${port}`);
     await api.login();
     if (!(await measure(fake, api, orchestrator.pid!))) process.exitCode = 1;
+    printOrchestratorWarnings(logFile);
   } catch (error) {
     console.error(fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-4000) : '(no orchestrator log)');
     throw error;
