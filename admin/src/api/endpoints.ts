@@ -38,6 +38,11 @@ import type {
   UserView,
   CreateLimitRequest,
   CreateTelegramBotRequest,
+  CreateDiscordBotRequest,
+  DiscordBotView,
+  DiscordChannelView,
+  DiscordTurnView,
+  UpdateDiscordBotRequest,
   ProcessLogs,
   TelegramBotView,
   TelegramChatView,
@@ -94,6 +99,7 @@ export interface UsageWindow {
   to?: string;
 }
 export type TelegramBotAction = 'start' | 'stop' | 'restart';
+export type DiscordBotAction = TelegramBotAction;
 
 export type UsageGroup = 'provider' | 'model' | 'route' | 'channel' | 'api_key' | 'instance';
 
@@ -227,6 +233,23 @@ export function createAdminApi(client: ApiClient) {
         (await client.stream('GET', `/api/telegram/bots/${id(botId)}/subscribers.csv`)).blob(),
       /** A user's voice note (OGG/Opus) at the turn's `audioUrl`, fetched with the session's token, for a blob: URL. */
       audio: async (audioUrl: string) => (await client.stream('GET', audioUrl)).blob(),
+    },
+    discord: {
+      list: () => client.request<{ items: DiscordBotView[] }>('GET', '/api/discord/bots'),
+      create: (body: CreateDiscordBotRequest) => client.request<DiscordBotView>('POST', '/api/discord/bots', { body }),
+      get: (botId: string) => client.request<DiscordBotView>('GET', `/api/discord/bots/${id(botId)}`),
+      update: (botId: string, body: UpdateDiscordBotRequest) =>
+        client.request<DiscordBotView>('PATCH', `/api/discord/bots/${id(botId)}`, { body }),
+      remove: (botId: string) => client.request<DiscordBotView>('DELETE', `/api/discord/bots/${id(botId)}`),
+      act: (botId: string, action: DiscordBotAction) =>
+        client.request<DiscordBotView>('POST', `/api/discord/bots/${id(botId)}/${action}`),
+      logs: (botId: string) => client.request<ProcessLogs>('GET', `/api/discord/bots/${id(botId)}/logs`),
+      channels: (botId: string) =>
+        client.request<{ items: DiscordChannelView[] }>('GET', `/api/discord/bots/${id(botId)}/channels`),
+      turns: (botId: string, channelId: string) =>
+        client.request<{ items: DiscordTurnView[] }>('GET', `/api/discord/bots/${id(botId)}/channels/${id(channelId)}`),
+      /** Per-server settings and usage, once the server has them: a 404 means this server has no such API yet. */
+      guilds: (botId: string) => client.request<{ items: unknown[] }>('GET', `/api/discord/bots/${id(botId)}/guilds`),
     },
     limits: {
       list: () => client.request<{ items: LimitView[] }>('GET', '/api/llm/limits'),

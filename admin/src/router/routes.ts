@@ -66,6 +66,15 @@ export const routes: RouteRecordRaw[] = [
     ],
   },
   {
+    path: '/discord',
+    component: RouterView,
+    meta: { adminOnly: true, titleKey: 'nav.discord' },
+    children: [
+      { path: '', name: 'discord', component: () => import('../views/discord/discord-page.vue') },
+      { path: ':id', name: 'discord-bot', component: () => import('../views/discord/discord-bot-page.vue') },
+    ],
+  },
+  {
     path: '/audit',
     name: 'audit',
     component: () => import('../views/audit/audit-page.vue'),
@@ -157,6 +166,7 @@ export const NAV_ROUTES = [
   'voice',
   'gsm',
   'telegram',
+  'discord',
   'speech',
   'faq',
   'providers',
