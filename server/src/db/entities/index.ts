@@ -15,6 +15,7 @@ import { WidgetTokenEntity } from './widget-token.entity.js';
 import { TELEGRAM_ENTITIES } from './telegram.entity.js';
 import { DISCORD_ENTITIES } from './discord.entity.js';
 import { OwnerCommandEntity } from './owner-command.entity.js';
+import { KNOWLEDGE_ENTITIES } from './knowledge.entity.js';
 
 /** Every entity; later modules append theirs here. */
 export const ENTITIES = [
@@ -38,6 +39,7 @@ export const ENTITIES = [
   ...TELEGRAM_ENTITIES,
   ...DISCORD_ENTITIES,
   OwnerCommandEntity,
+  ...KNOWLEDGE_ENTITIES,
 ];
 
 export { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity };

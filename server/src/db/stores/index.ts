@@ -28,6 +28,7 @@ import {
 } from './telegram-store.js';
 import { createDiscordBotStore, createDiscordTurnStore } from './discord-store.js';
 import { createOwnerCommandStore } from './owner-command-store.js';
+import { createKnowledgeStore } from './knowledge-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
 
@@ -67,5 +68,6 @@ export function createStores(db: DataSource) {
       turns: createDiscordTurnStore(db),
     },
     ownerCommands: createOwnerCommandStore(db),
+    knowledge: createKnowledgeStore(db),
   };
 }
