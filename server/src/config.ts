@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBusinessHours } from './core/settings/business-hours.js';
+import type { KnowledgeMode } from './core/knowledge/knowledge-turn.js';
 import { ConfigError } from './errors.js';
 import { parseOpenAiVoiceMap, type OpenAiVoiceOptions } from './speech/openai-voices.js';
 
@@ -236,7 +237,6 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
-export type KnowledgeMode = 'tool' | 'context' | 'off';
 const KNOWLEDGE_MODES: readonly KnowledgeMode[] = ['tool', 'context', 'off'];
 
 export interface KnowledgeConfig {
@@ -254,7 +254,8 @@ function knowledgeMinScore(env: Env): number | undefined {
   const raw = str(env, 'KNOWLEDGE_MIN_SCORE');
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new ConfigError(`KNOWLEDGE_MIN_SCORE must be a number >= 0, got "${raw}"`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new ConfigError(`KNOWLEDGE_MIN_SCORE must be a number >= 0, got "${raw}"`);
   return value;
 }
 

@@ -11,7 +11,6 @@ export interface KnowledgeModule extends Module {
 /** The business's documents, cut into passages and searched by the database's full-text engine. */
 export const knowledgeModule: ModuleDefinition<Started, 'knowledge'> = {
   name: 'knowledge',
-  // eslint-disable-next-line @typescript-eslint/require-await
   async start({ config, clock, get }) {
     const service = createKnowledgeService({
       store: get('database').stores.knowledge,

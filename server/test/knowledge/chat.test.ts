@@ -33,8 +33,13 @@ describe('the knowledge base in /v1 conversations', () => {
     const fedBack = messagesOf(h)[1]?.at(-1);
     expect(fedBack?.role).toBe('tool');
     expect(String(fedBack?.content)).toContain('Delivery is free for orders over $40');
-    const sources = (completion as unknown as { sources: Array<{ title: string; heading: string; source: string }> }).sources;
-    expect(sources[0]).toMatchObject({ title: 'Golden Crust Bakery', heading: 'Golden Crust Bakery › Delivery', source: 'text' });
+    const sources = (completion as unknown as { sources: Array<{ title: string; heading: string; source: string }> })
+      .sources;
+    expect(sources[0]).toMatchObject({
+      title: 'Golden Crust Bakery',
+      heading: 'Golden Crust Bakery › Delivery',
+      source: 'text',
+    });
   });
 
   it('a model that does not search answers as before, with no sources', async () => {
@@ -62,7 +67,10 @@ describe('the knowledge base in /v1 conversations', () => {
 
   it('a plain model route and a client that brings its own tools are left alone', async () => {
     h = await withDocuments();
-    const plain = await h.client.chat.completions.create({ model: 'fake-model', messages: [{ role: 'user', content: 'hi' }] });
+    const plain = await h.client.chat.completions.create({
+      model: 'fake-model',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(toolsOf(h, 0)).toEqual([]);
     expect('sources' in plain).toBe(false);
     await h.client.chat.completions.create({
@@ -75,7 +83,10 @@ describe('the knowledge base in /v1 conversations', () => {
 
   it('KNOWLEDGE_MODE=off offers nothing', async () => {
     h = await withDocuments({ KNOWLEDGE_MODE: 'off' });
-    const completion = await h.client.chat.completions.create({ model: 'secretary', messages: [{ role: 'user', content: 'hi' }] });
+    const completion = await h.client.chat.completions.create({
+      model: 'secretary',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(toolsOf(h, 0)).toEqual([]);
     expect('sources' in completion).toBe(false);
   });

@@ -30,9 +30,11 @@ describe('/api/knowledge/documents', () => {
     });
   };
   const hitsFor = async (q: string) =>
-    (await call('GET', `/api/knowledge/search?q=${encodeURIComponent(q)}`)).json<{ hits: Array<{ title: string; text: string }> }>()
-      .hits;
-  const count = async () => (await call('GET', '/api/knowledge/documents')).json<{ items: DocumentView[] }>().items.length;
+    (await call('GET', `/api/knowledge/search?q=${encodeURIComponent(q)}`)).json<{
+      hits: Array<{ title: string; text: string }>;
+    }>().hits;
+  const count = async () =>
+    (await call('GET', '/api/knowledge/documents')).json<{ items: DocumentView[] }>().items.length;
 
   beforeAll(async () => {
     rt = await createTestRuntime({ env: { KNOWLEDGE_MAX_UPLOAD_BYTES: String(LIMIT_BYTES) } });
@@ -56,14 +58,24 @@ describe('/api/knowledge/documents', () => {
     expect(detail.passages.length).toBe(doc.passageCount);
     expect(detail.passages.length).toBeGreaterThan(2);
     for (const p of detail.passages) expect(p.text.length).toBeLessThanOrEqual(800);
-    expect(detail.passages.at(-1)).toEqual(expect.objectContaining({ heading: 'Terms › Payment', text: 'We take cards and cash.' }));
+    expect(detail.passages.at(-1)).toEqual(
+      expect.objectContaining({ heading: 'Terms › Payment', text: 'We take cards and cash.' }),
+    );
     expect(detail.passages[0]?.heading).toBe('Terms › Warranty');
   });
 
   it('PATCH with new text re-indexes it as a new version; disabling hides it from search; DELETE removes it', async () => {
-    const created = (await call('POST', '/api/knowledge/documents', { title: 'Parking', text: 'Parking is behind the shop.', format: 'text' })).json<DocumentView>();
+    const created = (
+      await call('POST', '/api/knowledge/documents', {
+        title: 'Parking',
+        text: 'Parking is behind the shop.',
+        format: 'text',
+      })
+    ).json<DocumentView>();
     expect((await hitsFor('where can I park')).map((h) => h.title)).toEqual(['Parking']);
-    const patched = (await call('PATCH', `/api/knowledge/documents/${created.id}`, { text: 'Bicycles stand by the entrance.' })).json<DocumentView>();
+    const patched = (
+      await call('PATCH', `/api/knowledge/documents/${created.id}`, { text: 'Bicycles stand by the entrance.' })
+    ).json<DocumentView>();
     expect(patched.version).toBe(2);
     expect(patched.contentHash).not.toBe(created.contentHash);
     expect(await hitsFor('where can I park')).toEqual([]);
@@ -83,9 +95,17 @@ describe('/api/knowledge/documents', () => {
     const files: Array<[string, Buffer, string]> = [
       ['menu.md', Buffer.from('# Menu\n\nThe soup of the day is pumpkin.'), 'pumpkin soup'],
       ['notes.txt', Buffer.from('\uFEFFСклад открыт по четвергам.'), 'склад'],
-      ['page.html', Buffer.from('<html><body><h2>Gift cards</h2><p>Gift cards &amp; vouchers never expire.</p></body></html>'), 'voucher'],
+      [
+        'page.html',
+        Buffer.from('<html><body><h2>Gift cards</h2><p>Gift cards &amp; vouchers never expire.</p></body></html>'),
+        'voucher',
+      ],
       ['flyer.pdf', pdf('Our catering service serves weddings.'), 'catering for a wedding'],
-      ['policy.docx', docx([{ text: 'Loyalty', style: 'Heading1' }, { text: 'Every tenth coffee is free.' }]), 'free coffee'],
+      [
+        'policy.docx',
+        docx([{ text: 'Loyalty', style: 'Heading1' }, { text: 'Every tenth coffee is free.' }]),
+        'free coffee',
+      ],
     ];
     for (const [name, file, question] of files) {
       const res = await upload(name, file);

@@ -26,7 +26,12 @@ describe('knowledge retrieval with the database full-text engine', () => {
     rt = await createTestRuntime();
     admin = await rt.adminToken();
     for (const doc of DOCUMENTS) {
-      const res = await rt.app.inject({ method: 'POST', url: '/api/knowledge/documents', headers: bearer(admin), payload: doc });
+      const res = await rt.app.inject({
+        method: 'POST',
+        url: '/api/knowledge/documents',
+        headers: bearer(admin),
+        payload: doc,
+      });
       expect(res.statusCode, res.body).toBe(201);
     }
   });

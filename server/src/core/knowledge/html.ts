@@ -18,7 +18,10 @@ export function htmlToMarkdown(html: string): string {
       .replace(/<(script|style|head|template)\b[\s\S]*?<\/\1\s*>/gi, ' ')
       .replace(/<!--[\s\S]*?-->/g, ' ')
       .replace(/<h([1-6])\b[^>]*>([\s\S]*?)<\/h\1\s*>/gi, (_m, level: string, inner: string) => {
-        return `\n\n${'#'.repeat(Number(level))} ${inner.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()}\n\n`;
+        return `\n\n${'#'.repeat(Number(level))} ${inner
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim()}\n\n`;
       })
       .replace(/<\/?(p|div|section|article|li|ul|ol|table|tr|blockquote|pre|br|hr)\b[^>]*>/gi, '\n\n')
       .replace(/<\/?(td|th)\b[^>]*>/gi, ' ')

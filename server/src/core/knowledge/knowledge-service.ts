@@ -2,7 +2,13 @@ import { sha256Hex } from '../ids.js';
 import { KnowledgeInputError, NotFoundError } from '../../errors.js';
 import { htmlToMarkdown } from './html.js';
 import { splitPassages, type Passage } from './split.js';
-import type { DocumentFormat, KnowledgeDocumentRecord, KnowledgeHit, KnowledgePassageRecord, KnowledgeStore } from './types.js';
+import type {
+  DocumentFormat,
+  KnowledgeDocumentRecord,
+  KnowledgeHit,
+  KnowledgePassageRecord,
+  KnowledgeStore,
+} from './types.js';
 
 export interface NewDocument {
   title: string;
@@ -42,15 +48,13 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
   }
 
   async function index(document: KnowledgeDocumentRecord): Promise<KnowledgeDocumentRecord> {
-    const passages = cutPassages(document.text, document.format).map(
-      (p, position): KnowledgePassageRecord => ({
-        id: deps.newId(),
-        documentId: document.id,
-        position,
-        heading: p.heading,
-        body: p.text,
-      }),
-    );
+    const passages = cutPassages(document.text, document.format).map((p, position): KnowledgePassageRecord => ({
+      id: deps.newId(),
+      documentId: document.id,
+      position,
+      heading: p.heading,
+      body: p.text,
+    }));
     const saved = { ...document, passageCount: passages.length, contentHash: sha256Hex(document.text) };
     await store.save(saved, passages);
     return saved;
@@ -83,7 +87,10 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
   async function update(id: string, patch: DocumentPatch): Promise<KnowledgeDocumentRecord> {
     const document = await existing(id);
     const now = deps.clock();
-    const flags = { ...(patch.title !== undefined ? { title: patch.title.trim() } : {}), ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}) };
+    const flags = {
+      ...(patch.title !== undefined ? { title: patch.title.trim() } : {}),
+      ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+    };
     if (patch.text !== undefined && patch.text !== document.text) {
       return index({ ...document, ...flags, text: patch.text, version: document.version + 1, updatedAt: now });
     }

@@ -47,7 +47,9 @@ export function withinBudget(hits: KnowledgeHit[], tokenBudget: number): Knowled
 /** Passages as the model reads them: one block per passage, with its source. */
 export function passagesText(hits: KnowledgeHit[]): string {
   if (hits.length === 0) return 'No passage of the business documents matches; say you do not know.';
-  return hits.map((h) => `[${h.title}${h.heading ? ` › ${h.heading}` : ''}] (source: ${h.source})\n${h.body}`).join('\n\n');
+  return hits
+    .map((h) => `[${h.title}${h.heading ? ` › ${h.heading}` : ''}] (source: ${h.source})\n${h.body}`)
+    .join('\n\n');
 }
 
 /** `search_knowledge(query)`: the passages of the business's documents that answer a question. */

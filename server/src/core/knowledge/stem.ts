@@ -13,12 +13,12 @@ const PARTICIPLE_1 = ['ем', 'нн', 'вш', 'ющ', 'щ'];
 const PARTICIPLE_2 = ['ивш', 'ывш', 'ующ'];
 const REFLEXIVE = ['ся', 'сь'];
 const VERB_1 = 'ете йте ешь нно ла на ли ем ло но ет ют ны ть й л н'.split(' ');
-const VERB_2 = 'ейте уйте ила ыла ена ите или ыли ило ыло ено ует уют ены ить ыть ишь ей уй ил ыл им ым ен ят ит ыт ую ю'.split(
-  ' ',
-);
-const NOUN = 'иями ями ами ией иям ием иях ев ов ие ье еи ии ей ой ий ям ем ам ом ах ях ию ью ия ья а е и й о у ы ь ю я'.split(
-  ' ',
-);
+const VERB_2 =
+  'ейте уйте ила ыла ена ите или ыли ило ыло ено ует уют ены ить ыть ишь ей уй ил ыл им ым ен ят ит ыт ую ю'.split(' ');
+const NOUN =
+  'иями ями ами ией иям ием иях ев ов ие ье еи ии ей ой ий ям ем ам ом ах ях ию ью ия ья а е и й о у ы ь ю я'.split(
+    ' ',
+  );
 
 const isRuVowel = (ch: string | undefined) => ch !== undefined && RU_VOWELS.includes(ch);
 
@@ -59,15 +59,31 @@ function adjectival(word: string, rv: number): string | null {
   const adjective = findEnding(word, rv, ADJECTIVE);
   if (!adjective) return null;
   const stem = cut(word, adjective);
-  return removeFirst(stem, rv, [[PARTICIPLE_2, false], [PARTICIPLE_1, true]]) ?? stem;
+  return (
+    removeFirst(stem, rv, [
+      [PARTICIPLE_2, false],
+      [PARTICIPLE_1, true],
+    ]) ?? stem
+  );
 }
 
 function step1(word: string, rv: number): string {
-  const gerund = removeFirst(word, rv, [[PERFECTIVE_2, false], [PERFECTIVE_1, true]]);
+  const gerund = removeFirst(word, rv, [
+    [PERFECTIVE_2, false],
+    [PERFECTIVE_1, true],
+  ]);
   if (gerund !== null) return gerund;
   const reflexive = findEnding(word, rv, REFLEXIVE);
   const base = reflexive ? cut(word, reflexive) : word;
-  return adjectival(base, rv) ?? removeFirst(base, rv, [[VERB_2, false], [VERB_1, true], [NOUN, false]]) ?? base;
+  return (
+    adjectival(base, rv) ??
+    removeFirst(base, rv, [
+      [VERB_2, false],
+      [VERB_1, true],
+      [NOUN, false],
+    ]) ??
+    base
+  );
 }
 
 function step4(word: string, rv: number): string {
@@ -130,7 +146,12 @@ const STOP_WORDS = new Set(
 
 /** Lower-cased words (letters and digits), ё folded to е. */
 export function words(text: string): string[] {
-  return (text.toLowerCase().replace(/ё/g, 'е').match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 0);
+  return (
+    text
+      .toLowerCase()
+      .replace(/ё/g, 'е')
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).filter((w) => w.length > 0);
 }
 
 /** One word's stem: Cyrillic words through the Russian stemmer, Latin ones through the English one. */

@@ -1,10 +1,6 @@
 import type { Static } from 'typebox';
 import type { KnowledgeDocumentView, KnowledgeHitView } from '@ai-secretary/protocol';
-import type {
-  KnowledgeDocumentRecord,
-  KnowledgeHit,
-  KnowledgePassageRecord,
-} from '../../../core/knowledge/types.js';
+import type { KnowledgeDocumentRecord, KnowledgeHit, KnowledgePassageRecord } from '../../../core/knowledge/types.js';
 
 export function toDocumentView(d: KnowledgeDocumentRecord): KnowledgeDocumentView {
   return {

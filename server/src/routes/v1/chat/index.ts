@@ -132,11 +132,7 @@ async function sendStream(reply: FastifyReply, stream: ChatStream, model: string
 }
 
 /** A knowledge-base answer: the usual body plus `sources`, an extension field OpenAI clients ignore. */
-function sendWithSources(
-  reply: FastifyReply,
-  answered: { result: ChatResult; sources: unknown[] },
-  requested: string,
-) {
+function sendWithSources(reply: FastifyReply, answered: { result: ChatResult; sources: unknown[] }, requested: string) {
   const { result } = answered;
   const model = result.source === 'faq' ? requested : result.model;
   return reply.headers(routingHeaders(result)).send({ ...completionBody(result, model), sources: answered.sources });
