@@ -18,6 +18,7 @@ export const knowledgeModule: ModuleDefinition<Started, 'knowledge'> = {
       newId,
       minScore: config.knowledge.minScore,
     });
+    await service.refresh();
     const plugin = knowledgeRoutes;
     const options = { knowledge: service, maxUploadBytes: config.knowledge.maxUploadBytes };
     return {

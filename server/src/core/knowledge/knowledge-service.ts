@@ -39,6 +39,15 @@ const DEFAULT_LIMIT = 5;
 export function createKnowledgeService(deps: KnowledgeServiceDeps) {
   const { store } = deps;
   const minScore = deps.minScore ?? store.defaultMinScore;
+  let anyEnabled = false;
+  /** Re-reads whether an enabled document exists (after each write; read synchronously by the voice engine). */
+  const refresh = async () => {
+    anyEnabled = (await store.countEnabled()) > 0;
+  };
+  const refreshed = async <T>(value: T): Promise<T> => {
+    await refresh();
+    return value;
+  };
 
   function cutPassages(text: string, format: DocumentFormat): Passage[] {
     const source = format === 'html' ? htmlToMarkdown(text) : text;
@@ -57,7 +66,7 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
     }));
     const saved = { ...document, passageCount: passages.length, contentHash: sha256Hex(document.text) };
     await store.save(saved, passages);
-    return saved;
+    return refreshed(saved);
   }
 
   async function existing(id: string): Promise<KnowledgeDocumentRecord> {
@@ -95,13 +104,13 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
       return index({ ...document, ...flags, text: patch.text, version: document.version + 1, updatedAt: now });
     }
     await store.setFlags(id, { ...flags, updatedAt: now });
-    return { ...document, ...flags, updatedAt: now };
+    return refreshed({ ...document, ...flags, updatedAt: now });
   }
 
   async function remove(id: string): Promise<KnowledgeDocumentRecord> {
     const document = await existing(id);
     await store.remove(id);
-    return document;
+    return refreshed(document);
   }
 
   /** Cuts and indexes the stored text again (after the splitter or the stemmer changed). */
@@ -126,6 +135,9 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
     get: existing,
     passages: (id: string) => store.passages(id),
     hasEnabled: async () => (await store.countEnabled()) > 0,
+    /** Whether an enabled document existed after the last write (or `refresh`). */
+    anyEnabled: () => anyEnabled,
+    refresh,
     engine: store.engine,
     minScore,
   };
