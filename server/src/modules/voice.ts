@@ -40,7 +40,12 @@ export function voiceModule(ports?: VoicePorts): ModuleDefinition<Started, 'voic
             tokenBudget: config.knowledge.toolTokenBudget,
           }),
           ...(ports ??
-            createVoicePorts({ speech, llm, language: settings.language, llmFirstTokenMs: config.voiceLlmFirstTokenMs })),
+            createVoicePorts({
+              speech,
+              llm,
+              language: settings.language,
+              llmFirstTokenMs: config.voiceLlmFirstTokenMs,
+            })),
         },
         ...{ secrets: services.secrets, auth: services.auth, business: settings.voice },
       });

@@ -167,7 +167,11 @@ function dedupe(hits: KnowledgeHit[]): KnowledgeHit[] {
 export type KnowledgeTurns = ReturnType<typeof createKnowledgeTurns>;
 
 /** The voice engine's view: `search_knowledge` offered in `tool` mode while an enabled document exists. */
-export function knowledgeVoicePort(deps: { knowledge: KnowledgeService; mode: () => KnowledgeMode; tokenBudget: number }) {
+export function knowledgeVoicePort(deps: {
+  knowledge: KnowledgeService;
+  mode: () => KnowledgeMode;
+  tokenBudget: number;
+}) {
   const tool = searchKnowledgeTool(deps);
   return {
     available: () => deps.mode() === 'tool' && deps.knowledge.anyEnabled(),

@@ -2,7 +2,15 @@ import { LlmUnavailableError } from '../../errors.js';
 import { createChunker, speakable } from './chunker.js';
 import type { DialogueReply } from './message-taking.js';
 import type { VoicePhrases } from './phrases.js';
-import type { Degradation, FaqPort, KnowledgePort, LlmMessage, LlmPort, LlmToolCall, TakenMessageDraft } from './ports.js';
+import type {
+  Degradation,
+  FaqPort,
+  KnowledgePort,
+  LlmMessage,
+  LlmPort,
+  LlmToolCall,
+  TakenMessageDraft,
+} from './ports.js';
 import type { Reply } from './reply.js';
 import { voiceTools } from './tools.js';
 
