@@ -28,3 +28,4 @@ export * from './admin/discord-guilds.js';
 export * from './workers/discord.js';
 export * from './workers/discord-commands.js';
 export * from './workers/owner.js';
+export * from './admin/knowledge.js';

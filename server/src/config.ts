@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBusinessHours } from './core/settings/business-hours.js';
+import type { KnowledgeMode } from './core/knowledge/knowledge-turn.js';
 import { ConfigError } from './errors.js';
 import { parseOpenAiVoiceMap, type OpenAiVoiceOptions } from './speech/openai-voices.js';
 
@@ -63,6 +64,8 @@ export interface Config {
   readonly telegram: TelegramConfig;
   /** Discord bots (issue 14); see docs/discord.md. */
   readonly discord: DiscordConfig;
+  /** The knowledge base (issue 17); see docs/knowledge.md. */
+  readonly knowledge: KnowledgeConfig;
   // Voice engine and message webhooks (docs/voice.md)
   readonly voiceLanguage: string;
   readonly voiceTrailingSilenceMs: number;
@@ -234,6 +237,28 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
+const KNOWLEDGE_MODES: readonly KnowledgeMode[] = ['tool', 'context', 'off'];
+
+export interface KnowledgeConfig {
+  /** Largest document upload (`KNOWLEDGE_MAX_UPLOAD_BYTES`, default 20 MiB). */
+  readonly maxUploadBytes: number;
+  /** `tool`: persona routes offer `search_knowledge`; `context`: the top passages go into the prompt; `off`. */
+  readonly mode: KnowledgeMode;
+  /** Overrides the engine's own threshold (`KNOWLEDGE_MIN_SCORE`, on that engine's scale). */
+  readonly minScore: number | undefined;
+  /** Approximate tokens of passages one search hands the model (4 characters a token). */
+  readonly toolTokenBudget: number;
+}
+
+function knowledgeMinScore(env: Env): number | undefined {
+  const raw = str(env, 'KNOWLEDGE_MIN_SCORE');
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0)
+    throw new ConfigError(`KNOWLEDGE_MIN_SCORE must be a number >= 0, got "${raw}"`);
+  return value;
+}
+
 function databaseUrl(env: Env): string | undefined {
   const raw = str(env, 'DATABASE_URL');
   if (raw === undefined || raw.startsWith('sqlite:')) return undefined;
@@ -301,6 +326,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     gsm: loadGsmConfig(env, nodeEnv, cwd),
     telegram: loadTelegramConfig(env),
     discord: loadDiscordConfig(env),
+    knowledge: {
+      maxUploadBytes: int(env, 'KNOWLEDGE_MAX_UPLOAD_BYTES', 20 * 1_048_576, 1, 1024 * 1_048_576),
+      mode: oneOf(env, 'KNOWLEDGE_MODE', KNOWLEDGE_MODES, 'tool'),
+      minScore: knowledgeMinScore(env),
+      toolTokenBudget: int(env, 'KNOWLEDGE_TOKEN_BUDGET', 600, 50, 20_000),
+    },
     // Voice engine and message webhooks (docs/voice.md)
     voiceLanguage: str(env, 'VOICE_LANGUAGE') ?? 'en',
     voiceTrailingSilenceMs: int(env, 'VOICE_TRAILING_SILENCE_MS', 400, 100, 5000),

@@ -59,7 +59,10 @@ export type ErrorCode =
   | 'TELEGRAM_UNREACHABLE'
   | 'TELEGRAM_WEBHOOK_SECRET'
   | 'DISCORD_TOKEN_REJECTED'
-  | 'DISCORD_UNREACHABLE';
+  | 'DISCORD_UNREACHABLE'
+  // knowledge base (issue 17)
+  | 'KNOWLEDGE_BAD_INPUT'
+  | 'KNOWLEDGE_TOO_LARGE';
 
 export interface AppErrorOptions {
   statusCode?: number;
@@ -413,6 +416,23 @@ export class SpeechEngineError extends AppError {
       statusCode: 502,
       retryable,
       details: { engineCode: code },
+    });
+  }
+}
+
+/** A document the knowledge base cannot take (empty, not what its extension says, unknown kind). */
+export class KnowledgeInputError extends AppError {
+  constructor(message: string, reason: string, statusCode = 400) {
+    super('KNOWLEDGE_BAD_INPUT', message, { statusCode, details: { reason } });
+  }
+}
+
+/** An uploaded document over `KNOWLEDGE_MAX_UPLOAD_BYTES`. */
+export class KnowledgeTooLargeError extends AppError {
+  constructor(limitBytes: number) {
+    super('KNOWLEDGE_TOO_LARGE', `The file is larger than the ${limitBytes}-byte limit`, {
+      statusCode: 413,
+      details: { limitBytes },
     });
   }
 }

@@ -5,6 +5,7 @@ import { dashboardModule } from './dashboard.js';
 import { databaseModule, type DatabaseModule } from './database.js';
 import { discordModule, type DiscordModule } from './discord.js';
 import { gsmModule, type GsmModule } from './gsm.js';
+import { knowledgeModule, type KnowledgeModule } from './knowledge.js';
 import { llmModule, type LlmModule } from './llm.js';
 import { ownerModule, type OwnerModule } from './owner.js';
 import type { Module, ModuleDefinition } from './module.js';
@@ -19,6 +20,7 @@ export interface Started {
   database: DatabaseModule;
   accounts: AccountsModule;
   settings: SettingsModule;
+  knowledge: KnowledgeModule;
   llm: LlmModule;
   processes: ProcessesModule;
   speech: SpeechModule;
@@ -46,6 +48,7 @@ export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinit
     databaseModule,
     accountsModule,
     settingsModule,
+    knowledgeModule,
     llmModule,
     processesModule,
     speechModule,

@@ -5,6 +5,8 @@ import { createOutboundPolicy } from '../core/net/outbound-policy.js';
 import { createLlmServices, type LlmServiceDeps, type LlmServices } from '../core/llm/llm-service.js';
 import type { SecretBox } from '../core/secrets/secret-box.js';
 import type { Stores } from '../db/stores/index.js';
+import type { KnowledgeService } from '../core/knowledge/knowledge-service.js';
+import { createKnowledgeTurns, searchKnowledgeTool } from '../core/knowledge/knowledge-turn.js';
 import { createOpenAiCompatibleProvider } from '../llm-providers/openai-compatible.js';
 import { createPromLlmMetrics } from '../llm-providers/prom-metrics.js';
 import type { Logger } from '../logger.js';
@@ -29,6 +31,7 @@ export async function createLlmModule(deps: {
   logger: Logger;
   clock: Clock;
   personaOverrides?: LlmServiceDeps['personaOverrides'];
+  knowledge?: KnowledgeService | undefined;
 }): Promise<LlmModule> {
   const logger = deps.logger.child({ module: 'llm' });
   const outbound = createOutboundPolicy({ allow: deps.config.outboundAllow });
@@ -44,6 +47,7 @@ export async function createLlmModule(deps: {
     personaOverrides: deps.personaOverrides,
   });
   services.probe.start();
+  const knowledge = deps.knowledge && knowledgeTurns(deps.config, deps.knowledge, services);
   return {
     name: 'llm',
     services,
@@ -52,7 +56,7 @@ export async function createLlmModule(deps: {
       api: llmAdminRoutes(services, deps.clock),
       v1: [
         modelsRoutes(async () => services.router.catalog()),
-        chatRoutes(services.router, { firstTokenTimeoutMs: deps.config.llm.firstTokenTimeoutMs }),
+        chatRoutes(services.router, { firstTokenTimeoutMs: deps.config.llm.firstTokenTimeoutMs, knowledge }),
       ],
     },
     close: () => {
@@ -60,6 +64,19 @@ export async function createLlmModule(deps: {
       return services.usage.flush();
     },
   };
+}
+
+/** `search_knowledge` in the tool registry, and the persona routes' knowledge turns (KNOWLEDGE_MODE). */
+function knowledgeTurns(config: Config, knowledge: KnowledgeService, services: LlmServices) {
+  const tokenBudget = config.knowledge.toolTokenBudget;
+  const tool = searchKnowledgeTool({ knowledge, tokenBudget });
+  services.tools.register({ definition: tool.definition, run: (args, context) => tool.run(args, context.signal) });
+  return createKnowledgeTurns({
+    knowledge,
+    tokenBudget,
+    mode: () => config.knowledge.mode,
+    isPersona: (route) => services.personas.find(route) !== null,
+  });
 }
 
 /** Calls are still answered without a model (degraded mode), so an unreachable LLM degrades; it is not "not ready". */
@@ -82,6 +99,7 @@ export const llmModule: ModuleDefinition<Started, 'llm'> = {
       logger,
       clock,
       personaOverrides: get('settings').personaOverrides,
+      knowledge: get('knowledge').service,
     });
   },
 };

@@ -1,3 +1,4 @@
+import { knowledgeVoicePort } from '../core/knowledge/knowledge-turn.js';
 import type { MessagesService } from '../core/messages/messages-service.js';
 import type { MessageNotifier } from '../core/voice/ports.js';
 import { createVoicePorts } from '../voice/adapters/index.js';
@@ -32,9 +33,20 @@ export function voiceModule(ports?: VoicePorts): ModuleDefinition<Started, 'voic
       if (interrupted > 0) logger.warn({ conversations: interrupted }, 'conversations left open by a crash closed');
       const wiring = createVoiceWiring({
         ...{ config, logger, stores, registry: metrics, clock },
-        ports:
-          ports ??
-          createVoicePorts({ speech, llm, language: settings.language, llmFirstTokenMs: config.voiceLlmFirstTokenMs }),
+        ports: {
+          knowledge: knowledgeVoicePort({
+            knowledge: get('knowledge').service,
+            mode: () => config.knowledge.mode,
+            tokenBudget: config.knowledge.toolTokenBudget,
+          }),
+          ...(ports ??
+            createVoicePorts({
+              speech,
+              llm,
+              language: settings.language,
+              llmFirstTokenMs: config.voiceLlmFirstTokenMs,
+            })),
+        },
         ...{ secrets: services.secrets, auth: services.auth, business: settings.voice },
       });
       return {

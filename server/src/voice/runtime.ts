@@ -10,7 +10,15 @@ import { createHttpFetch } from '../llm-providers/http-fetch.js';
 import type { SecretBox } from '../core/secrets/secret-box.js';
 import { createPhraseCache } from '../core/voice/output.js';
 import { phrasesFor } from '../core/voice/phrases.js';
-import type { FaqPort, LlmPort, SpeechHealthPort, SttPort, TtsPort, VadPort } from '../core/voice/ports.js';
+import type {
+  FaqPort,
+  KnowledgePort,
+  LlmPort,
+  SpeechHealthPort,
+  SttPort,
+  TtsPort,
+  VadPort,
+} from '../core/voice/ports.js';
 import { createVoiceSession } from '../core/voice/session.js';
 import type { VoiceSession, VoiceSessionOptions } from '../core/voice/session-types.js';
 import type { Stores } from '../db/stores/index.js';
@@ -29,6 +37,7 @@ export interface VoicePorts {
   llm: LlmPort;
   tts: TtsPort;
   faq?: FaqPort;
+  knowledge?: KnowledgePort;
   speechHealth?: SpeechHealthPort;
   transfer?: (target: string, signal: AbortSignal) => Promise<boolean>;
 }

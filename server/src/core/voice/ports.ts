@@ -88,6 +88,13 @@ export interface FaqPort {
   match(question: string, signal: AbortSignal): Promise<string | null>;
 }
 
+/** The business's documents (docs/knowledge.md): offered as `search_knowledge` while `available()`. */
+export interface KnowledgePort {
+  available(): boolean;
+  /** The passages (with their sources) the model reads as the tool result. */
+  search(query: string, signal: AbortSignal): Promise<string>;
+}
+
 // ---------------------------------------------------------------- TTS
 
 export interface TtsRequest {

@@ -2,13 +2,22 @@ import { LlmUnavailableError } from '../../errors.js';
 import { createChunker, speakable } from './chunker.js';
 import type { DialogueReply } from './message-taking.js';
 import type { VoicePhrases } from './phrases.js';
-import type { Degradation, FaqPort, LlmMessage, LlmPort, LlmToolCall, TakenMessageDraft } from './ports.js';
+import type {
+  Degradation,
+  FaqPort,
+  KnowledgePort,
+  LlmMessage,
+  LlmPort,
+  LlmToolCall,
+  TakenMessageDraft,
+} from './ports.js';
 import type { Reply } from './reply.js';
-import { VOICE_TOOLS } from './tools.js';
+import { voiceTools } from './tools.js';
 
 export interface ResponderHost {
   llm: LlmPort;
   faq?: FaqPort;
+  knowledge?: KnowledgePort | undefined;
   systemPrompt: string;
   /** Sent to the LLM port as metadata. */
   channel: string;
@@ -95,7 +104,7 @@ export class Responder {
     reply.timing.llmStartMs ??= this.host.now();
     let content = '';
     const calls: LlmToolCall[] = [];
-    const request = { messages, tools: VOICE_TOOLS, metadata: this.metadata() };
+    const request = { messages, tools: voiceTools(this.host.knowledge), metadata: this.metadata() };
     for await (const event of this.host.llm.stream(request, reply.abort.signal)) {
       reply.timing.llmFirstMs ??= this.host.now();
       if (event.type === 'tool_call') calls.push(event.call);

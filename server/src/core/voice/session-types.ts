@@ -9,6 +9,7 @@ import type {
   ConversationStore,
   Degradation,
   FaqPort,
+  KnowledgePort,
   LlmPort,
   MessageNotifier,
   SpeechHealthPort,
@@ -48,6 +49,7 @@ export interface VoiceSessionDeps {
   store: ConversationStore;
   notifier: MessageNotifier;
   faq?: FaqPort;
+  knowledge?: KnowledgePort;
   speechHealth?: SpeechHealthPort;
   /** Shared across sessions so fixed phrases are synthesized once. */
   phraseCache?: PhraseCache;

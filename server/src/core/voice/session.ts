@@ -327,10 +327,12 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
       storeMessage: (draft: TakenMessageDraft, source: 'llm') => this.recorder.storeMessage(draft, source),
       transfer: this.deps.transfer,
       transferringPhrase: this.o.phrases.transferring,
+      knowledge: this.deps.knowledge,
     };
     return {
       llm: this.deps.llm,
       faq: this.deps.faq,
+      knowledge: this.deps.knowledge,
       systemPrompt: this.o.systemPrompt,
       channel: this.o.channel,
       conversationId: this.id,

@@ -1,7 +1,7 @@
-import type { LlmToolCall, TakenMessageDraft } from './ports.js';
+import type { KnowledgePort, LlmToolCall, TakenMessageDraft } from './ports.js';
 import type { Reply } from './reply.js';
 import type { VoiceEvents, VoiceSessionDeps } from './session-types.js';
-import { END_CALL, parseTakeMessage, TAKE_MESSAGE, TRANSFER } from './tools.js';
+import { END_CALL, parseTakeMessage, SEARCH_KNOWLEDGE, TAKE_MESSAGE, TRANSFER } from './tools.js';
 
 export interface ToolCallHost {
   events: VoiceEvents;
@@ -10,6 +10,7 @@ export interface ToolCallHost {
   transfer: VoiceSessionDeps['transfer'];
   /** Said before a transfer starts. */
   transferringPhrase: string;
+  knowledge?: KnowledgePort | undefined;
 }
 
 type ToolReply = Pick<Reply, 'turn' | 'speaker' | 'abort' | 'toolCalls' | 'endCall'>;
@@ -35,6 +36,8 @@ async function toolResult(host: ToolCallHost, reply: ToolReply, call: LlmToolCal
       return 'ok: say nothing more, the call ends';
     case TRANSFER:
       return transfer(host, reply, call.arguments);
+    case SEARCH_KNOWLEDGE:
+      return searchKnowledge(host, reply, call.arguments);
     default:
       return `error: unknown tool ${call.name}`;
   }
@@ -54,4 +57,12 @@ async function transfer(host: ToolCallHost, reply: ToolReply, args: Record<strin
   if (!(await host.transfer(target, reply.abort.signal))) return 'error: transfer failed';
   reply.endCall = 'transferred';
   return 'ok';
+}
+
+/** The passages and their sources: kept on the turn as this call's result. */
+async function searchKnowledge(host: ToolCallHost, reply: ToolReply, args: Record<string, unknown>): Promise<string> {
+  if (!host.knowledge) return 'error: there are no business documents';
+  const query = typeof args.query === 'string' ? args.query.trim() : '';
+  if (query === '') return 'error: query is required';
+  return host.knowledge.search(query, reply.abort.signal);
 }

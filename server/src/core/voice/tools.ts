@@ -3,6 +3,16 @@ import type { LlmToolSpec, TakenMessageDraft } from './ports.js';
 export const TAKE_MESSAGE = 'take_message';
 export const END_CALL = 'end_call';
 export const TRANSFER = 'transfer';
+export const SEARCH_KNOWLEDGE = 'search_knowledge';
+
+/** Offered with the others while the knowledge base has enabled documents. */
+export const KNOWLEDGE_TOOL: LlmToolSpec = {
+  name: SEARCH_KNOWLEDGE,
+  description:
+    "Search the business's documents (prices, hours, delivery, returns, address). Call it before answering a " +
+    'question about the business; answer only from what it returns.',
+  parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
+};
 
 export const VOICE_TOOLS: LlmToolSpec[] = [
   {
@@ -29,6 +39,11 @@ export const VOICE_TOOLS: LlmToolSpec[] = [
     parameters: { type: 'object', properties: { target: { type: 'string' } } },
   },
 ];
+
+/** The tools of one LLM round. */
+export function voiceTools(knowledge: { available(): boolean } | undefined): LlmToolSpec[] {
+  return knowledge?.available() ? [...VOICE_TOOLS, KNOWLEDGE_TOOL] : VOICE_TOOLS;
+}
 
 const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
 

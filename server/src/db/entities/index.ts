@@ -16,6 +16,7 @@ import { TELEGRAM_ENTITIES } from './telegram.entity.js';
 import { DISCORD_ENTITIES } from './discord.entity.js';
 import { DISCORD_GUILD_ENTITIES } from './discord-guild.entity.js';
 import { OwnerCommandEntity } from './owner-command.entity.js';
+import { KNOWLEDGE_ENTITIES } from './knowledge.entity.js';
 
 /** Every entity; later modules append theirs here. */
 export const ENTITIES = [
@@ -40,6 +41,7 @@ export const ENTITIES = [
   ...DISCORD_ENTITIES,
   ...DISCORD_GUILD_ENTITIES,
   OwnerCommandEntity,
+  ...KNOWLEDGE_ENTITIES,
 ];
 
 export { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity };

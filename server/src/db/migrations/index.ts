@@ -11,6 +11,7 @@ import { TelegramSubscribers1764650000000 } from './1764650000000-telegram-subsc
 import { Discord1764700000000 } from './1764700000000-discord.js';
 import { OwnerCommands1764800000000 } from './1764800000000-owner-commands.js';
 import { DiscordGuilds1764900000000 } from './1764900000000-discord-guilds.js';
+import { Knowledge1764900000000 } from './1764900000000-knowledge.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   Discord1764700000000,
   OwnerCommands1764800000000,
   DiscordGuilds1764900000000,
+  Knowledge1764900000000,
 ];

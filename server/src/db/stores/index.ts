@@ -29,6 +29,7 @@ import {
 import { createDiscordBotStore, createDiscordTurnStore } from './discord-store.js';
 import { createDiscordChoiceStore, createDiscordGuildStore } from './discord-guild-store.js';
 import { createOwnerCommandStore } from './owner-command-store.js';
+import { createKnowledgeStore } from './knowledge-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
 
@@ -70,5 +71,6 @@ export function createStores(db: DataSource) {
       choices: createDiscordChoiceStore(db),
     },
     ownerCommands: createOwnerCommandStore(db),
+    knowledge: createKnowledgeStore(db),
   };
 }

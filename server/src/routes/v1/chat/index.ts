@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ChatStream } from '../../../core/llm/chat-stream.js';
+import type { ChatResult, ChatStream } from '../../../core/llm/chat-stream.js';
+import type { KnowledgeTurns } from '../../../core/knowledge/knowledge-turn.js';
 import { ChatAbortedError } from '../../../errors.js';
 import { collect, type ChatRequest, type LlmRouter } from '../../../core/llm/router.js';
 import { normalizeError } from '../../../http/errors.js';
@@ -27,6 +28,8 @@ function abortOnDisconnect(reply: FastifyReply): AbortController {
 export interface ChatRouteOptions {
   /** Per provider attempt: no first token within it, the attempt is cancelled and the next provider tried. */
   firstTokenTimeoutMs?: number;
+  /** The knowledge base for persona routes (search_knowledge tool or passages in the context). */
+  knowledge?: KnowledgeTurns | undefined;
 }
 
 function toChatRequest(
@@ -51,7 +54,7 @@ function toChatRequest(
   };
 }
 
-function routingHeaders(stream: ChatStream): Record<string, string> {
+function routingHeaders(stream: ChatStream | ChatResult): Record<string, string> {
   return { 'x-llm-provider': stream.provider, 'x-llm-route': stream.route, 'x-llm-source': stream.source };
 }
 
@@ -128,6 +131,13 @@ async function sendStream(reply: FastifyReply, stream: ChatStream, model: string
   }
 }
 
+/** A knowledge-base answer: the usual body plus `sources`, an extension field OpenAI clients ignore. */
+function sendWithSources(reply: FastifyReply, answered: { result: ChatResult; sources: unknown[] }, requested: string) {
+  const { result } = answered;
+  const model = result.source === 'faq' ? requested : result.model;
+  return reply.headers(routingHeaders(result)).send({ ...completionBody(result, model), sources: answered.sources });
+}
+
 export function chatRoutes(router: LlmRouter, options: ChatRouteOptions = {}): V1Plugin {
   return async (app) => {
     app.post(
@@ -135,7 +145,14 @@ export function chatRoutes(router: LlmRouter, options: ChatRouteOptions = {}): V
       { config: { access: 'api' }, schema: { tags: ['v1'], body: ChatCompletionRequest } },
       async (request, reply) => {
         const controller = abortOnDisconnect(reply);
-        const stream = await router.chat(toChatRequest(request, request.body, controller.signal, options));
+        let chatRequest = toChatRequest(request, request.body, controller.signal, options);
+        if (options.knowledge && request.body.stream !== true) {
+          const answered = await options.knowledge.answer((r) => router.chat(r), collect, chatRequest);
+          if (answered) return sendWithSources(reply, answered, request.body.model);
+        } else if (options.knowledge && (await options.knowledge.applies(chatRequest))) {
+          chatRequest = await options.knowledge.withContext(chatRequest, []);
+        }
+        const stream = await router.chat(chatRequest);
         const model = shownModel(stream, request.body.model);
         if (request.body.stream === true) {
           return sendStream(reply, stream, model, request.body.stream_options?.include_usage === true);
