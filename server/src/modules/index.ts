@@ -6,6 +6,7 @@ import { databaseModule, type DatabaseModule } from './database.js';
 import { discordModule, type DiscordModule } from './discord.js';
 import { gsmModule, type GsmModule } from './gsm.js';
 import { llmModule, type LlmModule } from './llm.js';
+import { notificationsModule, type NotificationsModule } from './notifications.js';
 import type { Module, ModuleDefinition } from './module.js';
 import { processesModule, type ProcessesModule } from './processes.js';
 import { settingsModule, type SettingsModule } from './settings.js';
@@ -25,6 +26,7 @@ export interface Started {
   gsm: GsmModule;
   telegram: TelegramModule;
   discord: DiscordModule;
+  notifications: NotificationsModule;
   dashboard: Module;
   adminUi: Module;
 }
@@ -51,6 +53,7 @@ export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinit
     gsmModule,
     telegramModule,
     discordModule,
+    notificationsModule,
     dashboardModule,
     adminUiModule,
   ];

@@ -14,6 +14,7 @@ import { BusinessSettingsEntity } from './settings.entity.js';
 import { WidgetTokenEntity } from './widget-token.entity.js';
 import { TELEGRAM_ENTITIES } from './telegram.entity.js';
 import { DISCORD_ENTITIES } from './discord.entity.js';
+import { NOTIFICATION_ENTITIES } from './notification.entity.js';
 
 /** Every entity; later modules append theirs here. */
 export const ENTITIES = [
@@ -36,6 +37,7 @@ export const ENTITIES = [
   WidgetTokenEntity,
   ...TELEGRAM_ENTITIES,
   ...DISCORD_ENTITIES,
+  ...NOTIFICATION_ENTITIES,
 ];
 
 export { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity };

@@ -9,6 +9,7 @@ import { AuthHardening1764500000000 } from './1764500000000-auth-hardening.js';
 import { Telegram1764600000000 } from './1764600000000-telegram.js';
 import { TelegramSubscribers1764650000000 } from './1764650000000-telegram-subscribers.js';
 import { Discord1764700000000 } from './1764700000000-discord.js';
+import { Notifications1764800000000 } from './1764800000000-notifications.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Telegram1764600000000,
   TelegramSubscribers1764650000000,
   Discord1764700000000,
+  Notifications1764800000000,
 ];

@@ -27,6 +27,7 @@ import {
   createTelegramTurnStore,
 } from './telegram-store.js';
 import { createDiscordBotStore, createDiscordTurnStore } from './discord-store.js';
+import { createNotificationDeliveryStore, createNotificationTargetStore } from './notification-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
 
@@ -65,5 +66,6 @@ export function createStores(db: DataSource) {
       bots: createDiscordBotStore(db),
       turns: createDiscordTurnStore(db),
     },
+    notifications: { targets: createNotificationTargetStore(db), deliveries: createNotificationDeliveryStore(db) },
   };
 }
