@@ -12,6 +12,11 @@ export function createTelegramNoticeSender(options: {
     if (target.settings.kind !== 'telegram') throw new Error('not a Telegram target');
     const token = await options.tokenOf(target.settings.botId);
     const api = new Api(token, { apiRoot: options.apiRoot, timeoutSeconds: Math.ceil(options.timeoutMs / 1000) });
-    await api.sendMessage(target.settings.chatId, `${notice.title}\n\n${notice.body}`.slice(0, 4096));
+    const { chatId } = target.settings;
+    // Numeric ids go as numbers (they fit in 52 bits); `@channelname` as it is.
+    await api.sendMessage(
+      /^-?[0-9]+$/.test(chatId) ? Number(chatId) : chatId,
+      `${notice.title}\n\n${notice.body}`.slice(0, 4096),
+    );
   };
 }
