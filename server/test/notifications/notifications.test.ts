@@ -301,6 +301,25 @@ describe('owner notifications: targets, outbox, retries, quiet hours', () => {
     expect((await api.call('POST', '/targets/nope/test')).statusCode).toBe(404);
   });
 
+  it('a row left sending by a crash (expired lease) or pending is picked up again: at least once', async () => {
+    const now = Date.now() + offsetMs;
+    const payload = { event: 'call.missed' as const, number: '+79990003344' };
+    const row = { targetId: targets.ntfy!.id, event: 'call.missed' as const, payload, attempts: 0, lastError: null };
+    await rt.stores.notifications.deliveries.insertMany(
+      [
+        { ...row, id: '00000000-0000-4000-8000-0000000000a1', status: 'sending', nextAttemptAt: now - 60_000 },
+        { ...row, id: '00000000-0000-4000-8000-0000000000a2', status: 'pending', nextAttemptAt: now - 1000 },
+      ].map((r) => ({ ...r, leaseUntil: now - 1000, createdAt: now - 60_000, sentAt: null })),
+    );
+    const picked = await until(async () => {
+      const sent = (await api.deliveries('sent')).filter(
+        (d) => d.id.endsWith('0000000000a1') || d.id.endsWith('0000000000a2'),
+      );
+      return sent.length === 2 && sent;
+    }, 'both rows sent');
+    expect(picked.every((d) => d.attempts === 1)).toBe(true);
+  });
+
   it('edits keep sealed secrets, the log filters by status, targets are removed', async () => {
     const patched = await api.call('PATCH', `/targets/${targets.email!.id}`, {
       enabled: false,
