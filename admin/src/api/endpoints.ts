@@ -1,5 +1,11 @@
 import type {
   ApiKeyView,
+  CreateNotificationTargetRequest,
+  NotificationDeliveryQuery,
+  NotificationDeliveryView,
+  NotificationTargetView,
+  NotificationTestResult,
+  UpdateNotificationTargetRequest,
   AuditEntryView,
   AuditQuery,
   ChangePasswordRequest,
@@ -227,6 +233,19 @@ export function createAdminApi(client: ApiClient) {
         (await client.stream('GET', `/api/telegram/bots/${id(botId)}/subscribers.csv`)).blob(),
       /** A user's voice note (OGG/Opus) at the turn's `audioUrl`, fetched with the session's token, for a blob: URL. */
       audio: async (audioUrl: string) => (await client.stream('GET', audioUrl)).blob(),
+    },
+    notifications: {
+      list: () => client.request<{ items: NotificationTargetView[] }>('GET', '/api/notifications/targets'),
+      create: (body: CreateNotificationTargetRequest) =>
+        client.request<NotificationTargetView>('POST', '/api/notifications/targets', { body }),
+      update: (targetId: string, body: UpdateNotificationTargetRequest) =>
+        client.request<NotificationTargetView>('PATCH', `/api/notifications/targets/${id(targetId)}`, { body }),
+      remove: (targetId: string) =>
+        client.request<NotificationTargetView>('DELETE', `/api/notifications/targets/${id(targetId)}`),
+      test: (targetId: string) =>
+        client.request<NotificationTestResult>('POST', `/api/notifications/targets/${id(targetId)}/test`),
+      deliveries: (query: NotificationDeliveryQuery = {}) =>
+        client.request<Page<NotificationDeliveryView>>('GET', '/api/notifications/deliveries', { query: { ...query } }),
     },
     limits: {
       list: () => client.request<{ items: LimitView[] }>('GET', '/api/llm/limits'),

@@ -66,6 +66,12 @@ export const routes: RouteRecordRaw[] = [
     ],
   },
   {
+    path: '/notifications',
+    name: 'notifications',
+    component: () => import('../views/notifications/notifications-page.vue'),
+    meta: { adminOnly: true, titleKey: 'nav.notifications' },
+  },
+  {
     path: '/audit',
     name: 'audit',
     component: () => import('../views/audit/audit-page.vue'),
@@ -157,6 +163,7 @@ export const NAV_ROUTES = [
   'voice',
   'gsm',
   'telegram',
+  'notifications',
   'speech',
   'faq',
   'providers',
