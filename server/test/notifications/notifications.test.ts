@@ -307,8 +307,8 @@ describe('owner notifications: targets, outbox, retries, quiet hours', () => {
     const row = { targetId: targets.ntfy!.id, event: 'call.missed' as const, payload, attempts: 0, lastError: null };
     await rt.stores.notifications.deliveries.insertMany(
       [
-        { ...row, id: '00000000-0000-4000-8000-0000000000a1', status: 'sending', nextAttemptAt: now - 60_000 },
-        { ...row, id: '00000000-0000-4000-8000-0000000000a2', status: 'pending', nextAttemptAt: now - 1000 },
+        { ...row, id: '00000000-0000-4000-8000-0000000000a1', status: 'sending' as const, nextAttemptAt: now - 60_000 },
+        { ...row, id: '00000000-0000-4000-8000-0000000000a2', status: 'pending' as const, nextAttemptAt: now - 1000 },
       ].map((r) => ({ ...r, leaseUntil: now - 1000, createdAt: now - 60_000, sentAt: null })),
     );
     const picked = await until(async () => {
