@@ -21,6 +21,7 @@ export * from './voice/ws.js';
 export * from './async-queue.js';
 export * from './admin/live.js';
 export * from './admin/settings.js';
+export * from './admin/notifications.js';
 export * from './admin/telegram.js';
 export * from './workers/telegram.js';
 export * from './admin/discord.js';

@@ -80,6 +80,8 @@ export interface Config {
   readonly voiceLlmFirstTokenMs: number;
   readonly webhookTimeoutMs: number;
   readonly webhookAttempts: number;
+  /** Owner notifications (docs/notifications.md). */
+  readonly notify: NotifyConfig;
   /**
    * Private, loopback or link-local destinations server-side requests may reach (OUTBOUND_ALLOW: addresses,
    * CIDR ranges or host names, each optionally `:port`); LLM_BASE_URL's own host:port is always among them.
@@ -131,6 +133,17 @@ export interface ProcessesConfig {
   readonly logLines: number;
   /** Heartbeat period told to children without their own (bots); 5 missed = killed. */
   readonly heartbeatIntervalMs: number;
+}
+
+export interface NotifyConfig {
+  /** Attempts per delivery before it is marked failed. */
+  readonly maxAttempts: number;
+  /** First retry delay; doubles per attempt (capped at an hour). */
+  readonly retryBaseMs: number;
+  /** How often the delivery loop looks for due rows. */
+  readonly pollMs: number;
+  /** Per-send timeout (SMTP, HTTP, Bot API); a claim's lease is three of these. */
+  readonly timeoutMs: number;
 }
 
 export interface TelegramConfig {
@@ -344,6 +357,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     voiceLlmFirstTokenMs: int(env, 'VOICE_LLM_FIRST_TOKEN_MS', 2000, 100, 60_000),
     webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
     webhookAttempts: int(env, 'WEBHOOK_ATTEMPTS', 3, 1, 10),
+    notify: Object.freeze({
+      maxAttempts: int(env, 'NOTIFY_MAX_ATTEMPTS', 8, 1, 50),
+      retryBaseMs: int(env, 'NOTIFY_RETRY_BASE_MS', 30_000, 10, 3_600_000),
+      pollMs: int(env, 'NOTIFY_POLL_MS', 5000, 10, 600_000),
+      timeoutMs: int(env, 'NOTIFY_TIMEOUT_MS', 10_000, 100, 120_000),
+    }),
     outboundAllow: Object.freeze(outboundAllow(env)),
   });
 }

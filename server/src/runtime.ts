@@ -10,6 +10,7 @@ import { createMetricsRegistry } from './http/metrics.js';
 import type { Logger } from './logger.js';
 import { moduleList, type ModuleListOptions, type Started } from './modules/index.js';
 import type { LlmModule } from './modules/llm.js';
+import type { NotificationsModule } from './modules/notifications.js';
 import type { ProcessesModule } from './modules/processes.js';
 import { startModules, type StartedModules } from './modules/runner.js';
 import type { SettingsModule } from './modules/settings.js';
@@ -36,6 +37,8 @@ export interface Runtime {
   notifier: MessageNotifier;
   /** Business settings (the panel's Settings page). */
   settings: SettingsModule['service'];
+  /** Owner notifications: the outbox (enqueue, one delivery pass, test) and the targets. */
+  notifications: Pick<NotificationsModule, 'outbox' | 'targets'>;
   /** Drains the modules (child processes), closes the server, then closes the modules in reverse order. */
   close(): Promise<void>;
 }
@@ -66,6 +69,7 @@ function runtimeView(started: StartedModules<Started>, app: App, close: () => Pr
     processes: started.get('processes'),
     gsm: started.find('gsm')?.channel ?? null,
     ...{ voice: voice.voice, notifier: voice.notifier, settings: started.get('settings').service },
+    notifications: started.get('notifications'),
     close,
   };
 }

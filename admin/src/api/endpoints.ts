@@ -1,5 +1,11 @@
 import type {
   ApiKeyView,
+  CreateNotificationTargetRequest,
+  NotificationDeliveryQuery,
+  NotificationDeliveryView,
+  NotificationTargetView,
+  NotificationTestResult,
+  UpdateNotificationTargetRequest,
   AuditEntryView,
   AuditQuery,
   ChangePasswordRequest,
@@ -250,6 +256,19 @@ export function createAdminApi(client: ApiClient) {
         client.request<{ items: DiscordTurnView[] }>('GET', `/api/discord/bots/${id(botId)}/channels/${id(channelId)}`),
       /** Per-server settings and usage, once the server has them: a 404 means this server has no such API yet. */
       guilds: (botId: string) => client.request<{ items: unknown[] }>('GET', `/api/discord/bots/${id(botId)}/guilds`),
+    },
+    notifications: {
+      list: () => client.request<{ items: NotificationTargetView[] }>('GET', '/api/notifications/targets'),
+      create: (body: CreateNotificationTargetRequest) =>
+        client.request<NotificationTargetView>('POST', '/api/notifications/targets', { body }),
+      update: (targetId: string, body: UpdateNotificationTargetRequest) =>
+        client.request<NotificationTargetView>('PATCH', `/api/notifications/targets/${id(targetId)}`, { body }),
+      remove: (targetId: string) =>
+        client.request<NotificationTargetView>('DELETE', `/api/notifications/targets/${id(targetId)}`),
+      test: (targetId: string) =>
+        client.request<NotificationTestResult>('POST', `/api/notifications/targets/${id(targetId)}/test`),
+      deliveries: (query: NotificationDeliveryQuery = {}) =>
+        client.request<Page<NotificationDeliveryView>>('GET', '/api/notifications/deliveries', { query: { ...query } }),
     },
     limits: {
       list: () => client.request<{ items: LimitView[] }>('GET', '/api/llm/limits'),

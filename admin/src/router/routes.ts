@@ -75,6 +75,12 @@ export const routes: RouteRecordRaw[] = [
     ],
   },
   {
+    path: '/notifications',
+    name: 'notifications',
+    component: () => import('../views/notifications/notifications-page.vue'),
+    meta: { adminOnly: true, titleKey: 'nav.notifications' },
+  },
+  {
     path: '/audit',
     name: 'audit',
     component: () => import('../views/audit/audit-page.vue'),
@@ -167,6 +173,7 @@ export const NAV_ROUTES = [
   'gsm',
   'telegram',
   'discord',
+  'notifications',
   'speech',
   'faq',
   'providers',

@@ -8,6 +8,7 @@ import { gsmModule, type GsmModule } from './gsm.js';
 import { knowledgeModule, type KnowledgeModule } from './knowledge.js';
 import { llmModule, type LlmModule } from './llm.js';
 import { ownerModule, type OwnerModule } from './owner.js';
+import { notificationsModule, type NotificationsModule } from './notifications.js';
 import type { Module, ModuleDefinition } from './module.js';
 import { processesModule, type ProcessesModule } from './processes.js';
 import { settingsModule, type SettingsModule } from './settings.js';
@@ -29,6 +30,7 @@ export interface Started {
   owner: OwnerModule;
   telegram: TelegramModule;
   discord: DiscordModule;
+  notifications: NotificationsModule;
   dashboard: Module;
   adminUi: Module;
 }
@@ -57,6 +59,7 @@ export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinit
     ownerModule,
     telegramModule,
     discordModule,
+    notificationsModule,
     dashboardModule,
     adminUiModule,
   ];

@@ -1,5 +1,6 @@
 import { knowledgeVoicePort } from '../core/knowledge/knowledge-turn.js';
 import type { MessagesService } from '../core/messages/messages-service.js';
+import type { WebhookDispatcher } from '../core/messages/webhooks.js';
 import type { MessageNotifier } from '../core/voice/ports.js';
 import { createVoicePorts } from '../voice/adapters/index.js';
 import { createVoiceWiring, type VoicePorts, type VoiceRuntime } from '../voice/runtime.js';
@@ -11,6 +12,8 @@ export interface VoiceModule extends Module {
   messages: MessagesService;
   /** Announces taken messages through the configured webhooks (any channel may use it). */
   notifier: MessageNotifier;
+  /** Hears every taken message (owner notifications); the listener must not throw or block. */
+  onMessageTaken: WebhookDispatcher['onMessageTaken'];
   /** Whether the engine can talk now (fake ports, or a worker with a voice); channels fall back otherwise. */
   canTalk(): boolean;
 }
@@ -54,6 +57,7 @@ export function voiceModule(ports?: VoicePorts): ModuleDefinition<Started, 'voic
         voice: wiring.voice,
         messages: wiring.messages,
         notifier: wiring.notifier,
+        onMessageTaken: wiring.notifier.onMessageTaken,
         canTalk: () => ports !== undefined || speech.service.voices().length > 0,
         routes: { api: wiring.adminExtra, root: wiring.rootExtra },
       };

@@ -98,7 +98,21 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps) {
     return lastError === null;
   }
 
+  const listeners = new Set<(message: TakenMessage) => void>();
+  /** Another announcer (owner notifications) hears each taken message first; it must not throw or block. */
+  function onMessageTaken(listener: (message: TakenMessage) => void): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+
   async function messageTaken(message: TakenMessage): Promise<void> {
+    for (const listener of listeners) {
+      try {
+        listener(message);
+      } catch (error) {
+        deps.logger?.error({ err: error }, 'taken-message listener failed');
+      }
+    }
     try {
       const hooks = (await deps.store.list()).filter(
         (h) => h.enabled && (h.event === 'message.taken' || h.event === '*'),
@@ -109,7 +123,7 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps) {
     }
   }
 
-  return { messageTaken, deliver };
+  return { messageTaken, deliver, onMessageTaken };
 }
 
 export type WebhookDispatcher = ReturnType<typeof createWebhookDispatcher>;

@@ -12,6 +12,7 @@ import { Discord1764700000000 } from './1764700000000-discord.js';
 import { OwnerCommands1764800000000 } from './1764800000000-owner-commands.js';
 import { DiscordGuilds1764900000000 } from './1764900000000-discord-guilds.js';
 import { Knowledge1764900000000 } from './1764900000000-knowledge.js';
+import { Notifications1764800000000 } from './1764800000000-notifications.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   OwnerCommands1764800000000,
   DiscordGuilds1764900000000,
   Knowledge1764900000000,
+  Notifications1764800000000,
 ];

@@ -30,6 +30,7 @@ import { createDiscordBotStore, createDiscordTurnStore } from './discord-store.j
 import { createDiscordChoiceStore, createDiscordGuildStore } from './discord-guild-store.js';
 import { createOwnerCommandStore } from './owner-command-store.js';
 import { createKnowledgeStore } from './knowledge-store.js';
+import { createNotificationDeliveryStore, createNotificationTargetStore } from './notification-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
 
@@ -72,5 +73,6 @@ export function createStores(db: DataSource) {
     },
     ownerCommands: createOwnerCommandStore(db),
     knowledge: createKnowledgeStore(db),
+    notifications: { targets: createNotificationTargetStore(db), deliveries: createNotificationDeliveryStore(db) },
   };
 }
