@@ -59,7 +59,11 @@ export type ErrorCode =
   | 'TELEGRAM_UNREACHABLE'
   | 'TELEGRAM_WEBHOOK_SECRET'
   | 'DISCORD_TOKEN_REJECTED'
-  | 'DISCORD_UNREACHABLE';
+  | 'DISCORD_UNREACHABLE'
+  // backup and restore (issue 18)
+  | 'BACKUP_INVALID'
+  | 'BACKUP_SCHEMA_NEWER'
+  | 'RESTORE_TARGET_NOT_EMPTY';
 
 export interface AppErrorOptions {
   statusCode?: number;
@@ -414,5 +418,19 @@ export class SpeechEngineError extends AppError {
       retryable,
       details: { engineCode: code },
     });
+  }
+}
+
+/** A backup archive that cannot be restored: corrupted, truncated, incomplete, or from newer code. */
+export class BackupInvalidError extends AppError {
+  constructor(code: 'BACKUP_INVALID' | 'BACKUP_SCHEMA_NEWER', message: string, cause?: unknown) {
+    super(code, message, { statusCode: 400, cause });
+  }
+}
+
+/** The restore target already holds an install (users, or other keys); `--force` replaces it. */
+export class RestoreTargetNotEmptyError extends AppError {
+  constructor(message: string) {
+    super('RESTORE_TARGET_NOT_EMPTY', message, { statusCode: 409 });
   }
 }
