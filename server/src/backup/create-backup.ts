@@ -119,7 +119,10 @@ function baseManifest(
     database: options.db.options.type === 'postgres' ? 'postgres' : 'sqlite',
     lastMigration,
     createdAt: now.toISOString(),
-    keyFingerprints: { jwt: keyFingerprint(options.keys.jwtSecret), encryption: keyFingerprint(options.keys.encryptionKey) },
+    keyFingerprints: {
+      jwt: keyFingerprint(options.keys.jwtSecret),
+      encryption: keyFingerprint(options.keys.encryptionKey),
+    },
     tables,
     files: [],
   };

@@ -131,7 +131,9 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     const target = await inspectTarget(options.db);
     const reason = await existingInstall(target, manifest, options.dataDir);
     if (reason !== null && options.force !== true)
-      throw new RestoreTargetNotEmptyError(`the target already holds an install (${reason}); use --force to replace it`);
+      throw new RestoreTargetNotEmptyError(
+        `the target already holds an install (${reason}); use --force to replace it`,
+      );
     const rowsOf = (table: string) => jsonLines(path.join(staging, `${TABLE_PREFIX}${table}.jsonl`));
     await replaceAllRows(options.db, rowsOf, target.tables);
     return { manifest, files: placeFiles(staging, options.dataDir, manifest) };

@@ -107,8 +107,13 @@ export interface TarEntryTarget {
 export async function readTarGz(file: string, target: TarEntryTarget): Promise<Map<string, string>> {
   const hashes = new Map<string, string>();
   let pending: Buffer = Buffer.alloc(0);
-  let current: { name: string; left: number; pad: number; hash: ReturnType<typeof createHash>; out: Writable | null } | null =
-    null;
+  let current: {
+    name: string;
+    left: number;
+    pad: number;
+    hash: ReturnType<typeof createHash>;
+    out: Writable | null;
+  } | null = null;
   let ended = false;
   const input = fs.createReadStream(file).pipe(createGunzip());
   for await (const chunk of input as AsyncIterable<Buffer>) {
@@ -136,7 +141,13 @@ export async function readTarGz(file: string, target: TarEntryTarget): Promise<M
       }
       if (parsed.type !== '0' && parsed.type !== '') throw new Error(`unexpected tar entry type for ${parsed.name}`);
       const pad = (BLOCK - (parsed.size % BLOCK)) % BLOCK;
-      current = { name: parsed.name, left: parsed.size, pad, hash: createHash('sha256'), out: target.open(parsed.name, parsed.size) };
+      current = {
+        name: parsed.name,
+        left: parsed.size,
+        pad,
+        hash: createHash('sha256'),
+        out: target.open(parsed.name, parsed.size),
+      };
     }
   }
   if (!ended || current !== null) throw new Error('the archive ends early (truncated)');

@@ -30,7 +30,10 @@ function quote(db: DataSource, name: string): string {
 async function tableInfos(db: DataSource): Promise<TableInfo[]> {
   const infos = db.entityMetadatas.map((meta) => ({
     name: meta.tableName,
-    sql: meta.tablePath.split('.').map((p) => quote(db, p)).join('.'),
+    sql: meta.tablePath
+      .split('.')
+      .map((p) => quote(db, p))
+      .join('.'),
     booleans: new Set(meta.columns.filter((c) => c.type === 'boolean').map((c) => c.databaseName)),
     bigints: new Set(meta.columns.filter((c) => c.type === 'bigint').map((c) => c.databaseName)),
     serial: meta.columns.find((c) => c.generationStrategy === 'increment')?.databaseName ?? null,
@@ -83,7 +86,10 @@ async function lastMigration(query: (sql: string) => Promise<Array<{ name: strin
 
 function migrationsTable(db: DataSource): string {
   const schema = db.options.type === 'postgres' ? db.options.schema : undefined;
-  return [schema, 'migrations'].filter((p) => p !== undefined).map((p) => quote(db, p!)).join('.');
+  return [schema, 'migrations']
+    .filter((p) => p !== undefined)
+    .map((p) => quote(db, p!))
+    .join('.');
 }
 
 /**
@@ -196,7 +202,10 @@ async function insertBatch(db: DataSource, runner: QueryRunner, info: TableInfo,
   let n = 0;
   const tuple = () => `(${columns.map(() => (postgres ? `$${++n}` : '?')).join(', ')})`;
   const sql = `INSERT INTO ${info.sql} (${columns.map((c) => quote(db, c)).join(', ')}) VALUES ${rows.map(tuple).join(', ')}`;
-  await runner.query(sql, rows.flatMap((row) => columns.map((c) => fromJson(db, row[c] ?? null))));
+  await runner.query(
+    sql,
+    rows.flatMap((row) => columns.map((c) => fromJson(db, row[c] ?? null))),
+  );
 }
 
 /**
@@ -225,7 +234,12 @@ export async function replaceAllRows(
   }
 }
 
-async function fillTable(db: DataSource, runner: QueryRunner, info: TableInfo, rows: AsyncIterable<Record<string, unknown>>) {
+async function fillTable(
+  db: DataSource,
+  runner: QueryRunner,
+  info: TableInfo,
+  rows: AsyncIterable<Record<string, unknown>>,
+) {
   let batch: Array<Record<string, unknown>> = [];
   for await (const row of rows) {
     batch.push(row);
