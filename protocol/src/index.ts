@@ -25,3 +25,4 @@ export * from './admin/telegram.js';
 export * from './workers/telegram.js';
 export * from './admin/discord.js';
 export * from './workers/discord.js';
+export * from './admin/backups.js';
