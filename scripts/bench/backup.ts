@@ -49,7 +49,8 @@ async function seed(db: Awaited<ReturnType<typeof openDatabase>>, dataDir: strin
   for (let i = 0; i < CALLS; i += 500) await repo.insert(Array.from({ length: 500 }, (_, k) => call(i + k)));
   fs.mkdirSync(path.join(dataDir, 'recordings'), { recursive: true });
   const chunk = randomBytes(1_048_576);
-  for (let i = 0; i < recordingsMb; i++) fs.writeFileSync(path.join(dataDir, 'recordings', `synthetic-${i}.wav`), chunk);
+  for (let i = 0; i < recordingsMb; i++)
+    fs.writeFileSync(path.join(dataDir, 'recordings', `synthetic-${i}.wav`), chunk);
 }
 
 async function dropSchema(schema: string | undefined) {

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBackupService } from '../src/backup/backup-service.js';
+import { createLogger } from '../src/logger.js';
 import { createSecretBox } from '../src/core/secrets/secret-box.js';
 import { UserEntity } from '../src/db/entities/index.js';
 import { LlmProviderEntity } from '../src/db/entities/llm.entity.js';
@@ -67,7 +69,7 @@ describe(`backup and restore (${testDb()})`, { timeout: 300_000 }, () => {
     apiKey = (
       await source.services.apiKeys.create({
         name: 'crm',
-        ownerId: source.firstAdmin.user?.id ?? (await source.services.users.findByUsername('admin'))!.id,
+        ownerId: (await source.services.users.findByUsername('admin'))!.id,
         rateLimitPerMinute: null,
         createdBy: null,
       })
@@ -195,5 +197,50 @@ describe(`backup and restore (${testDb()})`, { timeout: 300_000 }, () => {
     expect(manage(otherDb.env, 'restore', archive, '--force').code).toBe(0);
     expect(manage(otherDb.env, 'list-users').out).not.toContain('only-here');
     targets.push(createTestDatabase(other.env.DATA_DIR)); // cleans the data dir; the schema goes with the run
+  });
+
+  it('POST /api/backups (admin only, audited) writes one that GET lists and downloads; old ones are pruned', async () => {
+    const user = await source.createUser('user');
+    const forbidden = await source.app.inject({ method: 'POST', url: '/api/backups', headers: bearer(user.token) });
+    expect(forbidden.statusCode).toBe(403);
+    const token = await source.adminToken();
+    const created = await source.app.inject({ method: 'POST', url: '/api/backups', headers: bearer(token) });
+    expect(created.statusCode).toBe(201);
+    const body = created.json<{ name: string; size: number; manifest: { tables: Array<{ name: string }> } }>();
+    expect(body.manifest.tables.map((t) => t.name)).toContain('users');
+    const listed = await source.app.inject({ method: 'GET', url: '/api/backups', headers: bearer(token) });
+    expect(listed.json<{ items: Array<{ name: string }> }>().items.map((i) => i.name)).toContain(body.name);
+    const download = await source.app.inject({
+      method: 'GET',
+      url: `/api/backups/${body.name}`,
+      headers: bearer(token),
+    });
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.equals(fs.readFileSync(path.join(source.config.dataDir, 'backups', body.name)))).toBe(
+      true,
+    );
+    const missing = await source.app.inject({
+      method: 'GET',
+      url: '/api/backups/secretary-nope.tar.gz',
+      headers: bearer(token),
+    });
+    expect(missing.statusCode).toBe(404);
+    const audit = JSON.stringify(
+      (await source.app.inject({ method: 'GET', url: '/api/audit', headers: bearer(token) })).json(),
+    );
+    expect(audit).toContain('backups.create');
+    expect(audit).toContain('backups.download');
+
+    const keys = { jwtSecret: randomBytes(32), encryptionKey: randomBytes(32) };
+    const service = createBackupService({
+      db: source.db,
+      dataDir: source.config.dataDir,
+      keys,
+      logger: createLogger({ logLevel: 'silent', logPretty: false }),
+    });
+    await service.create();
+    const names = service.list().map((e) => e.name);
+    expect(service.prune(1)).toEqual(names.slice(1));
+    expect(service.list().map((e) => e.name)).toEqual(names.slice(0, 1));
   });
 });

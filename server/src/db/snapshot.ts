@@ -87,8 +87,8 @@ async function lastMigration(query: (sql: string) => Promise<Array<{ name: strin
 function migrationsTable(db: DataSource): string {
   const schema = db.options.type === 'postgres' ? db.options.schema : undefined;
   return [schema, 'migrations']
-    .filter((p) => p !== undefined)
-    .map((p) => quote(db, p!))
+    .filter((p): p is string => p !== undefined)
+    .map((p) => quote(db, p))
     .join('.');
 }
 
@@ -101,7 +101,7 @@ export async function openSnapshot(db: DataSource): Promise<SnapshotReader> {
   const infos = await tableInfos(db);
   const byName = new Map(infos.map((i) => [i.name, i]));
   const query = db.options.type === 'postgres' ? await postgresReader(db) : sqliteReader(db);
-  const last = await lastMigration(query.run as never, migrationsTable(db));
+  const last = await lastMigration((sql) => query.run(sql) as Promise<Array<{ name: string }>>, migrationsTable(db));
   return {
     tables: infos.map((i) => i.name),
     lastMigration: last,
@@ -119,8 +119,8 @@ export async function openSnapshot(db: DataSource): Promise<SnapshotReader> {
 }
 
 interface Reader {
-  run(sql: string): Promise<Array<Record<string, unknown>>>;
-  close(): Promise<void>;
+  run: (sql: string) => Promise<Array<Record<string, unknown>>>;
+  close: () => Promise<void>;
 }
 
 /** The part of better-sqlite3 (TypeORM's own SQLite driver, untyped here) the snapshot uses. */
@@ -176,12 +176,12 @@ export async function inspectTarget(db: DataSource): Promise<RestoreTarget> {
   return {
     tables: infos.map((i) => i.name),
     rowCount: async (table) => {
-      const rows = (await db.query(`SELECT count(*) AS n FROM ${byName.get(table)!.sql}`)) as Array<{ n: unknown }>;
+      const rows = await db.query<Array<{ n: unknown }>>(`SELECT count(*) AS n FROM ${byName.get(table)!.sql}`);
       return Number(rows[0]!.n);
     },
     meta: async (key) => {
       const sql = `SELECT value FROM ${byName.get('system_meta')!.sql} WHERE ${quote(db, 'key')} = ${db.options.type === 'postgres' ? '$1' : '?'}`;
-      const rows = (await db.query(sql, [key])) as Array<{ value: string }>;
+      const rows = await db.query<Array<{ value: string }>>(sql, [key]);
       return rows[0]?.value ?? null;
     },
   };
