@@ -30,3 +30,4 @@ export * from './workers/discord.js';
 export * from './workers/discord-commands.js';
 export * from './workers/owner.js';
 export * from './admin/knowledge.js';
+export * from './admin/backups.js';

@@ -21,6 +21,8 @@ export interface Config {
   readonly jwtSecret: string | undefined;
   readonly encryptionKey: string | undefined;
   readonly accessTokenTtlS: number;
+  /** Scheduled backups into DATA_DIR/backups: every `intervalH` hours (0 = off), keeping the newest `keep`. */
+  readonly backup: { readonly intervalH: number; readonly keep: number };
   readonly refreshTokenTtlS: number;
   /** How long a verified /v1 API key is trusted without a database read (revocations by another process). */
   readonly apiKeyCacheMs: number;
@@ -303,6 +305,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     jwtSecret: str(env, 'JWT_SECRET'),
     encryptionKey: str(env, 'ENCRYPTION_KEY'),
     accessTokenTtlS: int(env, 'ACCESS_TOKEN_TTL_S', 900, 30, 86_400),
+    backup: Object.freeze({
+      intervalH: int(env, 'BACKUP_INTERVAL_H', 0, 0, 8760),
+      keep: int(env, 'BACKUP_KEEP', 7, 1, 1000),
+    }),
     refreshTokenTtlS: int(env, 'REFRESH_TOKEN_TTL_S', 30 * 86_400, 300, 365 * 86_400),
     apiKeyCacheMs: int(env, 'API_KEY_CACHE_MS', 1000, 0, 60_000),
     loginMaxFailuresPerUser: int(env, 'LOGIN_MAX_FAILURES_PER_USER', 5, 1, 1000),

@@ -62,7 +62,11 @@ export type ErrorCode =
   | 'DISCORD_UNREACHABLE'
   // knowledge base (issue 17)
   | 'KNOWLEDGE_BAD_INPUT'
-  | 'KNOWLEDGE_TOO_LARGE';
+  | 'KNOWLEDGE_TOO_LARGE'
+  // backup and restore (issue 18)
+  | 'BACKUP_INVALID'
+  | 'BACKUP_SCHEMA_NEWER'
+  | 'RESTORE_TARGET_NOT_EMPTY';
 
 export interface AppErrorOptions {
   statusCode?: number;
@@ -434,5 +438,17 @@ export class KnowledgeTooLargeError extends AppError {
       statusCode: 413,
       details: { limitBytes },
     });
+
+/** A backup archive that cannot be restored: corrupted, truncated, incomplete, or from newer code. */
+export class BackupInvalidError extends AppError {
+  constructor(code: 'BACKUP_INVALID' | 'BACKUP_SCHEMA_NEWER', message: string, cause?: unknown) {
+    super(code, message, { statusCode: 400, cause });
+  }
+}
+
+/** The restore target already holds an install (users, or other keys); `--force` replaces it. */
+export class RestoreTargetNotEmptyError extends AppError {
+  constructor(message: string) {
+    super('RESTORE_TARGET_NOT_EMPTY', message, { statusCode: 409 });
   }
 }

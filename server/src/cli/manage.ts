@@ -1,8 +1,11 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
 import { generatePassword } from '../core/auth/password.js';
 import { systemClock } from '../core/clock.js';
-import { loadKeyMaterial } from '../core/secrets/key-material.js';
+import type { DataSource } from 'typeorm';
+import { createBackup } from '../backup/create-backup.js';
+import { restoreBackup } from '../backup/restore-backup.js';
+import { loadConfig, type Config } from '../config.js';
+import { loadKeyMaterial, type KeyMaterial } from '../core/secrets/key-material.js';
 import type { Role, UserRecord } from '../core/users/types.js';
 import { ROLES } from '@ai-secretary/protocol';
 import { isAppError } from '../errors.js';
@@ -21,6 +24,8 @@ const USAGE = `Usage: npm run manage -- <command> [args]
   list-api-keys
   create-api-key <name> [--owner <username>] [--rate-limit <per minute>]   (the key is printed once)
   revoke-api-key <id or prefix>
+  backup [--out FILE]                 (default DATA_DIR/backups/secretary-<time>.tar.gz; safe while the server runs)
+  restore FILE [--force]              (stop the server first; --force replaces an existing install)
 
 Works on the same database as the server (DATA_DIR / DATABASE_URL).`;
 
@@ -28,7 +33,10 @@ type Out = (line: string) => void;
 interface Ctx {
   services: CoreServices;
   args: string[];
-  flags: { role?: string; password?: string; owner?: string; 'rate-limit'?: string };
+  flags: { role?: string; password?: string; owner?: string; 'rate-limit'?: string; out?: string };
+  db: DataSource;
+  config: Config;
+  keys: KeyMaterial;
   out: Out;
 }
 
@@ -139,7 +147,29 @@ const commands: Record<string, (ctx: Ctx) => Promise<void>> = {
     await audit(ctx, 'api_keys.revoke', match.id);
     ctx.out(`revoked ${match.prefix}`);
   },
+  async backup(ctx) {
+    const { file, manifest } = await createBackup({
+      db: ctx.db,
+      dataDir: ctx.config.dataDir,
+      keys: ctx.keys,
+      out: ctx.flags.out,
+    });
+    await audit(ctx, 'backups.create', file, { tables: manifest.tables.length, files: manifest.files.length });
+    ctx.out(`backup written: ${file}`);
+    for (const t of manifest.tables) if (t.rows > 0) ctx.out(`  ${t.name}\t${t.rows}`);
+  },
 };
+
+/** Restore runs before key material is loaded: loading would generate keys into an empty DATA_DIR. */
+async function restore(db: DataSource, config: Config, args: string[], force: boolean, out: Out): Promise<void> {
+  const file = args[0];
+  if (file === undefined) throw new UsageError('missing <FILE>');
+  const { manifest, files } = await restoreBackup({ db, dataDir: config.dataDir, file, force });
+  const rows = manifest.tables.reduce((n, t) => n + t.rows, 0);
+  out(
+    `restored ${rows} rows in ${manifest.tables.length} tables and ${files} files from ${manifest.createdAt} (${manifest.database})`,
+  );
+}
 
 export async function runManage(argv: string[], out: Out = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -150,21 +180,28 @@ export async function runManage(argv: string[], out: Out = (l) => process.stdout
       password: { type: 'string' },
       owner: { type: 'string' },
       'rate-limit': { type: 'string' },
+      out: { type: 'string' },
+      force: { type: 'boolean' },
     },
   });
   const [name, ...args] = positionals;
-  const command = name === undefined ? undefined : commands[name];
-  if (command === undefined) {
+  const command = name === undefined || name === 'restore' ? undefined : commands[name];
+  if (command === undefined && name !== 'restore') {
     out(USAGE);
     return name === undefined || name === 'help' ? 0 : 2;
   }
   const config = loadConfig();
   const db = await openDatabase({ url: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir });
   try {
+    if (command === undefined) {
+      await restore(db, config, args, values.force === true, out);
+      return 0;
+    }
     const stores = createStores(db);
     const keys = await loadKeyMaterial(config.dataDir, config, stores.meta);
     const services = createCoreServices(config, stores, keys, systemClock);
-    await command({ services, args, flags: values, out });
+    const { force: _force, ...flags } = values;
+    await command({ services, args, flags, out, db, config, keys });
     return 0;
   } finally {
     await db.destroy();

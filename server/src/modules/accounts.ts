@@ -1,4 +1,4 @@
-import { loadKeyMaterial } from '../core/secrets/key-material.js';
+import { loadKeyMaterial, type KeyMaterial } from '../core/secrets/key-material.js';
 import { ensureFirstAdmin, type FirstAdminResult } from '../core/users/first-admin.js';
 import { accountRoutes } from '../routes/admin/index.js';
 import { createCoreServices, type CoreServices } from '../services.js';
@@ -8,6 +8,8 @@ import type { Module, ModuleDefinition } from './module.js';
 export interface AccountsModule extends Module {
   services: CoreServices;
   firstAdmin: FirstAdminResult;
+  /** The keys in use (backups carry them). */
+  keys: KeyMaterial;
 }
 
 /** Key material, users, sign-in, sessions, API keys and the audit log, with their `/api` folders. */
@@ -22,6 +24,7 @@ export const accountsModule: ModuleDefinition<Started, 'accounts'> = {
       name: 'accounts',
       services,
       firstAdmin,
+      keys,
       generatedFiles: keys.generated,
       routes: { api: accountRoutes(services) },
     };

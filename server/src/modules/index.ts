@@ -1,6 +1,7 @@
 import type { VoicePorts } from '../voice/runtime.js';
 import { accountsModule, type AccountsModule } from './accounts.js';
 import { adminUiModule } from './admin-ui.js';
+import { backupsModule, type BackupsModule } from './backups.js';
 import { dashboardModule } from './dashboard.js';
 import { databaseModule, type DatabaseModule } from './database.js';
 import { discordModule, type DiscordModule } from './discord.js';
@@ -20,6 +21,7 @@ import { voiceModule, type VoiceModule } from './voice.js';
 export interface Started {
   database: DatabaseModule;
   accounts: AccountsModule;
+  backups: BackupsModule;
   settings: SettingsModule;
   knowledge: KnowledgeModule;
   llm: LlmModule;
@@ -49,6 +51,7 @@ export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinit
   return [
     databaseModule,
     accountsModule,
+    backupsModule,
     settingsModule,
     knowledgeModule,
     llmModule,
