@@ -438,6 +438,8 @@ export class KnowledgeTooLargeError extends AppError {
       statusCode: 413,
       details: { limitBytes },
     });
+  }
+}
 
 /** A backup archive that cannot be restored: corrupted, truncated, incomplete, or from newer code. */
 export class BackupInvalidError extends AppError {
