@@ -26,3 +26,4 @@ export * from './workers/telegram.js';
 export * from './admin/discord.js';
 export * from './workers/discord.js';
 export * from './workers/owner.js';
+export * from './widget/chat.js';

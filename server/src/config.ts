@@ -63,6 +63,8 @@ export interface Config {
   readonly telegram: TelegramConfig;
   /** Discord bots (issue 14); see docs/discord.md. */
   readonly discord: DiscordConfig;
+  /** The website widget's chat API (issue 16); see docs/widget.md. */
+  readonly widget: WidgetConfig;
   // Voice engine and message webhooks (docs/voice.md)
   readonly voiceLanguage: string;
   readonly voiceTrailingSilenceMs: number;
@@ -145,6 +147,13 @@ export interface TelegramConfig {
   readonly firstTokenTimeoutMs: number;
   /** Longest a whole answer may take (LLM, speech). */
   readonly replyTimeoutMs: number;
+}
+
+export interface WidgetConfig {
+  perTokenPerMinute: number;
+  perIpPerMinute: number;
+  maxMessageChars: number;
+  firstTokenTimeoutMs: number;
 }
 
 export interface DiscordConfig {
@@ -301,6 +310,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     gsm: loadGsmConfig(env, nodeEnv, cwd),
     telegram: loadTelegramConfig(env),
     discord: loadDiscordConfig(env),
+    widget: Object.freeze({
+      perTokenPerMinute: int(env, 'WIDGET_RATE_PER_TOKEN_PER_MIN', 120, 1, 100_000),
+      perIpPerMinute: int(env, 'WIDGET_RATE_PER_IP_PER_MIN', 20, 1, 100_000),
+      maxMessageChars: int(env, 'WIDGET_MAX_MESSAGE_CHARS', 2000, 10, 100_000),
+      firstTokenTimeoutMs: int(env, 'WIDGET_LLM_FIRST_TOKEN_MS', 10_000, 100, 600_000),
+    }),
     // Voice engine and message webhooks (docs/voice.md)
     voiceLanguage: str(env, 'VOICE_LANGUAGE') ?? 'en',
     voiceTrailingSilenceMs: int(env, 'VOICE_TRAILING_SILENCE_MS', 400, 100, 5000),

@@ -1,5 +1,6 @@
 import type { MessagesService } from '../core/messages/messages-service.js';
 import type { MessageNotifier } from '../core/voice/ports.js';
+import type { WidgetTokensService } from '../core/widget-tokens/widget-tokens-service.js';
 import { createVoicePorts } from '../voice/adapters/index.js';
 import { createVoiceWiring, type VoicePorts, type VoiceRuntime } from '../voice/runtime.js';
 import type { Started } from './index.js';
@@ -8,6 +9,8 @@ import type { Module, ModuleDefinition } from './module.js';
 export interface VoiceModule extends Module {
   voice: VoiceRuntime;
   messages: MessagesService;
+  /** Website widget tokens (the `widget` module's chat API checks them too). */
+  widgetTokens: WidgetTokensService;
   /** Announces taken messages through the configured webhooks (any channel may use it). */
   notifier: MessageNotifier;
   /** Whether the engine can talk now (fake ports, or a worker with a voice); channels fall back otherwise. */
@@ -41,6 +44,7 @@ export function voiceModule(ports?: VoicePorts): ModuleDefinition<Started, 'voic
         name: 'voice',
         voice: wiring.voice,
         messages: wiring.messages,
+        widgetTokens: wiring.widgetTokens,
         notifier: wiring.notifier,
         canTalk: () => ports !== undefined || speech.service.voices().length > 0,
         routes: { api: wiring.adminExtra, root: wiring.rootExtra },

@@ -10,6 +10,7 @@ import { Telegram1764600000000 } from './1764600000000-telegram.js';
 import { TelegramSubscribers1764650000000 } from './1764650000000-telegram-subscribers.js';
 import { Discord1764700000000 } from './1764700000000-discord.js';
 import { OwnerCommands1764800000000 } from './1764800000000-owner-commands.js';
+import { WidgetAppearance1764900000000 } from './1764900000000-widget-appearance.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   TelegramSubscribers1764650000000,
   Discord1764700000000,
   OwnerCommands1764800000000,
+  WidgetAppearance1764900000000,
 ];
