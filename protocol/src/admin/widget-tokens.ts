@@ -12,7 +12,10 @@ const Origin = Type.String({
 export const WidgetAppearance = StrictObject({
   title: Type.Union([Type.String({ minLength: 1, maxLength: 80 }), Type.Null()]),
   greeting: Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()]),
-  color: Type.Union([Type.String({ pattern: '^#[0-9A-Fa-f]{6}$', description: 'Accent colour, #rrggbb' }), Type.Null()]),
+  color: Type.Union([
+    Type.String({ pattern: '^#[0-9A-Fa-f]{6}$', description: 'Accent colour, #rrggbb' }),
+    Type.Null(),
+  ]),
   position: Type.Union([Type.Literal('right'), Type.Literal('left'), Type.Null()]),
   language: Type.Union([Type.Literal('ru'), Type.Literal('en'), Type.Null()]),
 });

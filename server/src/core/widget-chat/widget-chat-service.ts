@@ -95,7 +95,8 @@ export function createWidgetChatService(deps: WidgetChatServiceDeps) {
 
   /** Checks the size and the rates before anything is streamed (the route answers these as JSON errors). */
   function admit(caller: WidgetCaller, text: string): void {
-    if ([...text].length > deps.limits.maxMessageChars) throw new WidgetMessageTooLongError(deps.limits.maxMessageChars);
+    if ([...text].length > deps.limits.maxMessageChars)
+      throw new WidgetMessageTooLongError(deps.limits.maxMessageChars);
     throttle(caller);
   }
 

@@ -17,7 +17,13 @@ import { AuthError, ChatAbortedError, LlmUnavailableError } from '../../errors.j
 import { normalizeError } from '../../http/errors.js';
 import { corsHook, originOf, preflight, type ActiveTokens } from './cors.js';
 
-const errors = { 400: AdminErrorBody, 401: AdminErrorBody, 403: AdminErrorBody, 413: AdminErrorBody, 429: AdminErrorBody };
+const errors = {
+  400: AdminErrorBody,
+  401: AdminErrorBody,
+  403: AdminErrorBody,
+  413: AdminErrorBody,
+  429: AdminErrorBody,
+};
 const tags = ['widget'];
 /** Above WIDGET_MAX_MESSAGE_CHARS the route answers its own 413; this only stops absurd bodies early. */
 const BODY_LIMIT_BYTES = 262_144;
