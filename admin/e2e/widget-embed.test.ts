@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeLlm, type FakeLlm } from '../../server/src/testing/fake-llm.js';
-import { bearer, createTestRuntime, type TestRuntime } from '../../server/test/helpers/runtime.js';
-import { ensureAdminBuilt, launchChromium, screenshot } from './browser.js';
+import { bearer, createTestRuntime, TEST_ADMIN_PASSWORD, type TestRuntime } from '../../server/test/helpers/runtime.js';
+import { ensureAdminBuilt, launchChromium, screenshot, signIn } from './browser.js';
 
 // The website widget as a site owner embeds it: a page on another origin with one script tag, in headless
 // Chromium, against the real orchestrator and the fake LLM upstream.
@@ -294,6 +294,32 @@ describe('website widget', () => {
         if (((await notice(page).textContent()) ?? '').includes('Too many messages')) break;
       }
       expect(await notice(page).textContent()).toMatch(/Too many messages\. Please wait \d+ s/);
+    },
+    SLOW,
+  );
+
+  it(
+    "edits a token's look on the Widget tokens page, with the real widget in the live preview",
+    async () => {
+      const page = await newPage();
+      await signIn(page, base, 'admin', TEST_ADMIN_PASSWORD);
+      await page.goto(`${base}/admin/widget-tokens`);
+      await page.locator('tr[data-token-name="shop"] [data-testid="widget-appearance-button"]').click();
+      const form = page.getByTestId('widget-appearance-form');
+      await form.locator('input[name="title"]').fill('Bakery help');
+      await form.locator('textarea[name="greeting"]').fill('Fresh bread today!');
+      const preview = page.frameLocator('[data-testid="widget-preview"]');
+      // the launcher sits fixed in the iframe's corner, below the fold; a click event is enough for the preview
+    await preview.getByRole('button', { name: 'Open chat' }).dispatchEvent('click');
+      await expect.poll(() => preview.getByRole('heading').textContent(), POLL).toBe('Bakery help');
+      await expect.poll(() => preview.locator('.bubble').first().textContent(), POLL).toContain('Fresh bread today!');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await expect.poll(() => form.textContent(), POLL).toContain('Saved.');
+      await screenshot(page, 'widget-appearance');
+      const config = await fetch(`${base}/api/widget/config`, {
+        headers: { authorization: `Bearer ${token}`, origin: allowed },
+      });
+      expect(await config.json()).toMatchObject({ title: 'Bakery help', greeting: 'Fresh bread today!' });
     },
     SLOW,
   );

@@ -15,6 +15,8 @@ interface Options {
   lang: 'ru' | 'en' | null;
   position: 'right' | 'left' | null;
   color: string | null;
+  /** `data-preview` (the admin page's live preview): the look from data-* attributes, no token, no API calls. */
+  preview: { title: string | null; greeting: string | null } | null;
 }
 
 function randomVisitor(): string {
@@ -40,13 +42,16 @@ function visitorId(token: string): string {
 }
 
 function readOptions(script: HTMLScriptElement | null): Options | null {
-  const token = script?.dataset.token;
+  const preview = script?.dataset.preview !== undefined;
+  const token = script?.dataset.token ?? (preview ? 'preview' : undefined);
   if (!script || !token) return null;
   const lang = script.dataset.lang === 'ru' || script.dataset.lang === 'en' ? script.dataset.lang : null;
   const pos =
     script.dataset.position === 'left' || script.dataset.position === 'right' ? script.dataset.position : null;
   const color = /^#[0-9a-f]{6}$/i.test(script.dataset.color ?? '') ? script.dataset.color! : null;
-  return { base: new URL(script.src, location.href).origin, token, lang, position: pos, color };
+  const base = new URL(script.src, location.href).origin;
+  const look = preview ? { title: script.dataset.title ?? null, greeting: script.dataset.greeting ?? null } : null;
+  return { base, token, lang, position: pos, color, preview: look };
 }
 
 /** The host element: fixed in a corner, reset inline so the page's own CSS cannot move or restyle it. */
@@ -108,6 +113,7 @@ function start(options: Options) {
   }
 
   async function load(): Promise<void> {
+    if (options.preview) return void loadPreview(options.preview);
     try {
       apply(await api.config());
       view.add('assistant', config!.greeting ?? t.greeting, null);
@@ -118,6 +124,21 @@ function start(options: Options) {
       view.input.disabled = true;
       view.send.disabled = true;
     }
+  }
+
+  function loadPreview(look: NonNullable<Options['preview']>) {
+    const lang = options.lang ?? 'en';
+    apply({
+      ...look,
+      color: null,
+      position: 'right',
+      language: lang,
+      businessName: '',
+      open: true,
+      maxMessageChars: 2000,
+      voice: false,
+    });
+    view.add('assistant', look.greeting ?? t.greeting, null);
   }
 
   function showForm(reason: string | null) {
@@ -153,7 +174,8 @@ function start(options: Options) {
     view.input.value = '';
     view.add('user', text, new Date());
     view.typing.hidden = false;
-    await reply(text, api);
+    if (options.preview) view.add('assistant', '…', new Date());
+    else await reply(text, api);
     view.typing.hidden = true;
     busy = false;
   }
