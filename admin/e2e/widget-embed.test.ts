@@ -310,7 +310,7 @@ describe('website widget', () => {
       await form.locator('textarea[name="greeting"]').fill('Fresh bread today!');
       const preview = page.frameLocator('[data-testid="widget-preview"]');
       // the launcher sits fixed in the iframe's corner, below the fold; a click event is enough for the preview
-    await preview.getByRole('button', { name: 'Open chat' }).dispatchEvent('click');
+      await preview.getByRole('button', { name: 'Open chat' }).dispatchEvent('click');
       await expect.poll(() => preview.getByRole('heading').textContent(), POLL).toBe('Bakery help');
       await expect.poll(() => preview.locator('.bubble').first().textContent(), POLL).toContain('Fresh bread today!');
       await form.getByRole('button', { name: 'Save' }).click();

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Website widget: size of widget.js (raw and gzip), and in headless Chromium the time from the script tag to the
 // launcher visible and from Enter to the first streamed character, with an instant fake LLM (median of N).
 // Run: node_modules/.bin/tsx --tsconfig server/tsconfig.json scripts/bench/widget.ts [runs=5]

@@ -33,7 +33,7 @@ export const widgetModule: ModuleDefinition<Started, 'widget'> = {
       limits: config.widget,
       clock,
     });
-    const routes = widgetApiRoutes({ chat, tokens: () => voice.widgetTokens.list(), canTalk: voice.canTalk });
+    const routes = widgetApiRoutes({ chat, tokens: () => voice.widgetTokens.list(), canTalk: () => voice.canTalk() });
     return {
       name: 'widget',
       routes: {

@@ -33,7 +33,7 @@ function widget(
     method,
     url: `/api/widget${url}`,
     headers,
-    ...(options.body ? { payload: options.body as object } : {}),
+    ...(options.body ? { payload: options.body } : {}),
   });
 }
 
