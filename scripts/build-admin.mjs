@@ -8,6 +8,7 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const admin = path.join(root, 'admin');
 const builtMarker = path.join(admin, 'dist', 'index.html');
+const builtWidget = path.join(admin, 'dist', 'widget.js');
 const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'];
 
 function newestMtimeMs(target) {
@@ -18,7 +19,7 @@ function newestMtimeMs(target) {
 }
 
 export function adminBuildNeeded(ifStale) {
-  if (!fs.existsSync(builtMarker)) return true;
+  if (!fs.existsSync(builtMarker) || !fs.existsSync(builtWidget)) return true;
   if (!ifStale) return false;
   const built = fs.statSync(builtMarker).mtimeMs;
   return SOURCES.some((name) => newestMtimeMs(path.join(admin, name)) > built);
@@ -32,7 +33,30 @@ export function ensureAdminBuilt({ ifStale = false } = {}) {
   // NODE_ENV=test (inherited from vitest) would make Vite drop production-only code such as the service worker.
   const env = { ...process.env, NODE_ENV: 'production' };
   const result = spawnSync(vite, ['build', '--logLevel', 'warn'], { cwd: admin, stdio: 'inherit', env });
-  return result.status === 0;
+  return result.status === 0 && buildWidget();
+}
+
+/**
+ * The website widget (admin/src/widget → admin/dist/widget.js, served at GET /widget.js): one small IIFE,
+ * no framework, built after Vite (which empties dist/). The index.html marker is touched last, so a failed
+ * widget build is retried next time.
+ */
+export function buildWidget() {
+  const esbuild = path.join(root, 'node_modules', '.bin', 'esbuild');
+  const args = [
+    path.join(admin, 'src', 'widget', 'main.ts'),
+    '--bundle',
+    '--minify',
+    '--format=iife',
+    '--target=es2020',
+    '--legal-comments=none',
+    `--outfile=${builtWidget}`,
+    '--log-level=warning',
+  ];
+  const result = spawnSync(esbuild, args, { cwd: admin, stdio: 'inherit' });
+  if (result.status !== 0) return false;
+  fs.utimesSync(builtMarker, new Date(), new Date());
+  return true;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -31,3 +31,4 @@ export * from './workers/discord-commands.js';
 export * from './workers/owner.js';
 export * from './admin/knowledge.js';
 export * from './admin/backups.js';
+export * from './widget/chat.js';

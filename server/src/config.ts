@@ -68,6 +68,8 @@ export interface Config {
   readonly discord: DiscordConfig;
   /** The knowledge base (issue 17); see docs/knowledge.md. */
   readonly knowledge: KnowledgeConfig;
+  /** The website widget's chat API (issue 16); see docs/widget.md. */
+  readonly widget: WidgetConfig;
   // Voice engine and message webhooks (docs/voice.md)
   readonly voiceLanguage: string;
   readonly voiceTrailingSilenceMs: number;
@@ -163,6 +165,13 @@ export interface TelegramConfig {
   readonly firstTokenTimeoutMs: number;
   /** Longest a whole answer may take (LLM, speech). */
   readonly replyTimeoutMs: number;
+}
+
+export interface WidgetConfig {
+  perTokenPerMinute: number;
+  perIpPerMinute: number;
+  maxMessageChars: number;
+  firstTokenTimeoutMs: number;
 }
 
 export interface DiscordConfig {
@@ -351,6 +360,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       minScore: knowledgeMinScore(env),
       toolTokenBudget: int(env, 'KNOWLEDGE_TOKEN_BUDGET', 600, 50, 20_000),
     },
+    widget: Object.freeze({
+      perTokenPerMinute: int(env, 'WIDGET_RATE_PER_TOKEN_PER_MIN', 120, 1, 100_000),
+      perIpPerMinute: int(env, 'WIDGET_RATE_PER_IP_PER_MIN', 20, 1, 100_000),
+      maxMessageChars: int(env, 'WIDGET_MAX_MESSAGE_CHARS', 2000, 10, 100_000),
+      firstTokenTimeoutMs: int(env, 'WIDGET_LLM_FIRST_TOKEN_MS', 10_000, 100, 600_000),
+    }),
     // Voice engine and message webhooks (docs/voice.md)
     voiceLanguage: str(env, 'VOICE_LANGUAGE') ?? 'en',
     voiceTrailingSilenceMs: int(env, 'VOICE_TRAILING_SILENCE_MS', 400, 100, 5000),

@@ -49,6 +49,9 @@ export type ErrorCode =
   | 'VOICE_BAD_MESSAGE'
   | 'VOICE_UNAVAILABLE'
   | 'WIDGET_TOKEN_INVALID'
+  | 'WIDGET_ORIGIN_FORBIDDEN'
+  | 'WIDGET_RATE_LIMITED'
+  | 'WIDGET_MESSAGE_TOO_LONG'
   // state machines and child processes (issue 11)
   | 'STATE_TIMEOUT'
   | 'STATE_WAIT_ABORTED'
@@ -452,5 +455,22 @@ export class BackupInvalidError extends AppError {
 export class RestoreTargetNotEmptyError extends AppError {
   constructor(message: string) {
     super('RESTORE_TARGET_NOT_EMPTY', message, { statusCode: 409 });
+  }
+}
+
+/** A widget token used from a page whose Origin is not on the token's allow-list (or with no Origin at all). */
+export class WidgetOriginError extends AppError {
+  constructor() {
+    super('WIDGET_ORIGIN_FORBIDDEN', 'This widget is not allowed on this website', { statusCode: 403 });
+  }
+}
+
+/** A widget visitor's message above WIDGET_MAX_MESSAGE_CHARS. */
+export class WidgetMessageTooLongError extends AppError {
+  constructor(maxChars: number) {
+    super('WIDGET_MESSAGE_TOO_LONG', `Messages are limited to ${maxChars} characters`, {
+      statusCode: 413,
+      details: { maxChars },
+    });
   }
 }

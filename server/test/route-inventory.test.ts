@@ -6,7 +6,16 @@ import type { RouteInfo } from '../src/http/types.js';
  * Walks every registered route. A route added later that forgets its guard either fails registration
  * (no `access` declared) or fails here (declared, but the guard does not hold).
  */
-const PUBLIC_API = new Set(['POST /api/auth/login', 'POST /api/auth/refresh']);
+const PUBLIC_API = new Set([
+  'POST /api/auth/login',
+  'POST /api/auth/refresh',
+  // the website widget's chat API checks its own credential: the widget token and the page's Origin
+  'OPTIONS /api/widget/*',
+  'GET /api/widget/config',
+  'GET /api/widget/history',
+  'POST /api/widget/chat',
+  'POST /api/widget/messages',
+]);
 /** Self-service writes guests may make on their own account. */
 const GUEST_SELF_SERVICE = new Set(['POST /api/auth/logout', 'POST /api/auth/password', 'DELETE /api/sessions/:id']);
 const READ = new Set(['GET', 'HEAD', 'OPTIONS']);

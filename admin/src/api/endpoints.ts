@@ -12,6 +12,7 @@ import type {
   CreateApiKeyRequest,
   CreatedApiKey,
   CreateWidgetTokenRequest,
+  UpdateWidgetTokenRequest,
   CreatedWidgetToken,
   CreateFaqRequest,
   CreatePersonaRequest,
@@ -140,6 +141,8 @@ export function createAdminApi(client: ApiClient) {
       create: (body: CreateWidgetTokenRequest) =>
         client.request<CreatedWidgetToken>('POST', '/api/widget-tokens', { body }),
       revoke: (tokenId: string) => client.request<WidgetTokenView>('DELETE', `/api/widget-tokens/${id(tokenId)}`),
+      update: (tokenId: string, body: UpdateWidgetTokenRequest) =>
+        client.request<WidgetTokenView>('PATCH', `/api/widget-tokens/${id(tokenId)}`, { body }),
     },
     audit: {
       list: (query: AuditQuery = {}) => client.request<Page<AuditEntryView>>('GET', '/api/audit', { query }),

@@ -8,6 +8,19 @@ const Origin = Type.String({
   description: 'Exact origin, e.g. https://shop.example',
 });
 
+/** How the website widget looks; null: the widget's default (or the business settings' greeting and language). */
+export const WidgetAppearance = StrictObject({
+  title: Type.Union([Type.String({ minLength: 1, maxLength: 80 }), Type.Null()]),
+  greeting: Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()]),
+  color: Type.Union([
+    Type.String({ pattern: '^#[0-9A-Fa-f]{6}$', description: 'Accent colour, #rrggbb' }),
+    Type.Null(),
+  ]),
+  position: Type.Union([Type.Literal('right'), Type.Literal('left'), Type.Null()]),
+  language: Type.Union([Type.Literal('ru'), Type.Literal('en'), Type.Null()]),
+});
+export type WidgetAppearance = Static<typeof WidgetAppearance>;
+
 export const WidgetTokenView = StrictObject({
   id: Type.String(),
   name: Type.String(),
@@ -15,6 +28,7 @@ export const WidgetTokenView = StrictObject({
   allowedOrigins: Type.Array(Type.String(), { description: 'Empty: any origin' }),
   route: Type.Union([Type.String(), Type.Null()], { description: 'Persona slug or model route; null: default' }),
   maxConcurrentSessions: Type.Integer(),
+  appearance: WidgetAppearance,
   openSessions: Type.Integer({ description: 'GET /ws/voice sessions open with this token (this server process)' }),
   createdAt: Type.String({ format: 'date-time' }),
   lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -29,6 +43,7 @@ export const CreateWidgetTokenRequest = StrictObject({
     Type.Union([Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:/-]+$' }), Type.Null()]),
   ),
   maxConcurrentSessions: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  appearance: Type.Optional(WidgetAppearance),
 });
 export type CreateWidgetTokenRequest = Static<typeof CreateWidgetTokenRequest>;
 
@@ -37,3 +52,12 @@ export const CreatedWidgetToken = StrictObject({
   widgetToken: WidgetTokenView,
 });
 export type CreatedWidgetToken = Static<typeof CreatedWidgetToken>;
+
+/** `PATCH /api/widget-tokens/:id`: the persona and the look (the secret and origins stay). */
+export const UpdateWidgetTokenRequest = StrictObject({
+  route: Type.Optional(
+    Type.Union([Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:/-]+$' }), Type.Null()]),
+  ),
+  appearance: Type.Optional(WidgetAppearance),
+});
+export type UpdateWidgetTokenRequest = Static<typeof UpdateWidgetTokenRequest>;

@@ -16,6 +16,7 @@ import { settingsModule, type SettingsModule } from './settings.js';
 import { speechModule, type SpeechModule } from './speech.js';
 import { telegramModule, type TelegramModule } from './telegram.js';
 import { voiceModule, type VoiceModule } from './voice.js';
+import { widgetModule } from './widget.js';
 
 /** Every module by name, with what it gives the modules after it. */
 export interface Started {
@@ -28,6 +29,7 @@ export interface Started {
   processes: ProcessesModule;
   speech: SpeechModule;
   voice: VoiceModule;
+  widget: Module;
   gsm: GsmModule;
   owner: OwnerModule;
   telegram: TelegramModule;
@@ -58,6 +60,7 @@ export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinit
     processesModule,
     speechModule,
     voiceModule(options.voicePorts),
+    widgetModule,
     gsmModule,
     ownerModule,
     telegramModule,

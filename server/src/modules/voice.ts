@@ -2,6 +2,7 @@ import { knowledgeVoicePort } from '../core/knowledge/knowledge-turn.js';
 import type { MessagesService } from '../core/messages/messages-service.js';
 import type { WebhookDispatcher } from '../core/messages/webhooks.js';
 import type { MessageNotifier } from '../core/voice/ports.js';
+import type { WidgetTokensService } from '../core/widget-tokens/widget-tokens-service.js';
 import { createVoicePorts } from '../voice/adapters/index.js';
 import { createVoiceWiring, type VoicePorts, type VoiceRuntime } from '../voice/runtime.js';
 import type { Started } from './index.js';
@@ -10,6 +11,8 @@ import type { Module, ModuleDefinition } from './module.js';
 export interface VoiceModule extends Module {
   voice: VoiceRuntime;
   messages: MessagesService;
+  /** Website widget tokens (the `widget` module's chat API checks them too). */
+  widgetTokens: WidgetTokensService;
   /** Announces taken messages through the configured webhooks (any channel may use it). */
   notifier: MessageNotifier;
   /** Hears every taken message (owner notifications); the listener must not throw or block. */
@@ -56,6 +59,7 @@ export function voiceModule(ports?: VoicePorts): ModuleDefinition<Started, 'voic
         name: 'voice',
         voice: wiring.voice,
         messages: wiring.messages,
+        widgetTokens: wiring.widgetTokens,
         notifier: wiring.notifier,
         onMessageTaken: wiring.notifier.onMessageTaken,
         canTalk: () => ports !== undefined || speech.service.voices().length > 0,

@@ -116,7 +116,7 @@ export function createVoiceWiring(deps: VoiceWiringDeps) {
     plugin: async (app) => app.register(widgetTokenRoutes, { widgetTokens }),
   });
   const voice = createVoiceRuntime({ ...deps, notifier, widgetTokens });
-  return { messages, notifier, voice, adminExtra, rootExtra: [voice.routes] };
+  return { messages, notifier, voice, widgetTokens, adminExtra, rootExtra: [voice.routes] };
 }
 
 /** One per process: sessions share the phrase cache and the Prometheus metrics. */

@@ -25,3 +25,38 @@ export function embedSnippet(origin: string, token: string): string {
     `// Hang up: ws.send(JSON.stringify({ type: 'hangup' }))`,
   ].join('\n');
 }
+
+/** The one line a site owner pastes (docs/widget.md): the chat widget, loaded from this server. */
+export function scriptSnippet(origin: string, token: string): string {
+  return `<script src="${new URL('/widget.js', origin).toString()}" data-token="${token}" async></script>`;
+}
+
+const attr = (value: string) =>
+  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+interface PreviewLook {
+  title: string | null;
+  greeting: string | null;
+  color: string | null;
+  position: 'right' | 'left' | null;
+  language: 'ru' | 'en' | null;
+}
+
+/** An iframe document with the real widget script in its preview mode (the look from data-*, no API calls). */
+export function previewDocument(origin: string, look: PreviewLook): string {
+  const data: Record<string, string | null> = {
+    'data-preview': '',
+    'data-title': look.title,
+    'data-greeting': look.greeting,
+    'data-color': look.color,
+    'data-position': look.position,
+    'data-lang': look.language,
+  };
+  const attrs = Object.entries(data)
+    .filter((entry): entry is [string, string] => entry[1] !== null)
+    .map(([name, value]) => `${name}="${attr(value)}"`)
+    .join(' ');
+  const src = attr(new URL('/widget.js', origin).toString());
+  return `<!doctype html><html><body style="margin:0;font:14px system-ui;background:#f3f4f6">
+<p style="padding:1rem;color:#6b7280">Preview</p><script src="${src}" ${attrs}></script></body></html>`;
+}

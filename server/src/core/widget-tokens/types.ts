@@ -1,3 +1,20 @@
+/** How the website widget looks; null: its default. */
+export interface WidgetAppearance {
+  title: string | null;
+  greeting: string | null;
+  color: string | null;
+  position: 'right' | 'left' | null;
+  language: 'ru' | 'en' | null;
+}
+
+export const DEFAULT_APPEARANCE: WidgetAppearance = Object.freeze({
+  title: null,
+  greeting: null,
+  color: null,
+  position: null,
+  language: null,
+});
+
 export interface WidgetTokenRecord {
   id: string;
   name: string;
@@ -8,6 +25,8 @@ export interface WidgetTokenRecord {
   /** Persona slug or model route for the token's sessions; null: the voice default. */
   route: string | null;
   maxConcurrentSessions: number;
+  /** The website widget's look (`/widget.js`). */
+  appearance: WidgetAppearance;
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;

@@ -1,7 +1,7 @@
 import { AuthError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { Clock } from '../clock.js';
 import { mintSecret, newId, sha256Hex } from '../ids.js';
-import type { WidgetTokenRecord, WidgetTokenStore } from './types.js';
+import { DEFAULT_APPEARANCE, type WidgetAppearance, type WidgetTokenRecord, type WidgetTokenStore } from './types.js';
 
 export interface WidgetTokensServiceDeps {
   store: WidgetTokenStore;
@@ -13,6 +13,7 @@ export interface NewWidgetToken {
   allowedOrigins?: string[] | undefined;
   route?: string | null | undefined;
   maxConcurrentSessions?: number | undefined;
+  appearance?: WidgetAppearance | undefined;
   createdBy: string | null;
 }
 
@@ -37,7 +38,7 @@ export type WidgetAcquireResult = { ok: true; slot: WidgetSlot } | { ok: false; 
 /**
  * Tokens look like `wt-<8 alphanumerics>_<43 base64url>`, shown once; the first part is kept in clear
  * as the visible prefix, the whole token only as a SHA-256 hash (256 random bits, like API keys).
- * They authenticate `GET /ws/voice` only: nothing under /api or /v1 accepts them.
+ * They authenticate `GET /ws/voice` and the widget's chat API `/api/widget/*` (docs/widget.md) only.
  */
 export function createWidgetTokensService(deps: WidgetTokensServiceDeps) {
   /**
@@ -58,6 +59,7 @@ export function createWidgetTokensService(deps: WidgetTokensServiceDeps) {
       allowedOrigins: [...new Set(input.allowedOrigins ?? [])],
       route: input.route ?? null,
       maxConcurrentSessions: input.maxConcurrentSessions ?? DEFAULT_WIDGET_SESSIONS,
+      appearance: { ...DEFAULT_APPEARANCE, ...input.appearance },
       createdAt: deps.clock(),
       lastUsedAt: null,
       revokedAt: null,
@@ -65,6 +67,21 @@ export function createWidgetTokensService(deps: WidgetTokensServiceDeps) {
     };
     await deps.store.insert(record);
     return { token, record };
+  }
+
+  /** Changes the persona and the look of a token (revoked ones too: harmless, and the admin sees it). */
+  async function update(
+    id: string,
+    patch: { route?: string | null | undefined; appearance?: WidgetAppearance | undefined },
+  ): Promise<WidgetTokenRecord> {
+    const record = await deps.store.findById(id);
+    if (record === null) throw new NotFoundError('Widget token');
+    const next = {
+      route: patch.route === undefined ? record.route : patch.route,
+      appearance: { ...record.appearance, ...patch.appearance },
+    };
+    await deps.store.update(id, next);
+    return { ...record, ...next };
   }
 
   /** Revokes the token and ends its open voice sessions in this process (idempotent). */
@@ -126,6 +143,7 @@ export function createWidgetTokensService(deps: WidgetTokensServiceDeps) {
 
   return {
     create,
+    update,
     revoke,
     verify,
     acquire,

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { WidgetTokenRecord } from '../../core/widget-tokens/types.js';
+import type { WidgetAppearance, WidgetTokenRecord } from '../../core/widget-tokens/types.js';
 import { epochMs, json } from '../columns.js';
 
 @Entity({ name: 'widget_tokens' })
@@ -24,6 +24,9 @@ export class WidgetTokenEntity implements WidgetTokenRecord {
 
   @Column({ name: 'max_concurrent_sessions', type: 'integer' })
   maxConcurrentSessions!: number;
+
+  @Column({ type: 'text', transformer: json })
+  appearance!: WidgetAppearance;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt!: number;

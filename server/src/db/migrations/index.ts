@@ -13,6 +13,7 @@ import { OwnerCommands1764800000000 } from './1764800000000-owner-commands.js';
 import { DiscordGuilds1764900000000 } from './1764900000000-discord-guilds.js';
 import { Knowledge1764900000000 } from './1764900000000-knowledge.js';
 import { Notifications1764800000000 } from './1764800000000-notifications.js';
+import { WidgetAppearance1764900000000 } from './1764900000000-widget-appearance.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   DiscordGuilds1764900000000,
   Knowledge1764900000000,
   Notifications1764800000000,
+  WidgetAppearance1764900000000,
 ];

@@ -6,9 +6,10 @@ import {
   CreatedWidgetToken,
   IdParams,
   StrictObject,
+  UpdateWidgetTokenRequest,
   WidgetTokenView,
 } from '@ai-secretary/protocol';
-import type { WidgetTokenRecord } from '../../../core/widget-tokens/types.js';
+import { DEFAULT_APPEARANCE, type WidgetTokenRecord } from '../../../core/widget-tokens/types.js';
 import type { WidgetTokensService } from '../../../core/widget-tokens/widget-tokens-service.js';
 import { principalOf } from '../principal.js';
 import { toIso } from '../../../core/clock.js';
@@ -24,6 +25,7 @@ export function toWidgetTokenView(token: WidgetTokenRecord, openSessions: number
     allowedOrigins: token.allowedOrigins,
     route: token.route,
     maxConcurrentSessions: token.maxConcurrentSessions,
+    appearance: { ...DEFAULT_APPEARANCE, ...token.appearance },
     openSessions,
     createdAt: toIso(token.createdAt),
     lastUsedAt: toIso(token.lastUsedAt),
@@ -31,7 +33,7 @@ export function toWidgetTokenView(token: WidgetTokenRecord, openSessions: number
   };
 }
 
-/** /api/widget-tokens: website widget tokens for GET /ws/voice (admins only). */
+/** /api/widget-tokens: website widget tokens for GET /ws/voice and /api/widget/* (admins only). */
 export const widgetTokenRoutes: FastifyPluginAsyncTypebox<{ widgetTokens: WidgetTokensService }> = async (
   app,
   { widgetTokens },
@@ -59,6 +61,18 @@ export const widgetTokenRoutes: FastifyPluginAsyncTypebox<{ widgetTokens: Widget
         createdBy: principalOf(request).userId,
       });
       return reply.status(201).send({ token, widgetToken: toWidgetTokenView(record, 0) });
+    },
+  );
+
+  app.patch(
+    '/:id',
+    {
+      config: { access: 'admin', audit: 'widget_tokens.update' },
+      schema: { tags, params: IdParams, body: UpdateWidgetTokenRequest, response: { 200: WidgetTokenView, ...errors } },
+    },
+    async (request) => {
+      const record = await widgetTokens.update(request.params.id, request.body);
+      return toWidgetTokenView(record, widgetTokens.openSessions(record.id));
     },
   );
 
