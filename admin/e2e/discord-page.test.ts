@@ -137,8 +137,15 @@ describe('Discord page in Chromium', { timeout: 240_000 }, () => {
     expect(await page.getByTestId('discord-bot-title').textContent()).toContain('secretary');
     const channels = page.getByTestId('discord-bot-channels');
     await channels.getByText('Nobody has talked to this bot yet.').waitFor();
-    // No per-server API on this server yet: no Servers tab.
-    expect(await page.getByRole('tab').allTextContents()).toEqual(['Conversations', 'Settings', 'Logs']);
+    // The server reports the bot's servers (GET /api/discord/bots/:id/guilds): the Servers tab lists them.
+    await expect
+      .poll(() => page.getByRole('tab').allTextContents(), POLL)
+      .toEqual(['Conversations', 'Settings', 'Logs', 'Servers']);
+    await page.getByRole('tab', { name: 'Servers' }).click();
+    await expect
+      .poll(() => page.getByTestId('discord-bot-servers').locator('li').allTextContents(), POLL)
+      .toEqual(['Shop']);
+    await page.getByRole('tab', { name: 'Conversations' }).click();
 
     fake.userSays({ channelId: GENERAL, author: ALICE, content: 'When do you open?', mentionsBot: true });
     await expect.poll(() => texts(GENERAL), POLL).toEqual([ANSWER]);
