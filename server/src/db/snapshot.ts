@@ -18,6 +18,7 @@ interface TableInfo {
   bigints: Set<string>;
   serial: string | null;
   keys: string[];
+  columns: Set<string>;
 }
 
 const PAGE_ROWS = 1000;
@@ -38,19 +39,42 @@ async function tableInfos(db: DataSource): Promise<TableInfo[]> {
     bigints: new Set(meta.columns.filter((c) => c.type === 'bigint').map((c) => c.databaseName)),
     serial: meta.columns.find((c) => c.generationStrategy === 'increment')?.databaseName ?? null,
     keys: meta.primaryColumns.map((c) => c.databaseName),
+    columns: new Set(meta.columns.map((c) => c.databaseName)),
     path: meta.tablePath,
   }));
-  const runner = db.createQueryRunner();
-  try {
-    const tables = await runner.getTables(infos.map((i) => i.path));
-    const parents = new Map(tables.map((t) => [bare(t.name), t.foreignKeys.map((fk) => bare(fk.referencedTableName))]));
-    return sortParentsFirst(infos, parents);
-  } finally {
-    await runner.release();
-  }
+  return sortParentsFirst(infos, await foreignKeyParents(db, infos));
 }
 
-const bare = (name: string) => name.split('.').pop()!;
+/**
+ * Each table's parent tables, read from the database catalogue. Not `QueryRunner.getTables()`: on PostgreSQL it
+ * looks up generated columns (the knowledge base's `search` tsvector) in a `typeorm_metadata` table that
+ * migrations written in SQL never create, and fails.
+ */
+async function foreignKeyParents(db: DataSource, infos: TableInfo[]): Promise<Map<string, string[]>> {
+  const parents = new Map<string, string[]>();
+  const add = (child: string, parent: string) => parents.set(child, [...(parents.get(child) ?? []), parent]);
+  if (db.options.type === 'postgres') {
+    const rows = await db.query<Array<{ child: string; parent: string }>>(
+      `SELECT tc.table_name AS child, ccu.table_name AS parent FROM information_schema.table_constraints tc
+         JOIN information_schema.constraint_column_usage ccu
+           ON tc.constraint_name = ccu.constraint_name AND tc.table_schema = ccu.table_schema
+        WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = COALESCE($1, current_schema())`,
+      [(db.options as { schema?: string }).schema ?? null],
+    );
+    for (const row of rows) add(row.child, row.parent);
+    return parents;
+  }
+  for (const info of infos) {
+    const rows = await db.query<Array<{ table: string }>>(`PRAGMA foreign_key_list(${quote(db, info.name)})`);
+    for (const row of rows) add(info.name, row.table);
+  }
+  return parents;
+}
+
+/** Only the columns the entity maps: a generated column (PostgreSQL's `search` tsvector) is rebuilt, not restored. */
+function entityColumns(info: TableInfo, row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).filter(([column]) => info.columns.has(column)));
+}
 
 function sortParentsFirst<T extends { name: string }>(items: T[], parents: Map<string, string[]>): T[] {
   const done = new Set<string>();
@@ -110,7 +134,7 @@ export async function openSnapshot(db: DataSource): Promise<SnapshotReader> {
       const order = info.keys.map((k) => quote(db, k)).join(', ');
       for (let offset = 0; ; offset += PAGE_ROWS) {
         const rows = await query.run(`SELECT * FROM ${info.sql} ORDER BY ${order} LIMIT ${PAGE_ROWS} OFFSET ${offset}`);
-        for (const row of rows) yield toJson(info, row);
+        for (const row of rows) yield toJson(info, entityColumns(info, row));
         if (rows.length < PAGE_ROWS) return;
       }
     },
