@@ -50,14 +50,19 @@ function watchGsm(gsm: GsmChannel, outbox: Outbox): void {
 /** Every child (speech worker, bot) that enters `failed` after a crash loop; children added later too. */
 function watchProcesses(supervisor: ProcessSupervisor, outbox: Outbox, intervalMs: number): () => void {
   const watched = new WeakSet<object>();
+  type Child = ReturnType<ProcessSupervisor['list']>[number];
+  const failing = (child: Child) => {
+    const reason = child.failureReason ?? 'crash loop';
+    void outbox.enqueue({ event: 'process.failing', processId: child.id, kind: child.spec.kind, reason });
+  };
   const scan = () => {
     for (const child of supervisor.list()) {
       if (watched.has(child)) continue;
       watched.add(child);
+      // a child can crash-loop into `failed` between two scans: it is told once here
+      if (child.status === 'failed') failing(child);
       child.on('stateChange', (_from, to) => {
-        if (to !== 'failed') return;
-        const reason = child.failureReason ?? 'crash loop';
-        void outbox.enqueue({ event: 'process.failing', processId: child.id, kind: child.spec.kind, reason });
+        if (to === 'failed') failing(child);
       });
     }
   };
