@@ -98,6 +98,12 @@ export interface TelegramSubscriberRecord {
   language: string | null;
   source: string | null;
   status: TelegramSubscriberStatus;
+  /** The sales-funnel segment the subscriber's answers put them in (null: none yet). */
+  segment?: string | null;
+  /** The funnel step the subscriber is on (null: not in a funnel). */
+  funnelStep?: string | null;
+  /** When the subscriber last pressed, wrote or paid anything (null: nothing since /start). */
+  lastActivityAt?: number | null;
   subscribedAt: number;
   updatedAt: number;
 }

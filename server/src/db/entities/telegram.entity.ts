@@ -144,6 +144,15 @@ export class TelegramSubscriberEntity implements TelegramSubscriberRecord {
   @Column({ type: 'varchar', length: 16 })
   status!: TelegramSubscriberStatus;
 
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  segment!: string | null;
+
+  @Column({ name: 'funnel_step', type: 'varchar', length: 64, nullable: true })
+  funnelStep!: string | null;
+
+  @Column({ name: 'last_activity_at', type: 'bigint', nullable: true, transformer: epochMs })
+  lastActivityAt!: number | null;
+
   @Column({ name: 'subscribed_at', type: 'bigint', transformer: epochMs })
   subscribedAt!: number;
 

@@ -14,6 +14,7 @@ import { DiscordGuilds1764900000000 } from './1764900000000-discord-guilds.js';
 import { Knowledge1764900000000 } from './1764900000000-knowledge.js';
 import { Notifications1764800000000 } from './1764800000000-notifications.js';
 import { WidgetAppearance1764900000000 } from './1764900000000-widget-appearance.js';
+import { TelegramFunnelState1765000000000 } from './1765000000000-telegram-funnel-state.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   Knowledge1764900000000,
   Notifications1764800000000,
   WidgetAppearance1764900000000,
+  TelegramFunnelState1765000000000,
 ];
