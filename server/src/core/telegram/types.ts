@@ -108,6 +108,35 @@ export interface TelegramSubscriberRecord {
   updatedAt: number;
 }
 
+/** What a subscriber did or was sent, for the funnel's analytics (step shown/answered, offer shown, paid, …). */
+export interface TelegramEventRecord {
+  botId: string;
+  chatId: number;
+  /** e.g. `step.shown`, `step.answered`, `segment.assigned`, `offer.shown`, `invoice.sent`, `paid`, `followup.sent`. */
+  type: string;
+  step: string | null;
+  segment: string | null;
+  source: string | null;
+  /** The A/B variant the subscriber saw, when the message had variants. */
+  variant: string | null;
+  data: Record<string, unknown> | null;
+  /** Set for events that must exist once (a follow-up sent, a payment): a second record with the same key is ignored. */
+  dedupeKey: string | null;
+  at: number;
+}
+
+export interface TelegramEventFilter {
+  sinceMs?: number;
+  untilMs?: number;
+  types?: string[];
+}
+
+export interface TelegramEventStore {
+  /** Stores the event; false when one with the same `dedupeKey` exists already (nothing is stored then). */
+  record(event: TelegramEventRecord): Promise<boolean>;
+  list(botId: string, filter?: TelegramEventFilter): Promise<Array<TelegramEventRecord & { id: number }>>;
+}
+
 export interface TelegramSubscriberStore {
   /** Inserts, or (a second /start) makes active again and keeps the first source. */
   upsert(subscriber: TelegramSubscriberRecord): Promise<void>;

@@ -1,8 +1,9 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type {
   TelegramBotDesired,
   TelegramBotRecord,
   TelegramBotSettings,
+  TelegramEventRecord,
   TelegramSubscriberRecord,
   TelegramSubscriberStatus,
   TelegramTurnRecord,
@@ -160,4 +161,48 @@ export class TelegramSubscriberEntity implements TelegramSubscriberRecord {
   updatedAt!: number;
 }
 
-export const TELEGRAM_ENTITIES = [TelegramBotEntity, TelegramTurnEntity, TelegramInboxEntity, TelegramSubscriberEntity];
+@Entity({ name: 'telegram_events' })
+@Index(['botId', 'at'])
+@Index(['botId', 'dedupeKey'], { unique: true })
+export class TelegramEventEntity implements TelegramEventRecord {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ name: 'bot_id', type: 'varchar', length: 36 })
+  botId!: string;
+
+  @Column({ name: 'chat_id', type: 'bigint', transformer: bigNumber })
+  chatId!: number;
+
+  @Column({ type: 'varchar', length: 32 })
+  type!: string;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  step!: string | null;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  segment!: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  source!: string | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  variant!: string | null;
+
+  @Column({ type: 'text', nullable: true, transformer: json })
+  data!: Record<string, unknown> | null;
+
+  @Column({ name: 'dedupe_key', type: 'varchar', length: 128, nullable: true })
+  dedupeKey!: string | null;
+
+  @Column({ type: 'bigint', transformer: epochMs })
+  at!: number;
+}
+
+export const TELEGRAM_ENTITIES = [
+  TelegramBotEntity,
+  TelegramTurnEntity,
+  TelegramInboxEntity,
+  TelegramSubscriberEntity,
+  TelegramEventEntity,
+];

@@ -24,6 +24,7 @@ import {
   createTelegramBotStore,
   createTelegramInboxStore,
   createTelegramSubscriberStore,
+  createTelegramEventStore,
   createTelegramTurnStore,
 } from './telegram-store.js';
 import { createDiscordBotStore, createDiscordTurnStore } from './discord-store.js';
@@ -64,6 +65,7 @@ export function createStores(db: DataSource) {
       turns: createTelegramTurnStore(db),
       inbox: createTelegramInboxStore(db),
       subscribers: createTelegramSubscriberStore(db),
+      events: createTelegramEventStore(db),
     },
     discord: {
       bots: createDiscordBotStore(db),

@@ -2,12 +2,14 @@ import { claimRow } from '../claim-row.js';
 import { IsNull, LessThan, MoreThanOrEqual, Not, type DataSource } from 'typeorm';
 import type {
   TelegramBotStore,
+  TelegramEventStore,
   TelegramInboxStore,
   TelegramSubscriberStore,
   TelegramTurnStore,
 } from '../../core/telegram/types.js';
 import {
   TelegramBotEntity,
+  TelegramEventEntity,
   TelegramInboxEntity,
   TelegramSubscriberEntity,
   TelegramTurnEntity,
@@ -118,5 +120,31 @@ export function createTelegramSubscriberStore(db: DataSource): TelegramSubscribe
       await repo.update({ botId, chatId }, { status, updatedAt: at });
     },
     list: (botId) => repo.find({ where: { botId }, order: { subscribedAt: 'ASC' } }),
+  };
+}
+
+export function createTelegramEventStore(db: DataSource): TelegramEventStore {
+  const repo = db.getRepository(TelegramEventEntity);
+  return {
+    async record(event) {
+      if (event.dedupeKey !== null && (await repo.existsBy({ botId: event.botId, dedupeKey: event.dedupeKey })))
+        return false;
+      try {
+        await repo.save(repo.create(event));
+        return true;
+      } catch (error) {
+        // A concurrent record with the same key won the unique index.
+        if (event.dedupeKey !== null && (await repo.existsBy({ botId: event.botId, dedupeKey: event.dedupeKey })))
+          return false;
+        throw error;
+      }
+    },
+    list(botId, filter = {}) {
+      const query = repo.createQueryBuilder('e').where('e.bot_id = :botId', { botId });
+      if (filter.sinceMs !== undefined) query.andWhere('e.at >= :since', { since: filter.sinceMs });
+      if (filter.untilMs !== undefined) query.andWhere('e.at < :until', { until: filter.untilMs });
+      if (filter.types?.length) query.andWhere('e.type IN (:...types)', { types: filter.types });
+      return query.orderBy('e.at', 'ASC').addOrderBy('e.id', 'ASC').getMany();
+    },
   };
 }
