@@ -31,4 +31,5 @@ export * from './workers/discord-commands.js';
 export * from './workers/owner.js';
 export * from './admin/knowledge.js';
 export * from './admin/backups.js';
+export * from './admin/privacy.js';
 export * from './widget/chat.js';

@@ -23,8 +23,11 @@ export interface BackupResult {
 }
 
 export const BACKUP_DIR = 'backups';
-/** Paths under DATA_DIR that are not files to archive: the SQLite file (exported logically) and the backups. */
-const SKIPPED = /^(secretary\.db(-wal|-shm|-journal)?|backups|\.restore-.*)$/;
+/**
+ * Paths under DATA_DIR that are not files to archive: the SQLite file (exported logically), the backups, and the
+ * privacy journal of erased contacts (a restore of an old archive must not replace the newer journal).
+ */
+const SKIPPED = /^(secretary\.db(-wal|-shm|-journal)?|backups|privacy|\.restore-.*)$/;
 
 export function appVersion(): string {
   const file = new URL('../../package.json', import.meta.url);

@@ -10,7 +10,10 @@ import type { Role, UserRecord } from '../core/users/types.js';
 import { ROLES } from '@ai-secretary/protocol';
 import { isAppError } from '../errors.js';
 import { openDatabase } from '../db/data-source.js';
+import { createDbPrivacyService } from '../db/privacy.js';
 import { createStores } from '../db/stores/index.js';
+import { createSecretBox } from '../core/secrets/secret-box.js';
+import { createLogger } from '../logger.js';
 import { createCoreServices, type CoreServices } from '../services.js';
 
 const USAGE = `Usage: npm run manage -- <command> [args]
@@ -25,7 +28,10 @@ const USAGE = `Usage: npm run manage -- <command> [args]
   create-api-key <name> [--owner <username>] [--rate-limit <per minute>]   (the key is printed once)
   revoke-api-key <id or prefix>
   backup [--out FILE]                 (default DATA_DIR/backups/secretary-<time>.tar.gz; safe while the server runs)
-  restore FILE [--force]              (stop the server first; --force replaces an existing install)
+  restore FILE [--force] [--reapply-erasures]
+                                      (stop the server first; --force replaces an existing install;
+                                       --reapply-erasures erases again the contacts erased on this install
+                                       since, as listed in DATA_DIR/privacy)
 
 Works on the same database as the server (DATA_DIR / DATABASE_URL).`;
 
@@ -161,14 +167,29 @@ const commands: Record<string, (ctx: Ctx) => Promise<void>> = {
 };
 
 /** Restore runs before key material is loaded: loading would generate keys into an empty DATA_DIR. */
-async function restore(db: DataSource, config: Config, args: string[], force: boolean, out: Out): Promise<void> {
+async function restore(db: DataSource, config: Config, args: string[], flags: RestoreFlags, out: Out): Promise<void> {
   const file = args[0];
   if (file === undefined) throw new UsageError('missing <FILE>');
-  const { manifest, files } = await restoreBackup({ db, dataDir: config.dataDir, file, force });
+  const { manifest, files } = await restoreBackup({ db, dataDir: config.dataDir, file, force: flags.force });
   const rows = manifest.tables.reduce((n, t) => n + t.rows, 0);
   out(
     `restored ${rows} rows in ${manifest.tables.length} tables and ${files} files from ${manifest.createdAt} (${manifest.database})`,
   );
+  if (!flags.reapplyErasures) return;
+  const keys = await loadKeyMaterial(config.dataDir, config, createStores(db).meta);
+  const privacy = createDbPrivacyService({
+    db,
+    dataDir: config.dataDir,
+    box: createSecretBox(keys.encryptionKey),
+    clock: systemClock,
+    logger: createLogger({ logLevel: 'silent', logPretty: false }),
+  });
+  out(`erased again ${await privacy.reapplyErasures()} contacts erased on this install`);
+}
+
+interface RestoreFlags {
+  force: boolean;
+  reapplyErasures: boolean;
 }
 
 export async function runManage(argv: string[], out: Out = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
@@ -182,6 +203,7 @@ export async function runManage(argv: string[], out: Out = (l) => process.stdout
       'rate-limit': { type: 'string' },
       out: { type: 'string' },
       force: { type: 'boolean' },
+      'reapply-erasures': { type: 'boolean' },
     },
   });
   const [name, ...args] = positionals;
@@ -194,13 +216,14 @@ export async function runManage(argv: string[], out: Out = (l) => process.stdout
   const db = await openDatabase({ url: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir });
   try {
     if (command === undefined) {
-      await restore(db, config, args, values.force === true, out);
+      const reapplyErasures = values['reapply-erasures'] === true;
+      await restore(db, config, args, { force: values.force === true, reapplyErasures }, out);
       return 0;
     }
     const stores = createStores(db);
     const keys = await loadKeyMaterial(config.dataDir, config, stores.meta);
     const services = createCoreServices(config, stores, keys, systemClock);
-    const { force: _force, ...flags } = values;
+    const { force: _force, 'reapply-erasures': _reapply, ...flags } = values;
     await command({ services, args, flags, out, db, config, keys });
     return 0;
   } finally {

@@ -17,7 +17,7 @@ export function installAuditHook(app: FastifyInstance, audit: AuditService): voi
     await audit.record({
       action: config.audit ?? `${request.method} ${request.routeOptions.url ?? request.url}`,
       actor: { id: request.principal.userId, username: request.principal.username },
-      target: params?.id ?? null,
+      target: params?.[config.auditTarget ?? 'id'] ?? null,
       ip: request.ip,
       statusCode: reply.statusCode,
       details: request.body && typeof request.body === 'object' ? { body: request.body } : null,

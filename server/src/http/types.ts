@@ -15,6 +15,8 @@ declare module 'fastify' {
     access?: Access;
     /** Audit action name for writes (default "METHOD /url"); false skips the generic entry. */
     audit?: string | false;
+    /** The route parameter recorded as the audit entry's target (default `id`; a route whose id is personal data names another). */
+    auditTarget?: string;
     /** Lets guests call this write route (their own logout). */
     guestMayWrite?: boolean;
   }

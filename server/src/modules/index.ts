@@ -11,6 +11,7 @@ import { llmModule, type LlmModule } from './llm.js';
 import { ownerModule, type OwnerModule } from './owner.js';
 import { notificationsModule, type NotificationsModule } from './notifications.js';
 import type { Module, ModuleDefinition } from './module.js';
+import { privacyModule, type PrivacyModule } from './privacy.js';
 import { processesModule, type ProcessesModule } from './processes.js';
 import { settingsModule, type SettingsModule } from './settings.js';
 import { speechModule, type SpeechModule } from './speech.js';
@@ -23,6 +24,7 @@ export interface Started {
   database: DatabaseModule;
   accounts: AccountsModule;
   backups: BackupsModule;
+  privacy: PrivacyModule;
   settings: SettingsModule;
   knowledge: KnowledgeModule;
   llm: LlmModule;
@@ -54,6 +56,7 @@ export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinit
     databaseModule,
     accountsModule,
     backupsModule,
+    privacyModule,
     settingsModule,
     knowledgeModule,
     llmModule,
