@@ -1,5 +1,9 @@
 import type {
   ApiKeyView,
+  ContactEraseView,
+  ContactExportView,
+  RetentionRunView,
+  RetentionSettingsView,
   CreateNotificationTargetRequest,
   NotificationDeliveryQuery,
   NotificationDeliveryView,
@@ -272,6 +276,16 @@ export function createAdminApi(client: ApiClient) {
         client.request<NotificationTestResult>('POST', `/api/notifications/targets/${id(targetId)}/test`),
       deliveries: (query: NotificationDeliveryQuery = {}) =>
         client.request<Page<NotificationDeliveryView>>('GET', '/api/notifications/deliveries', { query: { ...query } }),
+    },
+    privacy: {
+      retention: () => client.request<RetentionSettingsView>('GET', '/api/privacy/retention'),
+      setRetention: (body: RetentionSettingsView) =>
+        client.request<RetentionSettingsView>('PUT', '/api/privacy/retention', { body }),
+      runRetention: () => client.request<RetentionRunView>('POST', '/api/privacy/retention/run'),
+      exportContact: (kind: string, contactId: string) =>
+        client.request<ContactExportView>('GET', `/api/privacy/contacts/${id(kind)}/${id(contactId)}/export`),
+      eraseContact: (kind: string, contactId: string) =>
+        client.request<ContactEraseView>('DELETE', `/api/privacy/contacts/${id(kind)}/${id(contactId)}`),
     },
     limits: {
       list: () => client.request<{ items: LimitView[] }>('GET', '/api/llm/limits'),

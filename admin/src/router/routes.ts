@@ -81,6 +81,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { adminOnly: true, titleKey: 'nav.notifications' },
   },
   {
+    path: '/privacy',
+    name: 'privacy',
+    component: () => import('../views/privacy/privacy-page.vue'),
+    meta: { adminOnly: true, titleKey: 'nav.privacy' },
+  },
+  {
     path: '/audit',
     name: 'audit',
     component: () => import('../views/audit/audit-page.vue'),
@@ -184,6 +190,7 @@ export const NAV_ROUTES = [
   'api-keys',
   'widget-tokens',
   'audit',
+  'privacy',
   'settings',
   'profile',
 ] as const;
