@@ -173,13 +173,18 @@ describe('LLM, chat and messages pages in Chromium', { timeout: 90_000 }, () => 
     await expect.poll(() => page.locator('tbody tr').first().getAttribute('data-provider'), POLL).toBe('backup');
     await row.getByRole('button', { name: 'Disable' }).click();
     await expect.poll(() => row.textContent(), POLL).toContain('Off');
+    // The fake upstream listens on loopback, so it starts as local; the admin says it stands for a cloud service.
+    const where = page.getByTestId('provider-local-backup');
+    expect(await where.textContent()).toMatch(/local/);
+    await where.click();
+    await expect.poll(() => where.textContent(), POLL).toMatch(/cloud/);
     await screenshot(page, 'providers');
     const admin = await runtime.login('admin', TEST_ADMIN_PASSWORD);
     const listed = await runtime.app.inject({ url: '/api/llm/providers', headers: bearer(admin.accessToken) });
-    const items = listed.json<{ items: Array<{ name: string; enabled: boolean }> }>().items;
-    expect(items.map((p) => [p.name, p.enabled])).toEqual([
-      ['backup', false],
-      ['local-vllm', true],
+    const items = listed.json<{ items: Array<{ name: string; enabled: boolean; local: boolean }> }>().items;
+    expect(items.map((p) => [p.name, p.enabled, p.local])).toEqual([
+      ['backup', false, false],
+      ['local-vllm', true, true],
     ]);
 
     await page.getByRole('link', { name: 'Personas' }).click();
@@ -189,13 +194,18 @@ describe('LLM, chat and messages pages in Chromium', { timeout: 90_000 }, () => 
     await persona.getByLabel('Business name').fill('Acme Dental');
     await persona.getByLabel('System prompt').fill('You answer for ');
     await persona.getByRole('button', { name: '{business_name}' }).click();
+    await persona.getByLabel(/Local only/).check();
     await expect.poll(() => page.getByTestId('persona-preview').textContent(), POLL).toBe('You answer for Acme Dental');
     await screenshot(page, 'personas');
     await persona.getByRole('button', { name: 'Save' }).click();
     await persona.waitFor({ state: 'detached' });
     const personas = await runtime.app.inject({ url: '/api/llm/personas', headers: bearer(admin.accessToken) });
     expect(personas.json<{ items: Array<{ businessName: string; systemPrompt: string }> }>().items).toContainEqual(
-      expect.objectContaining({ businessName: 'Acme Dental', systemPrompt: 'You answer for {business_name}' }),
+      expect.objectContaining({
+        businessName: 'Acme Dental',
+        systemPrompt: 'You answer for {business_name}',
+        localOnly: true,
+      }),
     );
   });
 });

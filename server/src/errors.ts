@@ -178,7 +178,7 @@ export type FailureKind =
 export interface AttemptReport {
   provider: string;
   model: string;
-  outcome: 'ok' | 'skipped_cooldown' | 'skipped_busy' | FailureKind;
+  outcome: 'ok' | 'skipped_cooldown' | 'skipped_busy' | 'skipped_not_local' | FailureKind;
   durationMs: number;
   status?: number;
 }
@@ -191,8 +191,11 @@ export interface AttemptReport {
 export class LlmUnavailableError extends AppError {
   /** The router's provider attempts, in order. */
   readonly attempts: AttemptReport[];
-  constructor(attempts: AttemptReport[] = []) {
-    super('LLM_UNAVAILABLE', 'No language model provider is available right now; try again shortly', {
+  constructor(
+    attempts: AttemptReport[] = [],
+    message = 'No language model provider is available right now; try again shortly',
+  ) {
+    super('LLM_UNAVAILABLE', message, {
       statusCode: 503,
       retryable: true,
       retryAfterS: 5,

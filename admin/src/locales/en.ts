@@ -276,6 +276,10 @@ const en = {
     total: 'Total: {total}',
   },
   providers: {
+    where: 'Runs',
+    local: 'local',
+    cloud: 'cloud',
+    toggleWhere: 'Say where {name} runs (local or cloud)',
     title: 'LLM providers',
     hint: 'Upstreams in failover order: the first enabled one that answers is used.',
     outbound: 'Private and loopback addresses providers and webhooks may reach (OUTBOUND_ALLOW): {list}',
@@ -307,6 +311,7 @@ const en = {
     name: 'Name',
     language: 'Language',
     route: 'Route',
+    localOnly: 'Local only: never send this persona’s conversations to a cloud provider (degrade instead)',
     edit: 'Edit',
     editing: 'Editing {slug}',
     businessName: 'Business name',

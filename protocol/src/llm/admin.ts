@@ -30,6 +30,7 @@ export const ProviderView = StrictObject({
   enabled: Type.Boolean(),
   timeoutMs: Type.Integer(),
   maxConcurrency: Type.Integer(),
+  local: Type.Boolean({ description: 'On this box or the local network (not a cloud service)' }),
   health: Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('half-open')]),
   inFlight: Type.Integer(),
   createdAt: Iso,
@@ -47,6 +48,7 @@ const providerFields = {
   enabled: Type.Boolean(),
   timeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
   maxConcurrency: Type.Integer({ minimum: 1, maximum: 10_000 }),
+  local: Type.Boolean({ description: 'Default: true for a loopback, private or single-label host' }),
 };
 
 export const CreateProviderRequest = StrictObject({
@@ -59,6 +61,7 @@ export const CreateProviderRequest = StrictObject({
   enabled: Type.Optional(providerFields.enabled),
   timeoutMs: Type.Optional(providerFields.timeoutMs),
   maxConcurrency: Type.Optional(providerFields.maxConcurrency),
+  local: Type.Optional(providerFields.local),
 });
 export type CreateProviderRequest = Static<typeof CreateProviderRequest>;
 
@@ -72,6 +75,7 @@ export const UpdateProviderRequest = StrictObject({
   enabled: Type.Optional(providerFields.enabled),
   timeoutMs: Type.Optional(providerFields.timeoutMs),
   maxConcurrency: Type.Optional(providerFields.maxConcurrency),
+  local: Type.Optional(providerFields.local),
 });
 export type UpdateProviderRequest = Static<typeof UpdateProviderRequest>;
 
@@ -98,6 +102,7 @@ const personaFields = {
   topP: NullableNumber({ minimum: 0, maximum: 1 }),
   maxTokens: Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()]),
   useFaq: Type.Boolean(),
+  localOnly: Type.Boolean({ description: 'Never use a cloud provider (degrade instead)' }),
 };
 
 export const PersonaView = StrictObject({ id: Type.String(), ...personaFields, createdAt: Iso, updatedAt: Iso });
@@ -114,6 +119,7 @@ export const CreatePersonaRequest = StrictObject({
   topP: Type.Optional(personaFields.topP),
   maxTokens: Type.Optional(personaFields.maxTokens),
   useFaq: Type.Optional(personaFields.useFaq),
+  localOnly: Type.Optional(personaFields.localOnly),
 });
 export type CreatePersonaRequest = Static<typeof CreatePersonaRequest>;
 export const UpdatePersonaRequest = StrictObject(

@@ -21,6 +21,7 @@ const DEFAULT_PERSONAS: PersonaInput[] = [
     topP: null,
     maxTokens: 512,
     useFaq: true,
+    localOnly: false,
   },
   {
     slug: 'secretary-ru',
@@ -37,6 +38,7 @@ const DEFAULT_PERSONAS: PersonaInput[] = [
     topP: null,
     maxTokens: 512,
     useFaq: true,
+    localOnly: false,
   },
 ];
 

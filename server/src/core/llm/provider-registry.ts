@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, OutboundBlockedError, ValidationError } from '../../errors.js';
-import type { OutboundPolicy } from '../net/outbound-policy.js';
+import { isLocalUrl, type OutboundPolicy } from '../net/outbound-policy.js';
 import type { Clock } from '../clock.js';
 import { newId } from '../ids.js';
 import { maskSecret, type SecretBox } from '../secrets/secret-box.js';
@@ -38,6 +38,7 @@ export interface ProviderInput {
   enabled?: boolean;
   timeoutMs?: number;
   maxConcurrency?: number;
+  local?: boolean;
 }
 
 export interface ProviderRegistryDeps {
@@ -131,6 +132,7 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
       enabled: input.enabled ?? true,
       timeoutMs: input.timeoutMs ?? deps.defaults.timeoutMs,
       maxConcurrency: input.maxConcurrency ?? deps.defaults.maxConcurrency,
+      local: input.local ?? isLocalUrl(resolveBaseUrl(input.type, input.baseUrl)),
       createdAt: now,
       updatedAt: now,
     };
@@ -146,6 +148,9 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
     const patch: Partial<ProviderRecord> = { ...rest, updatedAt: deps.clock() };
     if (baseUrl !== undefined || input.type !== undefined) {
       patch.baseUrl = resolveBaseUrl(input.type ?? current.type, baseUrl === undefined ? current.baseUrl : baseUrl);
+      // A new host is judged again unless the admin says where it runs.
+      if (input.local === undefined && !sameHost(patch.baseUrl, current.baseUrl))
+        patch.local = isLocalUrl(patch.baseUrl);
     }
     // A stored key belongs to its host: a new host gets no key unless one is given with it.
     if (apiKey === undefined && patch.baseUrl !== undefined && !sameHost(patch.baseUrl, current.baseUrl)) {

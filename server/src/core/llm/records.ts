@@ -15,6 +15,8 @@ export interface ProviderRecord {
   enabled: boolean;
   timeoutMs: number;
   maxConcurrency: number;
+  /** Runs on this box or the business's own network (vLLM, a LAN server); false: a cloud service. */
+  local: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -34,6 +36,8 @@ export interface PersonaRecord {
   topP: number | null;
   maxTokens: number | null;
   useFaq: boolean;
+  /** Never sent to a cloud provider: with no local provider up, the router degrades instead. */
+  localOnly: boolean;
   createdAt: number;
   updatedAt: number;
 }

@@ -4,7 +4,7 @@ import { faqHit, faqStream } from './router/faq.js';
 import { connect } from './router/failover.js';
 import { recordFailure } from './router/finalize.js';
 import { applyLimits } from './router/limits.js';
-import { catalog, knowsRoute, planChat } from './router/planning.js';
+import { catalog, knowsRoute, localOnly, planChat } from './router/planning.js';
 import { liveStream } from './router/streaming.js';
 import type { ChatCall, ChatRequest, RouterDeps } from './router/types.js';
 
@@ -27,7 +27,7 @@ export function createLlmRouter(deps: RouterDeps) {
     const call: ChatCall = { req, plan: await planChat(deps, req), attempts: [], startedAt };
     const hit = faqHit(deps.faq, call);
     if (hit) return faqStream(deps, call, hit);
-    const candidates = await applyLimits(deps, call.plan, req);
+    const candidates = localOnly(call, await applyLimits(deps, call.plan, req));
     try {
       return liveStream(deps, await connect(deps.metrics, candidates, call), call);
     } catch (error) {

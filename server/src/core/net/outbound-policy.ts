@@ -152,3 +152,24 @@ export function createOutboundPolicy(options: { allow: readonly string[] }): Out
 
 /** The port a URL's connections go to. */
 export const portOf = defaultPort;
+
+const LOCAL_SUFFIXES = ['.localhost', '.local', '.lan', '.internal', '.home.arpa'];
+
+/**
+ * Whether a URL names this box or the local network by its address or name: loopback, private, link-local or
+ * carrier-grade NAT addresses, `localhost`, a single-label name (a Docker Compose service such as `vllm`) or a
+ * local-only suffix. Used as the default of a provider's `local` flag; it does not resolve names.
+ */
+export function isLocalUrl(input: string): boolean {
+  let host: string;
+  try {
+    host = new URL(input).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return false;
+  }
+  if (net.isIP(host) !== 0) {
+    const { address, type } = unmapped(host);
+    return blockedRanges().check(address, type);
+  }
+  return host === 'localhost' || !host.includes('.') || LOCAL_SUFFIXES.some((suffix) => host.endsWith(suffix));
+}

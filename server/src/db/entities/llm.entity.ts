@@ -33,6 +33,7 @@ export class LlmProviderEntity implements ProviderRecord {
   @Column({ type: 'boolean' }) enabled!: boolean;
   @Column({ name: 'timeout_ms', type: 'integer' }) timeoutMs!: number;
   @Column({ name: 'max_concurrency', type: 'integer' }) maxConcurrency!: number;
+  @Column({ type: 'boolean' }) local!: boolean;
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs }) createdAt!: number;
   @Column({ name: 'updated_at', type: 'bigint', transformer: epochMs }) updatedAt!: number;
 }
@@ -51,6 +52,7 @@ export class LlmPersonaEntity implements PersonaRecord {
   @Column({ name: 'top_p', type: 'double precision', nullable: true, transformer: real }) topP!: number | null;
   @Column({ name: 'max_tokens', type: 'integer', nullable: true }) maxTokens!: number | null;
   @Column({ name: 'use_faq', type: 'boolean' }) useFaq!: boolean;
+  @Column({ name: 'local_only', type: 'boolean' }) localOnly!: boolean;
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs }) createdAt!: number;
   @Column({ name: 'updated_at', type: 'bigint', transformer: epochMs }) updatedAt!: number;
 }

@@ -1,11 +1,5 @@
 import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { col } from './helpers.js';
-
-/** The table name as this connection's raw SQL must write it (PostgreSQL tests use a schema per app). */
-function qualified(q: QueryRunner, table: string): string {
-  const schema = q.connection.options.type === 'postgres' ? q.connection.options.schema : undefined;
-  return schema ? `"${schema.replace(/"/g, '')}"."${table}"` : `"${table}"`;
-}
+import { col, qualified } from './helpers.js';
 
 /**
  * The full-text index of each engine. SQLite: an FTS5 table of stemmed terms (our Russian/English stemmer,

@@ -1,4 +1,4 @@
-import type { TableColumnOptions } from 'typeorm';
+import type { QueryRunner, TableColumnOptions } from 'typeorm';
 
 /** Column shorthands that mean the same thing on SQLite and PostgreSQL. */
 export const col = {
@@ -21,3 +21,9 @@ export const col = {
   bool: (name: string): TableColumnOptions => ({ name, type: 'boolean', isNullable: false, default: false }),
   ms: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable: nullable }),
 };
+
+/** The table name as this connection's raw SQL must write it (PostgreSQL tests use a schema per app). */
+export function qualified(q: QueryRunner, table: string): string {
+  const schema = q.connection.options.type === 'postgres' ? q.connection.options.schema : undefined;
+  return schema ? `"${schema.replace(/"/g, '')}"."${table}"` : `"${table}"`;
+}

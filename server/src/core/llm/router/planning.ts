@@ -1,6 +1,6 @@
-import { UnknownModelError } from '../../../errors.js';
+import { LlmUnavailableError, UnknownModelError } from '../../../errors.js';
 import type { ChatMessage, SamplingParams } from '../types.js';
-import type { Candidate, ChatRequest, Plan, RouterDeps } from './types.js';
+import type { Candidate, ChatCall, ChatRequest, Plan, RouterDeps } from './types.js';
 
 type PlanningDeps = Pick<RouterDeps, 'registry' | 'personas' | 'memory' | 'clock'>;
 
@@ -76,4 +76,27 @@ export function catalog(deps: Pick<RouterDeps, 'registry' | 'personas'>): Array<
     }
   }
   return [...personas, ...models];
+}
+
+/**
+ * A local-only persona keeps only the providers marked local; the others are reported as skipped, so the 503 a
+ * caller gets (and the voice engine's degraded mode) says why no cloud provider was tried.
+ */
+export function localOnly(call: ChatCall, candidates: Candidate[]): Candidate[] {
+  if (call.plan.persona?.localOnly !== true) return candidates;
+  for (const c of candidates)
+    if (!c.handle.record.local)
+      call.attempts.push({
+        provider: c.handle.record.name,
+        model: c.model,
+        outcome: 'skipped_not_local',
+        durationMs: 0,
+      });
+  const local = candidates.filter((c) => c.handle.record.local);
+  if (local.length === 0)
+    throw new LlmUnavailableError(
+      call.attempts,
+      `${call.plan.route} is local only and no enabled local provider serves it; cloud providers are not used for it`,
+    );
+  return local;
 }

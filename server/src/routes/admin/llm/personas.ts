@@ -45,6 +45,7 @@ export const personaRoutes: FastifyPluginAsyncTypebox<{ personas: PersonasServic
         topP: b.topP ?? null,
         maxTokens: b.maxTokens ?? null,
         useFaq: b.useFaq ?? true,
+        localOnly: b.localOnly ?? false,
       });
       return reply.status(201).send(toPersonaView(created));
     },
