@@ -15,6 +15,8 @@ declare module 'fastify' {
     access?: Access;
     /** Audit action name for writes (default "METHOD /url"); false skips the generic entry. */
     audit?: string | false;
+    /** What of the body the audit entry keeps, where secrets sit under keys the scrubber does not know. */
+    auditBody?: (body: unknown) => unknown;
     /** Lets guests call this write route (their own logout). */
     guestMayWrite?: boolean;
   }

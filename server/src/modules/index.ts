@@ -15,6 +15,7 @@ import { processesModule, type ProcessesModule } from './processes.js';
 import { settingsModule, type SettingsModule } from './settings.js';
 import { speechModule, type SpeechModule } from './speech.js';
 import { telegramModule, type TelegramModule } from './telegram.js';
+import { toolsModule, type ToolsModule } from './tools.js';
 import { voiceModule, type VoiceModule } from './voice.js';
 import { widgetModule } from './widget.js';
 
@@ -25,6 +26,7 @@ export interface Started {
   backups: BackupsModule;
   settings: SettingsModule;
   knowledge: KnowledgeModule;
+  tools: ToolsModule;
   llm: LlmModule;
   processes: ProcessesModule;
   speech: SpeechModule;
@@ -56,6 +58,7 @@ export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinit
     backupsModule,
     settingsModule,
     knowledgeModule,
+    toolsModule,
     llmModule,
     processesModule,
     speechModule,
