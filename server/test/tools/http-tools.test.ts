@@ -47,7 +47,7 @@ describe('HTTP tools the owner connects', () => {
     h = await startLlmHarness();
     h.primary.autoToolCall = false;
     h.primary.answerFromTools = true;
-  });
+  }, 60_000);
   afterAll(async () => {
     await h.close();
     await shop.close();

@@ -32,7 +32,7 @@ describe('HTTP tools on voice calls', () => {
       channels: ['voice'],
     });
     port = httpToolsVoicePort(tools, () => 'secretary');
-  });
+  }, 60_000);
   afterAll(async () => {
     await rt.dispose();
     await shop.close();
