@@ -173,7 +173,53 @@ export function createKnowledgeTurns(deps: KnowledgeTurnDeps) {
     return { result, sources: dedupe(hits).map(toSource) };
   }
 
-  return { answer, applies, withContext };
+  /** One streamed round: content deltas go to `onText` as they come (tool-call fragments do not). */
+  async function streamRound(chat: Chat, request: ChatRequest, hooks: StreamHooks): Promise<ChatResult> {
+    const stream = await chat(request);
+    hooks.onRound(stream);
+    for await (const delta of stream) if (delta.content) hooks.onText(delta.content);
+    return stream.result;
+  }
+
+  /**
+   * The streamed answer (`stream: true`): like `answer`, each round streamed; the text of every round reaches
+   * `onText` at once, tool calls run between rounds. Null when nothing applies (the caller streams as before).
+   */
+  async function streamed(
+    chat: Chat,
+    request: ChatRequest,
+    hooks: StreamHooks,
+  ): Promise<{ result: ChatResult; sources: KnowledgeSource[] } | null> {
+    const planned = await plan(request);
+    if (!planned) return null;
+    const hits: KnowledgeHit[] = [];
+    const asked = planned.context ? await withContext(request, hits) : request;
+    const search = planned.search ? [searchKnowledgeTool({ ...deps, onHits: (found) => hits.push(...found) })] : [];
+    const tools = [...search, ...planned.extra];
+    const definitions = tools.map((t) => t.definition);
+    let messages = asked.messages;
+    for (let round = 0; ; round++) {
+      const last = round >= maxRounds || tools.length === 0;
+      const offer =
+        tools.length > 0 ? { tools: definitions, toolChoice: last ? ('none' as const) : ('auto' as const) } : {};
+      const result = await streamRound(
+        chat,
+        { ...asked, messages, ...offer, ...(round > 0 ? { faq: false } : {}) },
+        hooks,
+      );
+      if (last || result.toolCalls.length === 0) return { result, sources: dedupe(hits).map(toSource) };
+      const results = await Promise.all(result.toolCalls.map((c) => runLoopCall(tools, c, request.signal)));
+      messages = [...messages, { role: 'assistant', content: null, tool_calls: result.toolCalls }, ...results];
+    }
+  }
+
+  return { answer, applies, withContext, streamed };
+}
+
+/** What a streamed answer tells its route: each round's stream as it starts, and the text as it comes. */
+export interface StreamHooks {
+  onRound(stream: ChatStream): void;
+  onText(text: string): void;
 }
 
 /** One call: whatever happens (unknown tool, bad JSON, a throw), the model reads a tool message. */
