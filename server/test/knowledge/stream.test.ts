@@ -16,7 +16,7 @@ async function streamed(h: LlmHarness, text: string) {
     messages: [{ role: 'user', content: text }],
   });
   const chunks: Chunk[] = [];
-  for await (const chunk of stream) chunks.push(chunk as unknown as Chunk);
+  for await (const chunk of stream) chunks.push(chunk);
   const content = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
   const sources = chunks.find((c) => 'sources' in c)?.sources as Array<{ heading: string }> | undefined;
   return { chunks, content, sources };
