@@ -30,6 +30,7 @@ export * from './workers/discord.js';
 export * from './workers/discord-commands.js';
 export * from './workers/owner.js';
 export * from './admin/knowledge.js';
+export * from './admin/http-tools.js';
 export * from './admin/backups.js';
 export * from './admin/privacy.js';
 export * from './widget/chat.js';

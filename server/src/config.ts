@@ -91,6 +91,11 @@ export interface Config {
    * CIDR ranges or host names, each optionally `:port`); LLM_BASE_URL's own host:port is always among them.
    */
   readonly outboundAllow: readonly string[];
+  /**
+   * HTTP tools (docs/http-tools.md): private destinations every tool may reach (`HTTP_TOOLS_ALLOW`, same syntax as
+   * OUTBOUND_ALLOW, which does not apply to tools: the model picks a tool's arguments); a tool's own flag adds its host.
+   */
+  readonly httpToolsAllow: readonly string[];
 }
 
 export interface SpeechConfig {
@@ -385,6 +390,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       timeoutMs: int(env, 'NOTIFY_TIMEOUT_MS', 10_000, 100, 120_000),
     }),
     outboundAllow: Object.freeze(outboundAllow(env)),
+    httpToolsAllow: Object.freeze(list(env, 'HTTP_TOOLS_ALLOW')),
   });
 }
 

@@ -66,6 +66,7 @@ export type ErrorCode =
   // knowledge base (issue 17)
   | 'KNOWLEDGE_BAD_INPUT'
   | 'KNOWLEDGE_TOO_LARGE'
+  | 'HTTP_TOOL_BAD_DEFINITION'
   // backup and restore (issue 18)
   | 'BACKUP_INVALID'
   | 'BACKUP_SCHEMA_NEWER'
@@ -444,6 +445,13 @@ export class KnowledgeTooLargeError extends AppError {
       statusCode: 413,
       details: { limitBytes },
     });
+  }
+}
+
+/** An HTTP tool definition the admin must fix: a bad JSON Schema, URL template or header (docs/http-tools.md). */
+export class HttpToolDefinitionError extends AppError {
+  constructor(message: string, reason: string) {
+    super('HTTP_TOOL_BAD_DEFINITION', message, { statusCode: 400, details: { reason } });
   }
 }
 

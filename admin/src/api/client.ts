@@ -67,10 +67,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   async function send(method: HttpMethod, path: string, opts: RequestOptions, token?: string): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json, text/event-stream' };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    // A FormData body (an upload) sets its own multipart content type with the boundary.
+    const form = typeof FormData !== 'undefined' && opts.body instanceof FormData;
+    if (opts.body !== undefined && !form) headers['content-type'] = 'application/json';
     const init: RequestInit = { method, headers };
     if (opts.signal !== undefined) init.signal = opts.signal;
-    if (opts.body !== undefined) init.body = JSON.stringify(opts.body);
+    if (opts.body !== undefined) init.body = form ? (opts.body as FormData) : JSON.stringify(opts.body);
     try {
       const response = await doFetch(buildUrl(baseUrl, path, opts.query), init);
       options.onReachability?.(true);

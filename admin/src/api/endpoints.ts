@@ -4,6 +4,13 @@ import type {
   ContactExportView,
   RetentionRunView,
   RetentionSettingsView,
+  CreateHttpToolRequest,
+  CreateKnowledgeDocumentRequest,
+  HttpToolCallView,
+  HttpToolView,
+  KnowledgeDocumentView,
+  UpdateHttpToolRequest,
+  UpdateKnowledgeDocumentRequest,
   CreateNotificationTargetRequest,
   NotificationDeliveryQuery,
   NotificationDeliveryView,
@@ -88,6 +95,36 @@ export type NewProvider = Omit<CreateProviderRequest, 'type'> & {
   type: 'vllm' | 'openai' | 'gemini' | 'anthropic' | 'deepseek' | 'kimi' | 'openrouter' | 'custom';
 };
 /** Shapes of FaqTestResult and ProviderTestResult (protocol exports only their schemas). */
+export interface KnowledgeDocumentDetail {
+  document: KnowledgeDocumentView;
+  text: string;
+  passages: Array<{ id: string; position: number; heading: string; text: string }>;
+}
+
+export interface KnowledgeHit {
+  passageId: string;
+  documentId: string;
+  title: string;
+  source: string;
+  version: number;
+  heading: string;
+  text: string;
+  score: number;
+}
+
+export interface KnowledgeSearchAnswer {
+  engine: string;
+  minScore: number;
+  hits: KnowledgeHit[];
+}
+
+export interface HttpToolTestAnswer {
+  outcome: HttpToolCallView['outcome'];
+  httpStatus: number | null;
+  latencyMs: number;
+  result: string;
+}
+
 export interface FaqTestResult {
   matched: boolean;
   id: string | null;
@@ -147,6 +184,33 @@ export function createAdminApi(client: ApiClient) {
       revoke: (tokenId: string) => client.request<WidgetTokenView>('DELETE', `/api/widget-tokens/${id(tokenId)}`),
       update: (tokenId: string, body: UpdateWidgetTokenRequest) =>
         client.request<WidgetTokenView>('PATCH', `/api/widget-tokens/${id(tokenId)}`, { body }),
+    },
+    knowledge: {
+      list: () => client.request<{ items: KnowledgeDocumentView[] }>('GET', '/api/knowledge/documents'),
+      get: (docId: string) => client.request<KnowledgeDocumentDetail>('GET', `/api/knowledge/documents/${id(docId)}`),
+      create: (body: CreateKnowledgeDocumentRequest) =>
+        client.request<KnowledgeDocumentView>('POST', '/api/knowledge/documents', { body }),
+      upload: (body: FormData) =>
+        client.request<KnowledgeDocumentView>('POST', '/api/knowledge/documents/upload', { body }),
+      fromUrl: (body: { url: string; title?: string }) =>
+        client.request<KnowledgeDocumentView>('POST', '/api/knowledge/documents/url', { body }),
+      update: (docId: string, body: UpdateKnowledgeDocumentRequest) =>
+        client.request<KnowledgeDocumentView>('PATCH', `/api/knowledge/documents/${id(docId)}`, { body }),
+      reindex: (docId: string) =>
+        client.request<KnowledgeDocumentView>('POST', `/api/knowledge/documents/${id(docId)}/reindex`),
+      remove: (docId: string) =>
+        client.request<KnowledgeDocumentView>('DELETE', `/api/knowledge/documents/${id(docId)}`),
+      search: (q: string) => client.request<KnowledgeSearchAnswer>('GET', '/api/knowledge/search', { query: { q } }),
+    },
+    tools: {
+      list: () => client.request<{ items: HttpToolView[] }>('GET', '/api/tools'),
+      create: (body: CreateHttpToolRequest) => client.request<HttpToolView>('POST', '/api/tools', { body }),
+      update: (toolId: string, body: UpdateHttpToolRequest) =>
+        client.request<HttpToolView>('PATCH', `/api/tools/${id(toolId)}`, { body }),
+      remove: (toolId: string) => client.request<HttpToolView>('DELETE', `/api/tools/${id(toolId)}`),
+      test: (toolId: string, args: Record<string, unknown>) =>
+        client.request<HttpToolTestAnswer>('POST', `/api/tools/${id(toolId)}/test`, { body: { arguments: args } }),
+      calls: (toolId: string) => client.request<{ items: HttpToolCallView[] }>('GET', `/api/tools/${id(toolId)}/calls`),
     },
     audit: {
       list: (query: AuditQuery = {}) => client.request<Page<AuditEntryView>>('GET', '/api/audit', { query }),

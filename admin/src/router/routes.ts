@@ -50,6 +50,18 @@ export const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'nav.apiKeys' },
   },
   {
+    path: '/knowledge',
+    name: 'knowledge',
+    component: () => import('../views/knowledge/knowledge-page.vue'),
+    meta: { adminOnly: true, titleKey: 'nav.knowledge' },
+  },
+  {
+    path: '/tools',
+    name: 'tools',
+    component: () => import('../views/tools/tools-page.vue'),
+    meta: { adminOnly: true, titleKey: 'nav.tools' },
+  },
+  {
     path: '/widget-tokens',
     name: 'widget-tokens',
     component: () => import('../views/widget-tokens/widget-tokens-page.vue'),
@@ -182,6 +194,8 @@ export const NAV_ROUTES = [
   'notifications',
   'speech',
   'faq',
+  'knowledge',
+  'tools',
   'providers',
   'personas',
   'usage',

@@ -14,13 +14,14 @@ export function installAuditHook(app: FastifyInstance, audit: AuditService): voi
     if (!WRITE_METHODS.has(request.method) || !request.url.startsWith('/api/')) return payload;
     if (config.audit === false || request.principal === null) return payload;
     const params = request.params as Record<string, string> | undefined;
+    const body = config.auditBody ? config.auditBody(request.body) : request.body;
     await audit.record({
       action: config.audit ?? `${request.method} ${request.routeOptions.url ?? request.url}`,
       actor: { id: request.principal.userId, username: request.principal.username },
       target: params?.[config.auditTarget ?? 'id'] ?? null,
       ip: request.ip,
       statusCode: reply.statusCode,
-      details: request.body && typeof request.body === 'object' ? { body: request.body } : null,
+      details: body && typeof body === 'object' ? { body } : null,
     });
     return payload;
   });

@@ -17,6 +17,8 @@ declare module 'fastify' {
     audit?: string | false;
     /** The route parameter recorded as the audit entry's target (default `id`; a route whose id is personal data names another). */
     auditTarget?: string;
+    /** What of the body the audit entry keeps, where secrets sit under keys the scrubber does not know. */
+    auditBody?: (body: unknown) => unknown;
     /** Lets guests call this write route (their own logout). */
     guestMayWrite?: boolean;
   }

@@ -2,6 +2,8 @@ import { createDiscordTokenCheck } from '../channels/discord/bot-api.js';
 import { DiscordChannel } from '../channels/discord/discord-channel.js';
 import { createDiscordBotsService, type DiscordBotsService } from '../core/discord/bots-service.js';
 import { discordOwnerActor } from '../core/discord/owner.js';
+import { httpLoopTools } from '../core/http-tools/loop-tools.js';
+import { withMoreTools } from '../core/owner/turn-tools.js';
 import { createDiscordTurnService } from '../core/discord/turn-service.js';
 import { createDiscordCommands } from '../core/discord/commands-service.js';
 import { createDiscordGuildSettings } from '../core/discord/guild-settings.js';
@@ -28,6 +30,7 @@ export const discordModule: ModuleDefinition<Started, 'discord'> = {
     const llm = get('llm').services;
     const { supervisor, kinds } = get('processes');
     const owner = get('owner');
+    const httpTools = get('tools').service;
     const bots = createDiscordBotsService({
       store: stores.discord.bots,
       secrets,
@@ -51,7 +54,11 @@ export const discordModule: ModuleDefinition<Started, 'discord'> = {
       firstTokenTimeoutMs: config.discord.firstTokenTimeoutMs,
       replyTimeoutMs: config.discord.replyTimeoutMs,
       onError: (err, message) => log.warn({ err }, message),
-      tools: (bot, turn) => owner.turnTools(discordOwnerActor(bot, turn)),
+      tools: (bot, turn) =>
+        withMoreTools(
+          owner.turnTools(discordOwnerActor(bot, turn)),
+          httpLoopTools(httpTools, { channel: 'discord', route: bot.settings.persona }),
+        ),
     });
     const commands = createDiscordCommands({
       guilds,

@@ -16,6 +16,7 @@ import { processesModule, type ProcessesModule } from './processes.js';
 import { settingsModule, type SettingsModule } from './settings.js';
 import { speechModule, type SpeechModule } from './speech.js';
 import { telegramModule, type TelegramModule } from './telegram.js';
+import { toolsModule, type ToolsModule } from './tools.js';
 import { voiceModule, type VoiceModule } from './voice.js';
 import { widgetModule } from './widget.js';
 
@@ -27,6 +28,7 @@ export interface Started {
   privacy: PrivacyModule;
   settings: SettingsModule;
   knowledge: KnowledgeModule;
+  tools: ToolsModule;
   llm: LlmModule;
   processes: ProcessesModule;
   speech: SpeechModule;
@@ -59,6 +61,7 @@ export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinit
     privacyModule,
     settingsModule,
     knowledgeModule,
+    toolsModule,
     llmModule,
     processesModule,
     speechModule,

@@ -1,4 +1,6 @@
 import { newId } from '../core/ids.js';
+import { createOutboundPolicy } from '../core/net/outbound-policy.js';
+import { createHttpFetch } from '../llm-providers/http-fetch.js';
 import { createKnowledgeService, type KnowledgeService } from '../core/knowledge/knowledge-service.js';
 import { knowledgeRoutes } from '../routes/admin/knowledge/index.js';
 import type { Started } from './index.js';
@@ -20,7 +22,12 @@ export const knowledgeModule: ModuleDefinition<Started, 'knowledge'> = {
     });
     await service.refresh();
     const plugin = knowledgeRoutes;
-    const options = { knowledge: service, maxUploadBytes: config.knowledge.maxUploadBytes };
+    const policy = createOutboundPolicy({ allow: config.outboundAllow });
+    const options = {
+      knowledge: service,
+      maxUploadBytes: config.knowledge.maxUploadBytes,
+      fetch: createHttpFetch({ policy, maxSockets: 4 }),
+    };
     return {
       name: 'knowledge',
       service,

@@ -7,6 +7,8 @@ import type { SecretBox } from '../core/secrets/secret-box.js';
 import type { Stores } from '../db/stores/index.js';
 import type { KnowledgeService } from '../core/knowledge/knowledge-service.js';
 import { createKnowledgeTurns, searchKnowledgeTool } from '../core/knowledge/knowledge-turn.js';
+import type { HttpToolsService } from '../core/http-tools/http-tools-service.js';
+import { httpLoopTools } from '../core/http-tools/loop-tools.js';
 import { createOpenAiCompatibleProvider } from '../llm-providers/openai-compatible.js';
 import { createPromLlmMetrics } from '../llm-providers/prom-metrics.js';
 import type { Logger } from '../logger.js';
@@ -32,6 +34,8 @@ export async function createLlmModule(deps: {
   clock: Clock;
   personaOverrides?: LlmServiceDeps['personaOverrides'];
   knowledge?: KnowledgeService | undefined;
+  /** The owner's HTTP tools, offered on persona routes. */
+  httpTools?: HttpToolsService | undefined;
 }): Promise<LlmModule> {
   const logger = deps.logger.child({ module: 'llm' });
   const outbound = createOutboundPolicy({ allow: deps.config.outboundAllow });
@@ -47,7 +51,7 @@ export async function createLlmModule(deps: {
     personaOverrides: deps.personaOverrides,
   });
   services.probe.start();
-  const knowledge = deps.knowledge && knowledgeTurns(deps.config, deps.knowledge, services);
+  const knowledge = deps.knowledge && knowledgeTurns(deps.config, deps.knowledge, services, deps.httpTools);
   return {
     name: 'llm',
     services,
@@ -67,7 +71,12 @@ export async function createLlmModule(deps: {
 }
 
 /** `search_knowledge` in the tool registry, and the persona routes' knowledge turns (KNOWLEDGE_MODE). */
-function knowledgeTurns(config: Config, knowledge: KnowledgeService, services: LlmServices) {
+function knowledgeTurns(
+  config: Config,
+  knowledge: KnowledgeService,
+  services: LlmServices,
+  httpTools: HttpToolsService | undefined,
+) {
   const tokenBudget = config.knowledge.toolTokenBudget;
   const tool = searchKnowledgeTool({ knowledge, tokenBudget });
   services.tools.register({ definition: tool.definition, run: (args, context) => tool.run(args, context.signal) });
@@ -76,6 +85,9 @@ function knowledgeTurns(config: Config, knowledge: KnowledgeService, services: L
     tokenBudget,
     mode: () => config.knowledge.mode,
     isPersona: (route) => services.personas.find(route) !== null,
+    ...(httpTools
+      ? { extraTools: (request) => httpLoopTools(httpTools, { channel: 'v1', route: request.route }) }
+      : {}),
   });
 }
 
@@ -100,6 +112,7 @@ export const llmModule: ModuleDefinition<Started, 'llm'> = {
       clock,
       personaOverrides: get('settings').personaOverrides,
       knowledge: get('knowledge').service,
+      httpTools: get('tools').service,
     });
   },
 };

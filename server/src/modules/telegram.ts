@@ -6,7 +6,8 @@ import { telegramWebhookRoutes } from '../channels/telegram/webhook-routes.js';
 import { newId } from '../core/ids.js';
 import { createTelegramBotsService, type TelegramBotsService } from '../core/telegram/bots-service.js';
 import { telegramOwnerActor } from '../core/telegram/owner.js';
-import { NO_TURN_TOOLS } from '../core/owner/turn-tools.js';
+import { NO_TURN_TOOLS, withMoreTools } from '../core/owner/turn-tools.js';
+import { httpLoopTools } from '../core/http-tools/loop-tools.js';
 import { createTelegramTurnService } from '../core/telegram/turn-service.js';
 import type { TakenMessage } from '../core/voice/ports.js';
 import { telegramRoutes } from '../routes/admin/telegram/index.js';
@@ -35,6 +36,7 @@ export const telegramModule: ModuleDefinition<Started, 'telegram'> = {
     const speech = get('speech').runtime;
     const voice = get('voice');
     const owner = get('owner');
+    const httpTools = get('tools').service;
     const audioDir = path.join(config.dataDir, 'telegram');
     const bots = createTelegramBotsService({
       store: stores.telegram.bots,
@@ -52,10 +54,11 @@ export const telegramModule: ModuleDefinition<Started, 'telegram'> = {
       replyTimeoutMs: config.telegram.replyTimeoutMs,
       maxVoiceSeconds: config.telegram.maxVoiceSeconds,
       onError: (err, message) => log.warn({ err }, message),
-      // tools only in an owner's private chat (other chats answer as before)
+      // owner tools only in an owner's private chat; the owner's HTTP tools wherever the bot's persona has them
       tools: (bot, turn) => {
         const actor = telegramOwnerActor(bot, turn);
-        return actor ? owner.turnTools(actor) : NO_TURN_TOOLS;
+        const http = httpLoopTools(httpTools, { channel: 'telegram', route: bot.settings.persona });
+        return withMoreTools(actor ? owner.turnTools(actor) : NO_TURN_TOOLS, http);
       },
     });
     const storeLead = async (lead: TelegramLead) => {

@@ -1,9 +1,10 @@
+import { httpToolsVoicePort } from '../core/http-tools/loop-tools.js';
 import { knowledgeVoicePort } from '../core/knowledge/knowledge-turn.js';
 import type { MessagesService } from '../core/messages/messages-service.js';
 import type { WebhookDispatcher } from '../core/messages/webhooks.js';
 import type { MessageNotifier } from '../core/voice/ports.js';
 import type { WidgetTokensService } from '../core/widget-tokens/widget-tokens-service.js';
-import { createVoicePorts } from '../voice/adapters/index.js';
+import { createVoicePorts, voiceRoute } from '../voice/adapters/index.js';
 import { createVoiceWiring, type VoicePorts, type VoiceRuntime } from '../voice/runtime.js';
 import type { Started } from './index.js';
 import type { Module, ModuleDefinition } from './module.js';
@@ -45,6 +46,7 @@ export function voiceModule(ports?: VoicePorts): ModuleDefinition<Started, 'voic
             mode: () => config.knowledge.mode,
             tokenBudget: config.knowledge.toolTokenBudget,
           }),
+          httpTools: httpToolsVoicePort(get('tools').service, () => voiceRoute(settings.language())),
           ...(ports ??
             createVoicePorts({
               speech,

@@ -46,6 +46,8 @@ export interface FakeLlm {
    * false answers with text unless a scripted call is queued.
    */
   autoToolCall: boolean;
+  /** After a tool result, answer with it ("From our records: …"), the way a model uses a tool's answer. */
+  answerFromTools: boolean;
   /** Queues the calls of one answer (several: parallel calls); each request that may call a tool takes one. */
   scriptToolCalls(...calls: ScriptedToolCall[]): void;
   tokens: string[];
@@ -106,6 +108,7 @@ export async function createFakeLlm(options: FakeLlmOptions = {}): Promise<FakeL
     mode: 'ok',
     toolArguments: '{"caller":"Ann","message":"call back"}',
     autoToolCall: true,
+    answerFromTools: false,
     scriptToolCalls: (...calls) => void script.push(calls),
     tokens: options.tokens ?? ['Hello', ' from', ' the', ' fake', ' model', '.'],
     tokenDelayMs: options.tokenDelayMs ?? 0,
@@ -127,6 +130,13 @@ export async function createFakeLlm(options: FakeLlmOptions = {}): Promise<FakeL
     return `data: ${JSON.stringify(body)}\n\n`;
   }
 
+  function textPieces(body: Record<string, unknown>): Array<Record<string, unknown>> {
+    const last = ((body.messages as Message[] | undefined) ?? []).at(-1);
+    if (fake.answerFromTools && last?.role === 'tool')
+      return [{ content: 'From our records: ' }, { content: String(last.content) }];
+    return fake.tokens.map((t) => ({ content: t }));
+  }
+
   async function stream(res: http.ServerResponse, body: Record<string, unknown>, record: FakeRequest): Promise<void> {
     const id = `fake-${++counter}`;
     const model = String(body.model);
@@ -134,7 +144,7 @@ export async function createFakeLlm(options: FakeLlmOptions = {}): Promise<FakeL
     res.write(chunk(id, model, { role: 'assistant', content: '' }, null));
     if (options.keepAlive !== false) res.write(': keep-alive\n\n');
     const calls = toolCallsFor(body);
-    const pieces = calls ? calls.flatMap((call, n) => toolDeltas(call, n)) : fake.tokens.map((t) => ({ content: t }));
+    const pieces = calls ? calls.flatMap((call, n) => toolDeltas(call, n)) : textPieces(body);
     for (const [index, piece] of pieces.entries()) {
       if (fake.tokenDelayMs > 0) await sleep(fake.tokenDelayMs);
       if (record.aborted) return;

@@ -12,6 +12,7 @@ import { createPhraseCache } from '../core/voice/output.js';
 import { phrasesFor } from '../core/voice/phrases.js';
 import type {
   FaqPort,
+  HttpToolsPort,
   KnowledgePort,
   LlmPort,
   SpeechHealthPort,
@@ -38,6 +39,7 @@ export interface VoicePorts {
   tts: TtsPort;
   faq?: FaqPort;
   knowledge?: KnowledgePort;
+  httpTools?: HttpToolsPort;
   speechHealth?: SpeechHealthPort;
   transfer?: (target: string, signal: AbortSignal) => Promise<boolean>;
 }

@@ -88,6 +88,10 @@ export interface KnowledgeTurnDeps {
   tokenBudget: number;
   /** Whether a route is a persona (only persona routes get the business's documents). */
   isPersona: (route: string) => boolean;
+  /** More tools a persona route offers (the owner's HTTP tools for this persona on /v1). */
+  extraTools?: (request: ChatRequest) => LoopTool[];
+  /** Model answers that may call tools before the last one, which may not (default 4). */
+  maxRounds?: number;
 }
 
 const lastUserText = (messages: ChatMessage[]) => {
@@ -95,16 +99,38 @@ const lastUserText = (messages: ChatMessage[]) => {
   return typeof last?.content === 'string' ? last.content : '';
 };
 
+type Chat = (r: ChatRequest) => Promise<ChatStream>;
+type Collect = (s: ChatStream) => Promise<ChatResult>;
+
+/** What a persona answer gets: passages in the context, the search tool, and the other tools. */
+interface TurnPlan {
+  context: boolean;
+  search: boolean;
+  extra: LoopTool[];
+}
+
 /**
- * One answer of a persona route with the knowledge base: in `tool` mode the model may call `search_knowledge`
- * (once round, then it answers); in `context` mode the best passages for the last user message go into the
- * system instructions first. Returns null when the knowledge base does not apply (off, no enabled document,
- * not a persona route), so the caller answers as before.
+ * One answer of a persona route with the knowledge base and the owner's tools: in `tool` mode the model may
+ * call `search_knowledge`; in `context` mode the best passages for the last user message go into the system
+ * instructions first; HTTP tools are offered in both. The model may call tools for a few rounds, then it answers.
+ * Returns null when nothing applies (no enabled document and no tool, not a persona route, the client brought
+ * its own tools), so the caller answers as before.
  */
 export function createKnowledgeTurns(deps: KnowledgeTurnDeps) {
+  const maxRounds = deps.maxRounds ?? 4;
+
+  /** Whether the knowledge base applies to this request (the streamed path puts passages in the context). */
   async function applies(request: ChatRequest): Promise<boolean> {
     if (deps.mode() === 'off' || request.tools?.length || !deps.isPersona(request.route)) return false;
     return deps.knowledge.hasEnabled();
+  }
+
+  async function plan(request: ChatRequest): Promise<TurnPlan | null> {
+    if (request.tools?.length || !deps.isPersona(request.route)) return null;
+    const knowledge = await applies(request);
+    const extra = deps.extraTools?.(request) ?? [];
+    if (!knowledge && extra.length === 0) return null;
+    return { context: knowledge && deps.mode() === 'context', search: knowledge && deps.mode() === 'tool', extra };
   }
 
   async function withContext(request: ChatRequest, sources: KnowledgeHit[]): Promise<ChatRequest> {
@@ -114,47 +140,100 @@ export function createKnowledgeTurns(deps: KnowledgeTurnDeps) {
     return { ...request, instructions: request.instructions ? `${request.instructions}\n\n${block}` : block };
   }
 
-  async function withTool(
-    chat: (r: ChatRequest) => Promise<ChatStream>,
-    collect: (s: ChatStream) => Promise<ChatResult>,
-    request: ChatRequest,
-    sources: KnowledgeHit[],
-  ): Promise<ChatResult> {
-    const tool = searchKnowledgeTool({ ...deps, onHits: (hits) => sources.push(...hits) });
-    const first = await collect(await chat({ ...request, tools: [tool.definition], toolChoice: 'auto' }));
-    const calls = first.toolCalls.filter((c) => c.function.name === SEARCH_KNOWLEDGE);
-    if (calls.length === 0) return first;
-    const results = await Promise.all(calls.map((c) => runSearch(tool, c, request.signal)));
-    const assistant: ChatMessage = { role: 'assistant', content: null, tool_calls: calls };
-    const messages = [...request.messages, assistant, ...results];
-    return collect(await chat({ ...request, messages, tools: [tool.definition], toolChoice: 'none', faq: false }));
+  /** Asks, runs the calls the model makes, feeds the results back; the last round offers no tool choice. */
+  async function withTools(chat: Chat, collect: Collect, request: ChatRequest, tools: LoopTool[]) {
+    const definitions = tools.map((t) => t.definition);
+    let messages = request.messages;
+    for (let round = 0; ; round++) {
+      const last = round >= maxRounds;
+      const toolChoice = last ? ('none' as const) : ('auto' as const);
+      const result = await collect(
+        await chat({ ...request, messages, tools: definitions, toolChoice, ...(round > 0 ? { faq: false } : {}) }),
+      );
+      if (last || result.toolCalls.length === 0) return result;
+      const results = await Promise.all(result.toolCalls.map((c) => runLoopCall(tools, c, request.signal)));
+      const assistant: ChatMessage = { role: 'assistant', content: null, tool_calls: result.toolCalls };
+      messages = [...messages, assistant, ...results];
+    }
   }
 
-  /** The answer and the sources it was given; null when the knowledge base does not apply. */
+  /** The answer and the sources it was given; null when neither the knowledge base nor a tool applies. */
   async function answer(
-    chat: (r: ChatRequest) => Promise<ChatStream>,
-    collect: (s: ChatStream) => Promise<ChatResult>,
+    chat: Chat,
+    collect: Collect,
     request: ChatRequest,
   ): Promise<{ result: ChatResult; sources: KnowledgeSource[] } | null> {
-    if (!(await applies(request))) return null;
+    const planned = await plan(request);
+    if (!planned) return null;
     const hits: KnowledgeHit[] = [];
-    const result =
-      deps.mode() === 'context'
-        ? await collect(await chat(await withContext(request, hits)))
-        : await withTool(chat, collect, request, hits);
+    const asked = planned.context ? await withContext(request, hits) : request;
+    const search = planned.search ? [searchKnowledgeTool({ ...deps, onHits: (found) => hits.push(...found) })] : [];
+    const tools = [...search, ...planned.extra];
+    const result = tools.length > 0 ? await withTools(chat, collect, asked, tools) : await collect(await chat(asked));
     return { result, sources: dedupe(hits).map(toSource) };
   }
 
-  return { answer, applies, withContext };
+  /** One streamed round: content deltas go to `onText` as they come (tool-call fragments do not). */
+  async function streamRound(chat: Chat, request: ChatRequest, hooks: StreamHooks): Promise<ChatResult> {
+    const stream = await chat(request);
+    hooks.onRound(stream);
+    for await (const delta of stream) if (delta.content) hooks.onText(delta.content);
+    return stream.result;
+  }
+
+  /**
+   * The streamed answer (`stream: true`): like `answer`, each round streamed; the text of every round reaches
+   * `onText` at once, tool calls run between rounds. Null when nothing applies (the caller streams as before).
+   */
+  async function streamed(
+    chat: Chat,
+    request: ChatRequest,
+    hooks: StreamHooks,
+  ): Promise<{ result: ChatResult; sources: KnowledgeSource[] } | null> {
+    const planned = await plan(request);
+    if (!planned) return null;
+    const hits: KnowledgeHit[] = [];
+    const asked = planned.context ? await withContext(request, hits) : request;
+    const search = planned.search ? [searchKnowledgeTool({ ...deps, onHits: (found) => hits.push(...found) })] : [];
+    const tools = [...search, ...planned.extra];
+    const definitions = tools.map((t) => t.definition);
+    let messages = asked.messages;
+    for (let round = 0; ; round++) {
+      const last = round >= maxRounds || tools.length === 0;
+      const offer =
+        tools.length > 0 ? { tools: definitions, toolChoice: last ? ('none' as const) : ('auto' as const) } : {};
+      const result = await streamRound(
+        chat,
+        { ...asked, messages, ...offer, ...(round > 0 ? { faq: false } : {}) },
+        hooks,
+      );
+      if (last || result.toolCalls.length === 0) return { result, sources: dedupe(hits).map(toSource) };
+      const results = await Promise.all(result.toolCalls.map((c) => runLoopCall(tools, c, request.signal)));
+      messages = [...messages, { role: 'assistant', content: null, tool_calls: result.toolCalls }, ...results];
+    }
+  }
+
+  return { answer, applies, withContext, streamed };
 }
 
-async function runSearch(tool: LoopTool, call: ToolCall, signal?: AbortSignal): Promise<ChatMessage> {
+/** What a streamed answer tells its route: each round's stream as it starts, and the text as it comes. */
+export interface StreamHooks {
+  onRound(stream: ChatStream): void;
+  onText(text: string): void;
+}
+
+/** One call: whatever happens (unknown tool, bad JSON, a throw), the model reads a tool message. */
+async function runLoopCall(tools: LoopTool[], call: ToolCall, signal?: AbortSignal): Promise<ChatMessage> {
+  const tool = tools.find((t) => t.definition.function.name === call.function.name);
   let content: string;
   try {
-    const args = JSON.parse(call.function.arguments || '{}') as Record<string, unknown>;
-    content = await tool.run(args, signal ?? new AbortController().signal);
-  } catch {
-    content = 'error: the arguments were not valid JSON';
+    const args = JSON.parse(call.function.arguments || '{}') as unknown;
+    if (args === null || typeof args !== 'object' || Array.isArray(args))
+      content = 'error: the arguments were not a JSON object';
+    else if (!tool) content = `error: there is no tool named ${call.function.name}`;
+    else content = await tool.run(args as Record<string, unknown>, signal ?? new AbortController().signal);
+  } catch (error) {
+    content = error instanceof SyntaxError ? 'error: the arguments were not valid JSON' : `error: ${String(error)}`;
   }
   return { role: 'tool', tool_call_id: call.id, content };
 }

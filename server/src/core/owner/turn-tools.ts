@@ -13,6 +13,10 @@ export interface TurnTools {
 
 export const NO_TURN_TOOLS: TurnTools = { tools: [], prompts: () => [] };
 
+/** A turn's tools with more of them (the owner's HTTP tools for the bot's persona). */
+export const withMoreTools = (base: TurnTools, more: LoopTool[]): TurnTools =>
+  more.length === 0 ? base : { tools: [...base.tools, ...more], prompts: () => base.prompts() };
+
 /**
  * One factory for every channel's turns: `current_time` for everyone, and for an owner in a private chat (the
  * channel decides who that is and passes the actor; null for anyone else) the owner tools too.

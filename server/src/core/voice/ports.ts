@@ -95,6 +95,21 @@ export interface KnowledgePort {
   search(query: string, signal: AbortSignal): Promise<string>;
 }
 
+/**
+ * The owner's HTTP tools a call may use (docs/http-tools.md), read synchronously per LLM round. `run` returns
+ * null for a name it does not know; otherwise the result the model reads (never throws: refusals, bad
+ * arguments, timeouts come back as `error: …` text).
+ */
+export interface HttpToolsPort {
+  specs(route: string | undefined): LlmToolSpec[];
+  run(
+    name: string,
+    args: Record<string, unknown>,
+    route: string | undefined,
+    signal: AbortSignal,
+  ): Promise<string | null>;
+}
+
 // ---------------------------------------------------------------- TTS
 
 export interface TtsRequest {

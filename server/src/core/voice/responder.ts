@@ -5,6 +5,7 @@ import type { VoicePhrases } from './phrases.js';
 import type {
   Degradation,
   FaqPort,
+  HttpToolsPort,
   KnowledgePort,
   LlmMessage,
   LlmPort,
@@ -18,6 +19,7 @@ export interface ResponderHost {
   llm: LlmPort;
   faq?: FaqPort;
   knowledge?: KnowledgePort | undefined;
+  httpTools?: HttpToolsPort | undefined;
   systemPrompt: string;
   /** Sent to the LLM port as metadata. */
   channel: string;
@@ -104,7 +106,8 @@ export class Responder {
     reply.timing.llmStartMs ??= this.host.now();
     let content = '';
     const calls: LlmToolCall[] = [];
-    const request = { messages, tools: voiceTools(this.host.knowledge), metadata: this.metadata() };
+    const tools = [...voiceTools(this.host.knowledge), ...(this.host.httpTools?.specs(this.host.route) ?? [])];
+    const request = { messages, tools, metadata: this.metadata() };
     for await (const event of this.host.llm.stream(request, reply.abort.signal)) {
       reply.timing.llmFirstMs ??= this.host.now();
       if (event.type === 'tool_call') calls.push(event.call);

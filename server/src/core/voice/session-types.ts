@@ -9,6 +9,7 @@ import type {
   ConversationStore,
   Degradation,
   FaqPort,
+  HttpToolsPort,
   KnowledgePort,
   LlmPort,
   MessageNotifier,
@@ -50,6 +51,7 @@ export interface VoiceSessionDeps {
   notifier: MessageNotifier;
   faq?: FaqPort;
   knowledge?: KnowledgePort;
+  httpTools?: HttpToolsPort;
   speechHealth?: SpeechHealthPort;
   /** Shared across sessions so fixed phrases are synthesized once. */
   phraseCache?: PhraseCache;

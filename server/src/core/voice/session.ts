@@ -328,11 +328,14 @@ class VoiceSessionImpl extends TypedEmitter<VoiceSessionEvents> implements Voice
       transfer: this.deps.transfer,
       transferringPhrase: this.o.phrases.transferring,
       knowledge: this.deps.knowledge,
+      httpTools: this.deps.httpTools,
+      route: this.o.route,
     };
     return {
       llm: this.deps.llm,
       faq: this.deps.faq,
       knowledge: this.deps.knowledge,
+      httpTools: this.deps.httpTools,
       systemPrompt: this.o.systemPrompt,
       channel: this.o.channel,
       conversationId: this.id,

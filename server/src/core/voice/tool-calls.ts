@@ -1,4 +1,4 @@
-import type { KnowledgePort, LlmToolCall, TakenMessageDraft } from './ports.js';
+import type { HttpToolsPort, KnowledgePort, LlmToolCall, TakenMessageDraft } from './ports.js';
 import type { Reply } from './reply.js';
 import type { VoiceEvents, VoiceSessionDeps } from './session-types.js';
 import { END_CALL, parseTakeMessage, SEARCH_KNOWLEDGE, TAKE_MESSAGE, TRANSFER } from './tools.js';
@@ -11,6 +11,9 @@ export interface ToolCallHost {
   /** Said before a transfer starts. */
   transferringPhrase: string;
   knowledge?: KnowledgePort | undefined;
+  httpTools?: HttpToolsPort | undefined;
+  /** The persona route of the call (undefined: the voice default). */
+  route?: string | undefined;
 }
 
 type ToolReply = Pick<Reply, 'turn' | 'speaker' | 'abort' | 'toolCalls' | 'endCall'>;
@@ -39,7 +42,10 @@ async function toolResult(host: ToolCallHost, reply: ToolReply, call: LlmToolCal
     case SEARCH_KNOWLEDGE:
       return searchKnowledge(host, reply, call.arguments);
     default:
-      return `error: unknown tool ${call.name}`;
+      return (
+        (await host.httpTools?.run(call.name, call.arguments, host.route, reply.abort.signal)) ??
+        `error: unknown tool ${call.name}`
+      );
   }
 }
 

@@ -17,6 +17,7 @@ import { DISCORD_ENTITIES } from './discord.entity.js';
 import { DISCORD_GUILD_ENTITIES } from './discord-guild.entity.js';
 import { OwnerCommandEntity } from './owner-command.entity.js';
 import { KNOWLEDGE_ENTITIES } from './knowledge.entity.js';
+import { HTTP_TOOL_ENTITIES } from './http-tool.entity.js';
 import { NOTIFICATION_ENTITIES } from './notification.entity.js';
 
 /** Every entity; later modules append theirs here. */
@@ -44,6 +45,7 @@ export const ENTITIES = [
   OwnerCommandEntity,
   ...KNOWLEDGE_ENTITIES,
   ...NOTIFICATION_ENTITIES,
+  ...HTTP_TOOL_ENTITIES,
 ];
 
 export { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity };

@@ -15,6 +15,7 @@ import { Knowledge1764900000000 } from './1764900000000-knowledge.js';
 import { Notifications1764800000000 } from './1764800000000-notifications.js';
 import { WidgetAppearance1764900000000 } from './1764900000000-widget-appearance.js';
 import { TelegramFunnelState1765000000000 } from './1765000000000-telegram-funnel-state.js';
+import { HttpTools1765600000000 } from './1765600000000-http-tools.js';
 import { LlmLocal1765800000000 } from './1765800000000-llm-local.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
@@ -36,5 +37,6 @@ export const MIGRATIONS = [
   Notifications1764800000000,
   WidgetAppearance1764900000000,
   TelegramFunnelState1765000000000,
+  HttpTools1765600000000,
   LlmLocal1765800000000,
 ];

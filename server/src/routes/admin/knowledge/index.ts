@@ -17,6 +17,7 @@ import type { KnowledgeService } from '../../../core/knowledge/knowledge-service
 import { KnowledgeInputError, KnowledgeTooLargeError } from '../../../errors.js';
 import { readMultipart } from '../../../http/multipart.js';
 import { extractDocument } from '../../../knowledge/extract.js';
+import { fetchDocument } from '../../../knowledge/fetch-url.js';
 import { toDocumentView, toHitView, toPassageView } from './views.js';
 
 const errors = {
@@ -32,7 +33,16 @@ const tags = ['knowledge'];
 export interface KnowledgeRoutesDeps {
   knowledge: KnowledgeService;
   maxUploadBytes: number;
+  /** The guarded fetch for documents given by URL (OUTBOUND_ALLOW applies). */
+  fetch: typeof fetch;
 }
+
+const UrlDocumentRequest = StrictObject({
+  url: Type.String({ minLength: 8, maxLength: 2048 }),
+  title: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: '\\S' })),
+  language: Type.Optional(Type.String({ minLength: 2, maxLength: 16 })),
+});
+const URL_TIMEOUT_MS = 15_000;
 
 interface UploadForm {
   fileName: string;
@@ -106,6 +116,30 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<KnowledgeRoutesDeps> = a
         title: title.slice(0, 256),
         language: form.fields.language?.trim().slice(0, 16) || null,
         source: form.fileName.slice(0, 256),
+      });
+      return reply.status(201).send(toDocumentView(document));
+    },
+  );
+
+  app.post(
+    '/documents/url',
+    {
+      config: { access: 'admin', audit: 'knowledge.url' },
+      schema: { tags, body: UrlDocumentRequest, response: { 201: KnowledgeDocumentView, ...errors } },
+    },
+    async (request, reply) => {
+      const { url, title, language } = request.body;
+      const fetched = await fetchDocument(url, {
+        fetch: deps.fetch,
+        maxBytes: deps.maxUploadBytes,
+        timeoutMs: URL_TIMEOUT_MS,
+      });
+      const extracted = await extractDocument(fetched.fileName, fetched.file);
+      const document = await knowledge.create({
+        ...extracted,
+        title: (title?.trim() || fetched.fileName.replace(/\.[^.]+$/, '')).slice(0, 256),
+        language: language?.trim() || null,
+        source: url.slice(0, 256),
       });
       return reply.status(201).send(toDocumentView(document));
     },

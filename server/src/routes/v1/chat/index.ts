@@ -138,6 +138,51 @@ function sendWithSources(reply: FastifyReply, answered: { result: ChatResult; so
   return reply.headers(routingHeaders(result)).send({ ...completionBody(result, model), sources: answered.sources });
 }
 
+/**
+ * A streamed persona answer with the knowledge base and tools: the SSE response opens on the first round, each
+ * round's text is forwarded as it comes, tool calls run between rounds, and a last chunk (no choices) carries
+ * `sources` before `[DONE]`. Returns false when nothing applies (the caller streams as before).
+ */
+async function sendKnowledgeStream(
+  reply: FastifyReply,
+  knowledge: KnowledgeTurns,
+  router: LlmRouter,
+  request: ChatRequest,
+  body: ChatCompletionRequest,
+): Promise<boolean> {
+  let open: { chunks: ReturnType<typeof chunkWriter>; out: ReturnType<typeof sseWriter> } | null = null;
+  const includeUsage = body.stream_options?.include_usage === true;
+  const onRound = (stream: ChatStream) => {
+    if (open) return;
+    const chunks = chunkWriter(stream, shownModel(stream, body.model), includeUsage);
+    reply.hijack();
+    reply.raw.writeHead(200, { ...SSE_HEADERS, ...routingHeaders(stream) });
+    open = { chunks, out: sseWriter(reply) };
+    void open.out.send(chunks.delta({ role: 'assistant', content: '' }));
+  };
+  const onText = (text: string) => void open?.out.send(open.chunks.delta({ content: text }));
+  try {
+    const answered = await knowledge.streamed((r) => router.chat(r), request, { onRound, onText });
+    if (!answered || !open) return false;
+    const { chunks, out } = open as { chunks: ReturnType<typeof chunkWriter>; out: ReturnType<typeof sseWriter> };
+    void out.send(chunks.delta({ finishReason: answered.result.finishReason === 'length' ? 'length' : 'stop' }));
+    void out.send(chunks.extension({ sources: answered.sources }));
+    if (includeUsage) void out.send(chunks.usage(answered.result));
+    out.end('data: [DONE]\n\n');
+    return true;
+  } catch (error) {
+    if (!open) throw error;
+    if (error instanceof ChatAbortedError || reply.raw.destroyed) return Boolean(reply.raw.destroy());
+    const normalized = normalizeError(error);
+    const event = {
+      error: { message: normalized.message, type: 'api_error', param: null, code: normalized.code.toLowerCase() },
+    };
+    reply.log.warn({ err: error }, 'llm stream failed after the first token');
+    (open as { out: ReturnType<typeof sseWriter> }).out.end(`data: ${JSON.stringify(event)}\n\n`);
+    return true;
+  }
+}
+
 export function chatRoutes(router: LlmRouter, options: ChatRouteOptions = {}): V1Plugin {
   return async (app) => {
     app.post(
@@ -145,12 +190,12 @@ export function chatRoutes(router: LlmRouter, options: ChatRouteOptions = {}): V
       { config: { access: 'api' }, schema: { tags: ['v1'], body: ChatCompletionRequest } },
       async (request, reply) => {
         const controller = abortOnDisconnect(reply);
-        let chatRequest = toChatRequest(request, request.body, controller.signal, options);
+        const chatRequest = toChatRequest(request, request.body, controller.signal, options);
         if (options.knowledge && request.body.stream !== true) {
           const answered = await options.knowledge.answer((r) => router.chat(r), collect, chatRequest);
           if (answered) return sendWithSources(reply, answered, request.body.model);
-        } else if (options.knowledge && (await options.knowledge.applies(chatRequest))) {
-          chatRequest = await options.knowledge.withContext(chatRequest, []);
+        } else if (options.knowledge) {
+          if (await sendKnowledgeStream(reply, options.knowledge, router, chatRequest, request.body)) return reply;
         }
         const stream = await router.chat(chatRequest);
         const model = shownModel(stream, request.body.model);

@@ -80,6 +80,11 @@ export function chunkWriter(stream: ChatStream, model: string, includeUsage: boo
       const choice = { index: 0, delta: body, logprobs: null, finish_reason: delta.finishReason ?? null };
       return `${head}[${JSON.stringify(choice)}]${tail}`;
     },
+    /** A chunk with no choices and extension fields (`sources`) that OpenAI clients ignore. */
+    extension(fields: Record<string, unknown>): string {
+      const extra = JSON.stringify(fields).slice(1, -1);
+      return `${head}[]${includeUsage ? ',"usage":null' : ''}${extra ? `,${extra}` : ''}}\n\n`;
+    },
     usage(result: ChatResult): string {
       return `${head}[],"usage":${JSON.stringify(usageOf(result))}}\n\n`;
     },
