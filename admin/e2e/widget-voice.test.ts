@@ -151,6 +151,36 @@ describe('website widget: the voice button', { timeout: 180_000 }, () => {
     await context.close();
   });
 
+  it('barge-in: the visitor talks over a long reply, the engine interrupts it and hears the new question', async () => {
+    // about 20 s of speech: the fake microphone's loop (4 s silence, the question, 8 s silence) asks again mid-reply
+    const sentence = 'We are open from nine in the morning to five in the evening, every day of the week.';
+    upstream.tokens = Array.from({ length: 6 }, () => ` ${sentence}`);
+    const context = await browser.newContext({ locale: 'en-US' });
+    try {
+      const page = await context.newPage();
+      await page.goto(siteUrl);
+      await page.getByRole('button', { name: 'Open chat' }).click();
+      await page.getByRole('button', { name: 'Talk by voice' }).click();
+      const interruptions = () =>
+        page.evaluate(() =>
+          Number(
+            document
+              .querySelector('[data-ai-secretary-widget]')!
+              .shadowRoot!.querySelector('.voice-status')!
+              .getAttribute('data-interruptions') ?? 0,
+          ),
+        );
+      await expect.poll(interruptions, POLL).toBeGreaterThan(0);
+      // the question that interrupted is heard as a new turn
+      await expect.poll(async () => (await shadowText(page, '.msg.user .bubble')).length, POLL).toBeGreaterThan(1);
+      await page.getByRole('button', { name: 'Stop talking' }).click();
+      await expect.poll(() => page.getByRole('button', { name: 'Talk by voice' }).isVisible(), POLL).toBe(true);
+    } finally {
+      upstream.tokens = REPLY;
+      await context.close();
+    }
+  });
+
   it('says so in the widget when the page is not allowed to open a voice session', async () => {
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();

@@ -31,6 +31,9 @@ export function createVoiceButton(deps: VoiceButtonDeps) {
   let starting = false;
   let heard = new Map<number, MessageView>();
   let replies = new Map<number, MessageView>();
+  /** The engine speaks a reply clause by clause; the bubble shows them together. */
+  let spoken = new Map<number, string>();
+  let interruptions = 0;
 
   function status(text: string | null) {
     const line = deps.view().voiceStatus;
@@ -66,8 +69,15 @@ export function createVoiceButton(deps: VoiceButtonDeps) {
         return status(stateText(event.state));
       case 'heard':
         return event.text ? bubble(heard, 'user', event.turn, event.text) : undefined;
-      case 'reply':
-        return bubble(replies, 'assistant', event.turn, event.text);
+      case 'reply': {
+        const text = [spoken.get(event.turn), event.text].filter(Boolean).join(' ');
+        spoken.set(event.turn, text);
+        return bubble(replies, 'assistant', event.turn, text);
+      }
+      case 'interrupted':
+        // the visitor talked over the reply: the queued audio is already cut (voice-session.ts)
+        interruptions += 1;
+        return void deps.view().voiceStatus.setAttribute('data-interruptions', String(interruptions));
       case 'played':
         return void deps.view().voiceStatus.setAttribute('data-played-ms', String(Math.round(event.totalMs)));
       case 'error':
@@ -92,6 +102,7 @@ export function createVoiceButton(deps: VoiceButtonDeps) {
       await context.resume();
       heard = new Map();
       replies = new Map();
+      spoken = new Map();
       session = voice.startVoice({ base: deps.base, token: deps.token, context, onEvent });
     } catch {
       void context.close();

@@ -18,6 +18,7 @@ export type VoiceEvent =
   | { type: 'heard'; turn: number; text: string; final: boolean }
   | { type: 'reply'; turn: number; text: string }
   | { type: 'played'; totalMs: number }
+  | { type: 'interrupted'; turn: number }
   | { type: 'error'; code: string; message: string }
   | { type: 'ended'; refused: boolean };
 
@@ -50,9 +51,10 @@ function translate(message: VoiceServerMessage): VoiceEvent | null {
       return { type: 'reply', turn: message.turn, text: message.text };
     case 'error':
       return { type: 'error', code: message.code, message: message.message };
+    case 'barge_in':
+      return { type: 'interrupted', turn: message.turn };
     case 'ready':
     case 'metrics':
-    case 'barge_in':
     case 'degraded':
     case 'ended':
       return null;
