@@ -168,7 +168,8 @@ describe('website widget', () => {
   it(
     'answers a visitor on an allowed site with a streamed reply, and shows the history after a reload',
     async () => {
-      llm.tokenDelayMs = 150;
+      // wide enough to see the part-written reply on a loaded machine
+      llm.tokenDelayMs = 500;
       const page = await newPage();
       await openWidget(page, allowed);
       await expect.poll(() => page.getByRole('dialog').getAttribute('aria-modal'), POLL).toBe('true');

@@ -200,10 +200,10 @@ function start(options: Options) {
       });
     } catch (error) {
       if (error instanceof WidgetApiError && error.code === 'LLM_UNAVAILABLE') return showForm(t.llmDown);
-      view.say(explain(t, error, config), 'error');
-      if (error instanceof WidgetApiError && (error.code === 'STREAM_CUT' || error.code === 'NETWORK')) {
-        offerRetry(text, bubble);
-      }
+      // NETWORK at load is most often a page off the allow-list (no CORS answer); here the chat had worked
+      const cut = error instanceof WidgetApiError && (error.code === 'STREAM_CUT' || error.code === 'NETWORK');
+      view.say(cut ? t.connectionLost : explain(t, error, config), 'error');
+      if (cut) offerRetry(text, bubble);
     }
   }
 
