@@ -9,6 +9,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const admin = path.join(root, 'admin');
 const builtMarker = path.join(admin, 'dist', 'index.html');
 const builtWidget = path.join(admin, 'dist', 'widget.js');
+const builtVoice = path.join(admin, 'dist', 'widget-voice.js');
 const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'];
 
 function newestMtimeMs(target) {
@@ -19,7 +20,7 @@ function newestMtimeMs(target) {
 }
 
 export function adminBuildNeeded(ifStale) {
-  if (!fs.existsSync(builtMarker) || !fs.existsSync(builtWidget)) return true;
+  if (![builtMarker, builtWidget, builtVoice].every((file) => fs.existsSync(file))) return true;
   if (!ifStale) return false;
   const built = fs.statSync(builtMarker).mtimeMs;
   return SOURCES.some((name) => newestMtimeMs(path.join(admin, name)) > built);
@@ -36,25 +37,30 @@ export function ensureAdminBuilt({ ifStale = false } = {}) {
   return result.status === 0 && buildWidget();
 }
 
-/**
- * The website widget (admin/src/widget → admin/dist/widget.js, served at GET /widget.js): one small IIFE,
- * no framework, built after Vite (which empties dist/). The index.html marker is touched last, so a failed
- * widget build is retried next time.
- */
-export function buildWidget() {
-  const esbuild = path.join(root, 'node_modules', '.bin', 'esbuild');
+function esbuild(entry, format, outfile) {
+  const bin = path.join(root, 'node_modules', '.bin', 'esbuild');
   const args = [
-    path.join(admin, 'src', 'widget', 'main.ts'),
+    path.join(admin, 'src', 'widget', entry),
     '--bundle',
     '--minify',
-    '--format=iife',
+    `--format=${format}`,
     '--target=es2020',
     '--legal-comments=none',
-    `--outfile=${builtWidget}`,
+    `--outfile=${outfile}`,
     '--log-level=warning',
   ];
-  const result = spawnSync(esbuild, args, { cwd: admin, stdio: 'inherit' });
-  if (result.status !== 0) return false;
+  return spawnSync(bin, args, { cwd: admin, stdio: 'inherit' }).status === 0;
+}
+
+/**
+ * The website widget (admin/src/widget → admin/dist/widget.js, served at GET /widget.js): one small IIFE,
+ * no framework, built after Vite (which empties dist/); and its voice chunk (admin/dist/widget-voice.js, an ES
+ * module the widget fetches with import() when the voice button is pressed). The index.html marker is touched
+ * last, so a failed widget build is retried next time.
+ */
+export function buildWidget() {
+  if (!esbuild('main.ts', 'iife', builtWidget)) return false;
+  if (!esbuild(path.join('voice', 'voice-session.ts'), 'esm', builtVoice)) return false;
   fs.utimesSync(builtMarker, new Date(), new Date());
   return true;
 }

@@ -1,5 +1,7 @@
+import { createRequire } from 'node:module';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeLlm, type FakeLlm } from '../../server/src/testing/fake-llm.js';
@@ -26,7 +28,45 @@ let stranger: string;
 declare global {
   interface Window {
     __pwned?: number;
+    axe?: {
+      run(
+        context: Document,
+        options: Record<string, unknown>,
+      ): Promise<{ violations: AxeResult[]; passes: AxeResult[] }>;
+    };
   }
+}
+interface AxeResult {
+  id: string;
+  impact: string | null;
+  nodes: Array<{ target: unknown[] }>;
+}
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core over the whole page (it walks into the open shadow root): the serious and critical findings. */
+async function seriousViolations(page: Page) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const result = await page.evaluate(() => window.axe!.run(document, {}));
+  // a node inside a shadow root is targeted by a nested selector list: proof the widget itself was checked
+  expect(result.passes.some((rule) => rule.nodes.some((node) => Array.isArray(node.target[0])))).toBe(true);
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
+}
+
+/** Business hours from Settings: every day closed (`closed`) or none saved (open at any time). */
+async function setBusinessHours(closed: boolean): Promise<void> {
+  const current = await runtime.app.inject({ method: 'GET', url: '/api/settings', headers: bearer(admin) });
+  const { businessName, timezone, greeting, defaultLanguage } = current.json<Record<string, unknown>>();
+  const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+  const businessHours = closed ? Object.fromEntries(days.map((day) => [day, []])) : null;
+  const res = await runtime.app.inject({
+    method: 'PUT',
+    url: '/api/settings',
+    headers: bearer(admin),
+    payload: { businessName, timezone, greeting, defaultLanguage, businessHours },
+  });
+  expect(res.statusCode, res.body).toBe(200);
 }
 
 /** A tiny "customer website": the embed snippet, optionally under hostile CSS, and decoys for style leaks. */
@@ -74,7 +114,7 @@ beforeAll(async () => {
       LLM_BASE_URL: llm.url,
       LLM_MODEL: 'fake-model',
       WIDGET_MAX_MESSAGE_CHARS: '200',
-      WIDGET_RATE_PER_IP_PER_MIN: '8',
+      WIDGET_RATE_PER_IP_PER_MIN: '12',
     },
   });
   base = await runtime.app.listen({ port: 0, host: '127.0.0.1' });
@@ -108,9 +148,19 @@ describe('website widget', () => {
       expect(first.headers.get('content-type')).toContain('javascript');
       const etag = first.headers.get('etag')!;
       expect(first.headers.get('cache-control')).toContain('max-age');
-      expect((await first.text()).length).toBeLessThan(60_000);
+      const body = await first.text();
+      expect(body.length).toBeLessThan(60_000);
+      // the text chat's size goal: 25 KB gzip, without the voice code
+      expect(gzipSync(body, { level: 9 }).length).toBeLessThan(25_000);
+      expect(body).not.toContain('pcm-capture');
       const again = await fetch(`${base}/widget.js`, { headers: { 'if-none-match': etag } });
       expect(again.status).toBe(304);
+      const voice = await fetch(`${base}/widget-voice.js`, { headers: { origin: allowed } });
+      expect(voice.status).toBe(200);
+      expect(voice.headers.get('content-type')).toContain('javascript');
+      // an ES module fetched cross-origin with import(): CORS, and no credentials
+      expect(voice.headers.get('access-control-allow-origin')).toBe('*');
+      expect(await voice.text()).toContain('pcm-capture');
     },
     SLOW,
   );
@@ -118,7 +168,8 @@ describe('website widget', () => {
   it(
     'answers a visitor on an allowed site with a streamed reply, and shows the history after a reload',
     async () => {
-      llm.tokenDelayMs = 150;
+      // wide enough to see the part-written reply on a loaded machine
+      llm.tokenDelayMs = 500;
       const page = await newPage();
       await openWidget(page, allowed);
       await expect.poll(() => page.getByRole('dialog').getAttribute('aria-modal'), POLL).toBe('true');
@@ -141,6 +192,19 @@ describe('website widget', () => {
         .poll(() => page.locator('[data-ai-secretary-widget] .msg.user').first().textContent(), POLL)
         .toContain('What are your hours?');
       await expect.poll(() => bubbles(page).last().textContent(), POLL).toContain('Hello from the shop');
+      // the history carries the time each message was said
+      const times = await page.evaluate(() => {
+        const shadow = document.querySelector('[data-ai-secretary-widget]')!.shadowRoot!;
+        return [...shadow.querySelectorAll('.msg.user time, .msg.assistant time')].map((t) => ({
+          at: Date.parse(t.getAttribute('datetime') ?? ''),
+          text: t.textContent ?? '',
+        }));
+      });
+      expect(times.length).toBeGreaterThanOrEqual(2);
+      for (const time of times) {
+        expect(Number.isFinite(time.at)).toBe(true);
+        expect(time.text).toMatch(/\d{1,2}:\d{2}/);
+      }
       await screenshot(page, 'widget-chat');
     },
     SLOW,
@@ -282,13 +346,105 @@ describe('website widget', () => {
   );
 
   it(
+    'says so when the network is cut mid-reply, and the retry asks again and gets the whole reply',
+    async () => {
+      const page = await newPage();
+      await openWidget(page, allowed);
+      llm.tokens = ['Part', ' one', ...Array.from({ length: 40 }, (_, i) => ` more${i}`)];
+      llm.tokenDelayMs = 250;
+      try {
+        await ask(page, 'Tell me a long story');
+        await expect.poll(() => bubbles(page).last().textContent(), POLL).toContain('Part');
+        // the server drops every open connection: the reply's stream is cut half-way
+        runtime.app.server.closeAllConnections();
+        await expect.poll(() => notice(page).textContent(), POLL).toContain('connection was lost');
+      } finally {
+        llm.tokens = REPLY;
+        llm.tokenDelayMs = 0;
+      }
+      const retry = page.getByRole('button', { name: 'Try again' });
+      expect(await retry.isVisible()).toBe(true);
+      const before = await bubbles(page).count();
+      await retry.click();
+      await expect.poll(() => bubbles(page).last().textContent(), POLL).toContain('Hello from the shop');
+      // the cut reply was replaced by the new one, the question is not repeated
+      expect(await bubbles(page).count()).toBe(before);
+      expect(await page.locator('[data-ai-secretary-widget] .msg.user').count()).toBe(1);
+      expect(await notice(page).isHidden()).toBe(true);
+      expect(await retry.isHidden()).toBe(true);
+    },
+    SLOW,
+  );
+
+  it(
+    'offers the leave-a-message form first when the business is closed (business hours from Settings)',
+    async () => {
+      await setBusinessHours(true);
+      const page = await newPage();
+      try {
+        await page.goto(allowed);
+        await launcher(page).click();
+        await expect.poll(() => notice(page).textContent(), POLL).toContain('We are closed right now');
+      } finally {
+        await setBusinessHours(false);
+      }
+      expect(await page.getByLabel('Your name').isVisible()).toBe(true);
+      expect(await input(page).isVisible()).toBe(false);
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.getByLabel('Your name').fill('Boris');
+      await page.getByLabel('Phone or e-mail').fill('boris@example.com');
+      await page.getByLabel('Message', { exact: true }).fill('Do you deliver on Sunday?');
+      await page.getByRole('button', { name: 'Send message' }).click();
+      await expect.poll(() => bubbles(page).last().textContent(), POLL).toContain('Thank you');
+      const list = await runtime.app.inject({ method: 'GET', url: '/api/messages', headers: bearer(admin) });
+      expect(list.json<{ items: unknown[] }>().items).toContainEqual(
+        expect.objectContaining({ channel: 'widget', callerName: 'Boris', reason: 'Do you deliver on Sunday?' }),
+      );
+      await screenshot(page, 'widget-closed-form');
+    },
+    SLOW,
+  );
+
+  it(
+    'passes an automated accessibility check (axe-core) with no serious violations, open and closed, at 320 px',
+    async () => {
+      for (const width of [1280, 320]) {
+        const page = await newPage(width);
+        await page.goto(allowed);
+        await expect.poll(() => launcher(page).isVisible(), POLL).toBe(true);
+        expect(await seriousViolations(page), `closed at ${width}px`).toEqual([]);
+        await launcher(page).click();
+        await expect.poll(() => input(page).isVisible(), POLL).toBe(true);
+        expect(await seriousViolations(page), `open at ${width}px`).toEqual([]);
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    'turns the animations off under prefers-reduced-motion',
+    async () => {
+      const context = await browser.newContext({ locale: 'en-US', reducedMotion: 'reduce' });
+      contexts.push(context);
+      const page = await context.newPage();
+      await openWidget(page, allowed);
+      const animation = await page.evaluate(() => {
+        const shadow = document.querySelector('[data-ai-secretary-widget]')!.shadowRoot!;
+        return getComputedStyle(shadow.querySelector('.panel')!).animationName;
+      });
+      expect(animation).toBe('none');
+    },
+    SLOW,
+  );
+
+  it(
     'refuses a message over the size limit and says so when the rate limit is reached',
     async () => {
       const page = await newPage();
       await openWidget(page, allowed);
       await ask(page, 'x'.repeat(201));
       await expect.poll(() => page.getByRole('alert').textContent(), POLL).toContain('at most 200 characters');
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < 16; i++) {
         await ask(page, `question ${i}`);
         await expect.poll(() => page.locator('[data-ai-secretary-widget] .typing').isHidden(), POLL).toBe(true);
         if (((await notice(page).textContent()) ?? '').includes('Too many messages')) break;

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-// Website widget: size of widget.js (raw and gzip), and in headless Chromium the time from the script tag to the
+// Website widget: size of widget.js and of its voice chunk widget-voice.js (raw and gzip), and in headless Chromium the time from the script tag to the
 // launcher visible and from Enter to the first streamed character, with an instant fake LLM (median of N).
 // Run: node_modules/.bin/tsx --tsconfig server/tsconfig.json scripts/bench/widget.ts [runs=5]
 import fs from 'node:fs';
@@ -31,6 +31,7 @@ async function startSite(html: () => string): Promise<{ url: string; close: () =
 async function main(): Promise<void> {
   ensureAdminBuilt();
   const raw = fs.readFileSync(path.join(REPO_ROOT, 'admin', 'dist', 'widget.js'));
+  const voice = fs.readFileSync(path.join(REPO_ROOT, 'admin', 'dist', 'widget-voice.js'));
   const llm = await createFakeLlm({ tokens: ['Hi', ' there'] });
   llm.autoToolCall = false;
   const runtime = await createTestRuntime({
@@ -92,6 +93,9 @@ async function main(): Promise<void> {
     await llm.close();
   }
   console.log(`widget.js: ${raw.length} bytes raw, ${gzipSync(raw, { level: 9 }).length} bytes gzip`);
+  console.log(
+    `widget-voice.js (voice chunk): ${voice.length} bytes raw, ${gzipSync(voice, { level: 9 }).length} bytes gzip`,
+  );
   console.log(`script tag → launcher visible: median ${median(launcherMs).toFixed(0)} ms (${RUNS} runs)`);
   console.log(`Enter → first streamed character: median ${median(firstCharMs).toFixed(0)} ms (${RUNS} runs)`);
 }

@@ -14,6 +14,8 @@ export interface WidgetConfig {
 export interface HistoryItem {
   role: 'user' | 'assistant';
   text: string;
+  /** ISO 8601; null for history kept before the server recorded times. */
+  at: string | null;
 }
 
 /** A refusal the server explained (`{ error: { code, message } }`), or `NETWORK` when no answer could be read. */
@@ -57,11 +59,20 @@ export function createWidgetApi(base: string, token: string, visitorId: string) 
   const post = (path: string, body: unknown) =>
     call(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
+  /** A network cut mid-stream rejects the read: `STREAM_CUT`, so the widget can offer to ask again. */
+  async function read(reader: ReadableStreamDefaultReader<string>) {
+    try {
+      return await reader.read();
+    } catch {
+      throw new WidgetApiError('STREAM_CUT', 'the reply was cut', 0);
+    }
+  }
+
   async function* events(res: Response): AsyncGenerator<StreamEvent> {
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
     for (;;) {
-      const { value, done } = await reader.read();
+      const { value, done } = await read(reader);
       if (done) return;
       buffer += value;
       let end: number;
@@ -81,7 +92,7 @@ export function createWidgetApi(base: string, token: string, visitorId: string) 
       else if (event.type === 'done') return event.text;
       else throw new WidgetApiError(event.offerMessage ? 'LLM_UNAVAILABLE' : event.code, event.message, 200);
     }
-    throw new WidgetApiError('NETWORK', 'the reply was cut', 0);
+    throw new WidgetApiError('STREAM_CUT', 'the reply was cut', 0);
   }
 
   return {

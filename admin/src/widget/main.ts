@@ -1,6 +1,7 @@
 import { createWidgetApi, WidgetApiError, type WidgetApi, type WidgetConfig } from './api.js';
 import { TEXTS, type WidgetTexts } from './texts.js';
 import { createView, type WidgetView } from './view.js';
+import { createVoiceButton } from './voice-button.js';
 
 /**
  * The website widget (`<script src="https://HOST/widget.js" data-token="wt-…" async>`, docs/widget.md): plain
@@ -84,6 +85,7 @@ function explain(t: WidgetTexts, error: unknown, config: WidgetConfig | null): s
   if (!(error instanceof WidgetApiError)) return t.failed;
   if (error.code === 'WIDGET_RATE_LIMITED' || error.status === 429) return t.slowDown(error.retryAfterS ?? 60);
   if (error.code === 'WIDGET_MESSAGE_TOO_LONG') return t.tooLong(config?.maxMessageChars ?? 0);
+  if (error.code === 'STREAM_CUT') return t.connectionLost;
   if (error.code === 'NETWORK' || error.status === 401 || error.status === 403) return t.unavailableHere;
   return t.failed;
 }
@@ -97,6 +99,7 @@ function start(options: Options) {
   let config: WidgetConfig | null = null;
   let busy = false;
   let loaded: Promise<void> | null = null;
+  const voice = createVoiceButton({ base: options.base, token: options.token, view: () => view, texts: () => t });
 
   function apply(c: WidgetConfig) {
     config = c;
@@ -117,7 +120,8 @@ function start(options: Options) {
     try {
       apply(await api.config());
       view.add('assistant', config!.greeting ?? t.greeting, null);
-      for (const item of await api.history()) view.add(item.role, item.text, null);
+      for (const item of await api.history()) view.add(item.role, item.text, item.at ? new Date(item.at) : null);
+      view.voice.hidden = !config!.voice || !navigator.mediaDevices || typeof AudioContext === 'undefined';
       if (!config!.open) showForm(t.closed);
     } catch (error) {
       view.say(explain(t, error, config), 'error');
@@ -161,7 +165,10 @@ function start(options: Options) {
     view.panel.hidden = !open;
     view.launcher.setAttribute('aria-expanded', String(open));
     view.launcher.setAttribute('aria-label', open ? t.close : t.open);
-    if (!open) return view.launcher.focus();
+    if (!open) {
+      voice.stop();
+      return view.launcher.focus();
+    }
     void (loaded ?? Promise.resolve()).then(() => (view.form.element.hidden ? view.input : view.form.name).focus());
   }
 
@@ -183,6 +190,7 @@ function start(options: Options) {
   async function reply(text: string, client: WidgetApi) {
     let shown = '';
     let bubble: ReturnType<WidgetView['add']> | null = null;
+    view.retry.hidden = true;
     try {
       await client.chat(text, (delta) => {
         shown += delta;
@@ -192,8 +200,29 @@ function start(options: Options) {
       });
     } catch (error) {
       if (error instanceof WidgetApiError && error.code === 'LLM_UNAVAILABLE') return showForm(t.llmDown);
-      view.say(explain(t, error, config), 'error');
+      // NETWORK at load is most often a page off the allow-list (no CORS answer); here the chat had worked
+      const cut = error instanceof WidgetApiError && (error.code === 'STREAM_CUT' || error.code === 'NETWORK');
+      view.say(cut ? t.connectionLost : explain(t, error, config), 'error');
+      if (cut) offerRetry(text, bubble);
     }
+  }
+
+  /** The cut reply is dropped (the server did not remember it either) and the same question can be asked again. */
+  function offerRetry(text: string, partial: ReturnType<WidgetView['add']> | null) {
+    view.retry.hidden = false;
+    view.retry.onclick = () => {
+      if (busy) return;
+      partial?.remove();
+      busy = true;
+      view.say(null);
+      view.typing.hidden = false;
+      void reply(text, api).finally(() => {
+        view.typing.hidden = true;
+        busy = false;
+        if (view.retry.hidden) view.input.focus();
+      });
+    };
+    view.retry.focus();
   }
 
   async function submitForm() {
@@ -212,6 +241,7 @@ function start(options: Options) {
   function wire() {
     view.launcher.addEventListener('click', () => setOpen(view.panel.hidden));
     view.close.addEventListener('click', () => setOpen(false));
+    view.voice.addEventListener('click', () => voice.toggle());
     view.offer.addEventListener('click', () => showForm(null));
     view.form.back.addEventListener('click', showChat);
     view.panel.addEventListener('keydown', (event) => {

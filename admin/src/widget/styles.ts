@@ -17,7 +17,11 @@ button,textarea,input{font:inherit;color:inherit}
 @keyframes rise{from{opacity:0;transform:translateY(8px)}to{opacity:1;transform:none}}
 .head{background:var(--accent);color:#fff;padding:12px 14px;display:flex;align-items:center;gap:8px}
 .head h2{margin:0;font-size:16px;font-weight:600;flex:1;overflow-wrap:anywhere}
-.icon{background:transparent;border:0;color:inherit;cursor:pointer;width:32px;height:32px;border-radius:6px;font-size:20px;line-height:1}
+.icon{background:transparent;border:0;color:inherit;cursor:pointer;width:32px;height:32px;border-radius:6px;font-size:20px;line-height:1;
+ display:flex;align-items:center;justify-content:center;padding:0}
+.icon[hidden]{display:none}
+.icon svg{width:20px;height:20px;fill:currentColor}
+.icon[aria-pressed=true]{background:#fff;color:#b91c1c}
 .log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f8fafc}
 .msg{max-width:85%;display:flex;flex-direction:column}
 .msg.user{align-self:flex-end;align-items:flex-end}
@@ -26,7 +30,9 @@ button,textarea,input{font:inherit;color:inherit}
 .bubble a{color:inherit;text-decoration:underline}
 time{font-size:11px;color:#6b7280;margin-top:2px}
 .typing{padding:0 14px 6px;color:#6b7280;font-size:12px;background:#f8fafc}
-.typing[hidden],.notice[hidden],.form[hidden],.composer[hidden]{display:none}
+.voice-status{margin:0;padding:6px 12px;background:#ecfdf5;color:#065f46;font-size:13px}
+.retry{margin:0 12px}
+.typing[hidden],.voice-status[hidden],.link[hidden],.notice[hidden],.form[hidden],.composer[hidden]{display:none}
 .dots span{display:inline-block;width:6px;height:6px;margin-right:3px;border-radius:50%;background:#9ca3af;animation:blink 1s infinite}
 .dots span:nth-child(2){animation-delay:.2s}.dots span:nth-child(3){animation-delay:.4s}
 @keyframes blink{50%{opacity:.2}}

@@ -24,6 +24,15 @@ export interface WidgetTexts {
   sent: string;
   formIncomplete: string;
   voice: string;
+  voiceStop: string;
+  voiceConnecting: string;
+  voiceListening: string;
+  voiceThinking: string;
+  voiceSpeaking: string;
+  voiceFailed: string;
+  voiceNoMicrophone: string;
+  connectionLost: string;
+  retry: string;
 }
 
 export const TEXTS: Record<'en' | 'ru', WidgetTexts> = {
@@ -52,6 +61,15 @@ export const TEXTS: Record<'en' | 'ru', WidgetTexts> = {
     sent: 'Thank you! Your message has been passed on.',
     formIncomplete: 'Please fill in your name, a phone or e-mail, and the message.',
     voice: 'Talk by voice',
+    voiceStop: 'Stop talking',
+    voiceConnecting: 'Connecting…',
+    voiceListening: 'Listening… speak now.',
+    voiceThinking: 'Thinking…',
+    voiceSpeaking: 'Speaking… you can interrupt.',
+    voiceFailed: 'The voice chat could not start. Please type instead.',
+    voiceNoMicrophone: 'The microphone is not available. Allow it in the browser, or type instead.',
+    connectionLost: 'The connection was lost before the reply was complete.',
+    retry: 'Try again',
   },
   ru: {
     open: 'Открыть чат',
@@ -78,5 +96,14 @@ export const TEXTS: Record<'en' | 'ru', WidgetTexts> = {
     sent: 'Спасибо! Ваше сообщение передано.',
     formIncomplete: 'Укажите имя, телефон или e-mail и текст сообщения.',
     voice: 'Поговорить голосом',
+    voiceStop: 'Закончить разговор',
+    voiceConnecting: 'Подключение…',
+    voiceListening: 'Слушаю… говорите.',
+    voiceThinking: 'Думаю…',
+    voiceSpeaking: 'Говорю… можно перебить.',
+    voiceFailed: 'Голосовой чат не запустился. Напишите, пожалуйста, текстом.',
+    voiceNoMicrophone: 'Микрофон недоступен. Разрешите его в браузере или напишите текстом.',
+    connectionLost: 'Связь прервалась, ответ не дошёл до конца.',
+    retry: 'Повторить',
   },
 };

@@ -5,6 +5,9 @@ import type { WidgetTexts } from './texts.js';
 const CHAT_ICON =
   'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2zm3 6v2h2v-2H7zm4 0v2h2v-2h-2zm4 0v2h2v-2h-2z';
 
+const MIC_ICON =
+  'M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11h-2z';
+
 function icon(path: string): SVGSVGElement {
   const ns = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(ns, 'svg');
@@ -21,6 +24,7 @@ const clock = (at: Date) => at.toLocaleTimeString([], { hour: '2-digit', minute:
 /** One message in the log; `set()` re-renders its text (streaming) as text nodes and safe links. */
 export interface MessageView {
   set(text: string): void;
+  remove(): void;
 }
 
 function field(label: string, input: HTMLInputElement | HTMLTextAreaElement): HTMLLabelElement {
@@ -44,7 +48,8 @@ export function createView(shadow: ShadowRoot, t: WidgetTexts, position: 'right'
   panel.hidden = true;
   launcher.setAttribute('aria-controls', 'w-panel');
   const title = el('h2', '', { id: 'w-title' }, t.title);
-  const voice = el('button', 'icon', { type: 'button', 'aria-label': t.voice, hidden: '' }, '🎤');
+  const voice = el('button', 'icon', { type: 'button', 'aria-label': t.voice, 'aria-pressed': 'false', hidden: '' });
+  voice.append(icon(MIC_ICON));
   const close = el('button', 'icon', { type: 'button', 'aria-label': t.close }, '×');
   const head = el('div', 'head');
   head.append(title, voice, close);
@@ -56,6 +61,10 @@ export function createView(shadow: ShadowRoot, t: WidgetTexts, position: 'right'
   typing.hidden = true;
   const notice = el('p', 'notice', { role: 'alert' });
   notice.hidden = true;
+  const retry = el('button', 'link retry', { type: 'button' }, t.retry);
+  retry.hidden = true;
+  const voiceStatus = el('p', 'voice-status', { role: 'status', 'data-played-ms': '0' });
+  voiceStatus.hidden = true;
   const input = el('textarea', '', { 'aria-label': t.placeholder, placeholder: t.placeholder, rows: '1' });
   const send = el('button', 'send', { type: 'submit' }, t.send);
   const composer = el('form', 'composer');
@@ -63,7 +72,7 @@ export function createView(shadow: ShadowRoot, t: WidgetTexts, position: 'right'
   const form = messageForm(t);
   const offer = el('button', 'link', { type: 'button' }, t.leaveMessage);
   offer.hidden = true;
-  panel.append(head, log, typing, notice, offer, composer, form.element);
+  panel.append(head, log, typing, voiceStatus, notice, retry, offer, composer, form.element);
   root.append(panel, launcher);
   shadow.append(style, root);
 
@@ -81,16 +90,21 @@ export function createView(shadow: ShadowRoot, t: WidgetTexts, position: 'right'
       log.scrollTop = log.scrollHeight;
     };
     set(text);
-    return { set };
+    return { set, remove: () => item.remove() };
   }
 
   function say(text: string | null, kind: 'info' | 'error' = 'info') {
     notice.hidden = text === null;
+    retry.hidden = true;
     notice.className = `notice${kind === 'error' ? ' error' : ''}`;
     notice.textContent = text ?? '';
   }
 
-  return { root, launcher, panel, title, voice, close, input, send, composer, typing, offer, form, add, say };
+  return {
+    ...{ root, launcher, panel, title, voice, voiceStatus, close, input, send, composer, typing, offer, retry, form },
+    add,
+    say,
+  };
 }
 
 function messageForm(t: WidgetTexts) {

@@ -28,6 +28,8 @@ export const WidgetHistoryQuery = StrictObject({ visitorId: WidgetVisitorId });
 export const WidgetHistoryItem = StrictObject({
   role: Type.Union([Type.Literal('user'), Type.Literal('assistant')]),
   text: Type.String(),
+  /** When it was said (ISO 8601); null for history kept before the times were recorded. */
+  at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 export const WidgetHistory = StrictObject({ items: Type.Array(WidgetHistoryItem) });
 export type WidgetHistory = Static<typeof WidgetHistory>;

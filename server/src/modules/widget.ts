@@ -1,4 +1,5 @@
 import { createWidgetChatService } from '../core/widget-chat/widget-chat-service.js';
+import { createWidgetTranscript } from '../core/widget-chat/widget-transcript.js';
 import { voiceRoute } from '../voice/adapters/index.js';
 import { widgetApiRoutes } from '../routes/widget/index.js';
 import { widgetScriptRoutes } from '../routes/widget/script.js';
@@ -22,6 +23,7 @@ export const widgetModule: ModuleDefinition<Started, 'widget'> = {
       router: llm.router,
       memory: llm.memory,
       messages: stores.conversations,
+      transcript: createWidgetTranscript({ store: stores.conversations }),
       notifier: voice.notifier,
       business: {
         name: () => settings.service.current().businessName,

@@ -127,14 +127,58 @@ describe('widget chat API', () => {
     expect(usage.payload).toContain(tokenId);
   });
 
-  it('keeps the history per visitor', async () => {
+  it('keeps the history per visitor, with the time of each message', async () => {
     const a = await widget('GET', `/history?visitorId=${VISITOR_A}`, { origin: SHOP });
-    expect(a.json().items).toEqual([
-      { role: 'user', text: 'What are your hours?' },
-      { role: 'assistant', text: 'Hello from the shop' },
+    const items = a.json<{ items: Array<{ role: string; text: string; at: string }> }>().items;
+    expect(items).toEqual([
+      { role: 'user', text: 'What are your hours?', at: expect.any(String) },
+      { role: 'assistant', text: 'Hello from the shop', at: expect.any(String) },
     ]);
+    const [asked, answered] = items.map((item) => Date.parse(item.at));
+    expect(Number.isFinite(asked)).toBe(true);
+    expect(answered).toBeGreaterThanOrEqual(asked!);
+    expect(Math.abs(Date.now() - answered!)).toBeLessThan(600_000);
     const b = await widget('GET', `/history?visitorId=${VISITOR_B}`, { origin: SHOP });
     expect(b.json().items).toEqual([]);
+  });
+
+  it('lists the text chat with the other conversations: channel widget, the token name, one turn per answer', async () => {
+    const list = await rt.app.inject({ url: '/api/conversations', headers: bearer(admin) });
+    const mine = list
+      .json<{ items: Array<{ id: string; channel: string; caller: string; turnCount: number }> }>()
+      .items.filter((c) => c.channel === 'widget');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ caller: 'shop', turnCount: 1, outcome: 'completed' });
+    const detail = await rt.app.inject({ url: `/api/conversations/${mine[0]!.id}`, headers: bearer(admin) });
+    expect(detail.json().turns).toEqual([
+      expect.objectContaining({ userText: 'What are your hours?', assistantText: 'Hello from the shop' }),
+    ]);
+  });
+
+  it('says closed in the config outside the business hours from Settings', async () => {
+    const settings = await rt.app.inject({ url: '/api/settings', headers: bearer(admin) });
+    const current = settings.json<Record<string, unknown>>();
+    const closedAllWeek = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, []]));
+    const put = (businessHours: unknown) =>
+      rt.app.inject({
+        method: 'PUT',
+        url: '/api/settings',
+        headers: bearer(admin),
+        payload: {
+          businessName: current.businessName,
+          timezone: current.timezone,
+          greeting: current.greeting,
+          defaultLanguage: current.defaultLanguage,
+          businessHours,
+        },
+      });
+    expect((await put(closedAllWeek)).statusCode).toBe(200);
+    try {
+      expect((await widget('GET', '/config', { origin: SHOP })).json().open).toBe(false);
+    } finally {
+      expect((await put(null)).statusCode).toBe(200);
+    }
+    expect((await widget('GET', '/config', { origin: SHOP })).json().open).toBe(true);
   });
 
   it('refuses a message over the size limit with a clear 413', async () => {

@@ -96,7 +96,11 @@ export function createPcmPlayer(context: AudioContext, sampleRateHz: number, onP
       };
     },
     flush() {
-      for (const node of playing) node.stop();
+      // what is cut was not played: no onPlayed for it
+      for (const node of playing) {
+        node.onended = null;
+        node.stop();
+      }
       playing.clear();
       nextAt = 0;
     },

@@ -7,6 +7,7 @@ import type { ConversationStore, MessageNotifier, TakenMessage } from '../voice/
 import { DEFAULT_APPEARANCE, type WidgetTokenRecord } from '../widget-tokens/types.js';
 import type { WidgetTokensService } from '../widget-tokens/widget-tokens-service.js';
 import { createSlidingWindow } from './sliding-window.js';
+import type { WidgetHistoryEntry, WidgetTranscript } from './widget-transcript.js';
 
 export interface WidgetLimits {
   /** Chat and form requests per token per minute (all visitors of one website together). */
@@ -29,6 +30,7 @@ export interface WidgetChatServiceDeps {
   router: Pick<LlmRouter, 'chat'>;
   memory: Pick<ConversationMemory, 'load'>;
   messages: Pick<ConversationStore, 'addMessage'>;
+  transcript: WidgetTranscript;
   notifier: MessageNotifier;
   business: WidgetBusiness;
   /** The persona for a token without one, by language (`secretary`, `secretary-ru`). */
@@ -114,11 +116,20 @@ export function createWidgetChatService(deps: WidgetChatServiceDeps) {
     });
   }
 
-  async function history(caller: Omit<WidgetCaller, 'ip'>) {
-    const messages = await deps.memory.load(widgetSessionKey(caller.token.id, caller.visitorId));
-    return messages.flatMap((m) => {
+  /** Keeps the answered question in the transcript (the history with times); called before `done` is sent. */
+  async function remember(caller: WidgetCaller, question: string, answer: string, startedAt: number) {
+    const turn = { userText: question, assistantText: answer, startedAt, endedAt: deps.clock() };
+    await deps.transcript.record(widgetSessionKey(caller.token.id, caller.visitorId), caller.token.name, turn);
+  }
+
+  /** The transcript; a conversation from before transcripts existed falls back to the memory, without times. */
+  async function history(caller: Omit<WidgetCaller, 'ip'>): Promise<WidgetHistoryEntry[]> {
+    const key = widgetSessionKey(caller.token.id, caller.visitorId);
+    const recorded = await deps.transcript.history(key);
+    if (recorded.length > 0) return recorded;
+    return (await deps.memory.load(key)).flatMap((m) => {
       const text = textOf(m.content);
-      return (m.role === 'user' || m.role === 'assistant') && text !== '' ? [{ role: m.role, text }] : [];
+      return (m.role === 'user' || m.role === 'assistant') && text !== '' ? [{ role: m.role, text, at: null }] : [];
     });
   }
 
@@ -141,7 +152,7 @@ export function createWidgetChatService(deps: WidgetChatServiceDeps) {
     return message;
   }
 
-  return { authorize, config, admit, chat, history, leaveMessage };
+  return { authorize, config, admit, chat, remember, history, leaveMessage, now: deps.clock };
 }
 
 export type WidgetChatService = ReturnType<typeof createWidgetChatService>;

@@ -11,6 +11,7 @@ import {
   WidgetMessageRequest,
   type WidgetChatEvent,
 } from '@ai-secretary/protocol';
+import { toIso } from '../../core/clock.js';
 import type { ChatStream } from '../../core/llm/chat-stream.js';
 import type { WidgetCaller, WidgetChatService } from '../../core/widget-chat/widget-chat-service.js';
 import { AuthError, ChatAbortedError, LlmUnavailableError } from '../../errors.js';
@@ -54,8 +55,11 @@ async function callerOf(chat: WidgetChatService, request: FastifyRequest, visito
 
 const event = (e: WidgetChatEvent) => `data: ${JSON.stringify(e)}\n\n`;
 
-/** Streams the reply as SSE; a failure after the first token ends the stream with an `error` event. */
-async function sendStream(reply: FastifyReply, stream: ChatStream): Promise<void> {
+/**
+ * Streams the reply as SSE; a failure after the first token ends the stream with an `error` event. `onDone` runs
+ * before the `done` event, so a visitor who reloads at once finds the reply in the history.
+ */
+async function sendStream(reply: FastifyReply, stream: ChatStream, onDone: (text: string) => Promise<void>) {
   const headers = { ...(reply.getHeaders() as Record<string, string>), ...SSE_HEADERS };
   reply.hijack();
   reply.raw.writeHead(200, headers);
@@ -67,6 +71,7 @@ async function sendStream(reply: FastifyReply, stream: ChatStream): Promise<void
       text += delta.content;
       reply.raw.write(event({ type: 'delta', text: delta.content }));
     }
+    await onDone(text).catch((error: unknown) => reply.log.error({ err: error }, 'widget transcript not saved'));
     reply.raw.end(event({ type: 'done', text }));
   } catch (error) {
     if (error instanceof ChatAbortedError || reply.raw.destroyed) return void reply.raw.destroy();
@@ -111,7 +116,10 @@ export function widgetApiRoutes(deps: WidgetRouteDeps): FastifyPluginAsyncTypebo
         config: { access: 'public' },
         schema: { tags, querystring: WidgetHistoryQuery, response: { 200: WidgetHistory, ...errors } },
       },
-      async (request) => ({ items: await chat.history(await callerOf(chat, request, request.query.visitorId)) }),
+      async (request) => {
+        const items = await chat.history(await callerOf(chat, request, request.query.visitorId));
+        return { items: items.map((item) => ({ ...item, at: toIso(item.at) })) };
+      },
     );
 
     app.post(
@@ -119,9 +127,12 @@ export function widgetApiRoutes(deps: WidgetRouteDeps): FastifyPluginAsyncTypebo
       { bodyLimit: BODY_LIMIT_BYTES, config: { access: 'public' }, schema: { tags, body: WidgetChatRequest } },
       async (request, reply) => {
         const caller = await callerOf(chat, request, request.body.visitorId);
-        chat.admit(caller, request.body.text);
+        const { text } = request.body;
+        chat.admit(caller, text);
+        const startedAt = chat.now();
         const controller = abortOnDisconnect(reply);
-        await sendStream(reply, await chat.chat(caller, request.body.text, controller.signal));
+        const stream = await chat.chat(caller, text, controller.signal);
+        await sendStream(reply, stream, (answer) => chat.remember(caller, text, answer, startedAt));
       },
     );
 

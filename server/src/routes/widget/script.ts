@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 interface Built {
   mtimeMs: number;
@@ -25,27 +26,40 @@ function builtScript(file: string) {
   };
 }
 
+const SCRIPT_HEADERS = {
+  'cache-control': 'public, max-age=300, must-revalidate',
+  vary: 'Accept-Encoding',
+  'cross-origin-resource-policy': 'cross-origin',
+  'x-content-type-options': 'nosniff',
+};
+
+function scriptHandler(current: () => Built | null, extraHeaders: Record<string, string>) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const built = current();
+    if (built === null) return reply.code(503).type('text/plain').send('The widget is not built (npm run build)');
+    void reply.headers({ ...SCRIPT_HEADERS, ...extraHeaders, etag: built.etag });
+    if (request.headers['if-none-match'] === built.etag) return reply.code(304).send();
+    void reply.type('text/javascript; charset=utf-8');
+    const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+    return gzip ? reply.header('content-encoding', 'gzip').send(built.gzip) : reply.send(built.raw);
+  };
+}
+
 /**
- * `GET /widget.js`: the website widget a site owner embeds with one script tag (docs/widget.md). Revalidated
- * every five minutes with its ETag (304 when unchanged), gzip when the browser takes it, loadable from any page.
+ * `GET /widget.js`: the website widget a site owner embeds with one script tag (docs/widget.md), and
+ * `GET /widget-voice.js`: its voice chunk, an ES module the widget imports only when the voice button is pressed
+ * (a cross-origin module script needs CORS; it is public code fetched without credentials, so `*`). Both are
+ * revalidated every five minutes with their ETag (304 when unchanged), gzip when the browser takes it.
  */
 export function widgetScriptRoutes(distDir: string): FastifyPluginAsyncTypebox {
-  const current = builtScript(path.join(distDir, 'widget.js'));
+  const widget = builtScript(path.join(distDir, 'widget.js'));
+  const voice = builtScript(path.join(distDir, 'widget-voice.js'));
   return async (app) => {
-    app.get('/widget.js', { schema: { hide: true } }, async (request, reply) => {
-      const built = current();
-      if (built === null) return reply.code(503).type('text/plain').send('The widget is not built (npm run build)');
-      void reply.headers({
-        'cache-control': 'public, max-age=300, must-revalidate',
-        etag: built.etag,
-        vary: 'Accept-Encoding',
-        'cross-origin-resource-policy': 'cross-origin',
-        'x-content-type-options': 'nosniff',
-      });
-      if (request.headers['if-none-match'] === built.etag) return reply.code(304).send();
-      void reply.type('text/javascript; charset=utf-8');
-      const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
-      return gzip ? reply.header('content-encoding', 'gzip').send(built.gzip) : reply.send(built.raw);
-    });
+    app.get('/widget.js', { schema: { hide: true } }, scriptHandler(widget, {}));
+    app.get(
+      '/widget-voice.js',
+      { schema: { hide: true } },
+      scriptHandler(voice, { 'access-control-allow-origin': '*' }),
+    );
   };
 }
