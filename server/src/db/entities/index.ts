@@ -13,6 +13,7 @@ import { WebhookEntity } from './webhook.entity.js';
 import { BusinessSettingsEntity } from './settings.entity.js';
 import { WidgetTokenEntity } from './widget-token.entity.js';
 import { TELEGRAM_ENTITIES } from './telegram.entity.js';
+import { TELEGRAM_FUNNEL_ENTITIES } from './telegram-funnel.entity.js';
 import { DISCORD_ENTITIES } from './discord.entity.js';
 import { DISCORD_GUILD_ENTITIES } from './discord-guild.entity.js';
 import { OwnerCommandEntity } from './owner-command.entity.js';
@@ -44,6 +45,7 @@ export const ENTITIES = [
   OwnerCommandEntity,
   ...KNOWLEDGE_ENTITIES,
   ...NOTIFICATION_ENTITIES,
+  ...TELEGRAM_FUNNEL_ENTITIES,
 ];
 
 export { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity };
