@@ -86,7 +86,9 @@ function conditionProblems(
     }
     for (const value of condition.in)
       if (known !== null && !known.has(value))
-        problems.push(`${where} expects "${condition.field}" to be "${value}", which no button gives`);
+        problems.push(
+          `${where} expects "${condition.field}" to be "${value}", which no ${condition.field === 'segment' ? 'segment rule' : 'button'} gives`,
+        );
   }
   return problems;
 }
