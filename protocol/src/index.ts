@@ -23,6 +23,7 @@ export * from './admin/live.js';
 export * from './admin/settings.js';
 export * from './admin/notifications.js';
 export * from './admin/telegram.js';
+export * from './admin/telegram-funnel.js';
 export * from './workers/telegram.js';
 export * from './admin/discord.js';
 export * from './admin/discord-guilds.js';

@@ -63,6 +63,9 @@ export type ErrorCode =
   | 'TELEGRAM_WEBHOOK_SECRET'
   | 'DISCORD_TOKEN_REJECTED'
   | 'DISCORD_UNREACHABLE'
+  // Telegram sales funnel (issue 13)
+  | 'TELEGRAM_FUNNEL_INVALID'
+  | 'TELEGRAM_FUNNEL_NO_DRAFT'
   // knowledge base (issue 17)
   | 'KNOWLEDGE_BAD_INPUT'
   | 'KNOWLEDGE_TOO_LARGE'
@@ -483,5 +486,22 @@ export class WidgetMessageTooLongError extends AppError {
       statusCode: 413,
       details: { maxChars },
     });
+  }
+}
+
+/** A funnel definition that cannot be walked (a step that does not exist, a loop of branches, …); every problem listed. */
+export class FunnelInvalidError extends AppError {
+  constructor(problems: string[]) {
+    super('TELEGRAM_FUNNEL_INVALID', `The funnel is not valid: ${problems.join('; ')}`, {
+      statusCode: 400,
+      details: { problems },
+    });
+  }
+}
+
+/** Publish asked for with nothing new to publish. */
+export class FunnelNoDraftError extends AppError {
+  constructor() {
+    super('TELEGRAM_FUNNEL_NO_DRAFT', 'There is no draft to publish: save the funnel first', { statusCode: 409 });
   }
 }

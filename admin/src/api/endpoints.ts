@@ -1,4 +1,10 @@
 import type {
+  FunnelAnalytics,
+  FunnelDefinition,
+  FunnelPreviewRequest,
+  FunnelPreviewResponse,
+  TelegramFunnelView,
+  TelegramSubscriberQuery,
   ApiKeyView,
   ContactEraseView,
   ContactExportView,
@@ -303,8 +309,19 @@ export function createAdminApi(client: ApiClient) {
           'GET',
           `/api/telegram/bots/${id(botId)}/chats/${id(String(chatId))}`,
         ),
-      subscribers: (botId: string) =>
-        client.request<{ items: TelegramSubscriberView[] }>('GET', `/api/telegram/bots/${id(botId)}/subscribers`),
+      subscribers: (botId: string, query: TelegramSubscriberQuery = {}) =>
+        client.request<{ items: TelegramSubscriberView[] }>('GET', `/api/telegram/bots/${id(botId)}/subscribers`, {
+          query: { ...query },
+        }),
+      funnel: (botId: string) => client.request<TelegramFunnelView>('GET', `/api/telegram/bots/${id(botId)}/funnel`),
+      saveFunnel: (botId: string, definition: FunnelDefinition) =>
+        client.request<TelegramFunnelView>('PUT', `/api/telegram/bots/${id(botId)}/funnel`, { body: { definition } }),
+      publishFunnel: (botId: string) =>
+        client.request<TelegramFunnelView>('POST', `/api/telegram/bots/${id(botId)}/funnel/publish`),
+      previewFunnel: (botId: string, body: FunnelPreviewRequest) =>
+        client.request<FunnelPreviewResponse>('POST', `/api/telegram/bots/${id(botId)}/funnel/preview`, { body }),
+      funnelAnalytics: (botId: string) =>
+        client.request<FunnelAnalytics>('GET', `/api/telegram/bots/${id(botId)}/funnel/analytics`),
       /** The subscribers as CSV, fetched with the session's token (for a download link). */
       subscribersCsv: async (botId: string) =>
         (await client.stream('GET', `/api/telegram/bots/${id(botId)}/subscribers.csv`)).blob(),

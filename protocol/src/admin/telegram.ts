@@ -146,7 +146,21 @@ export const TelegramSubscriberView = StrictObject({
   source: Type.Union([Type.String(), Type.Null()]),
   /** `active`; `unsubscribed` (/stop); `blocked` (the user blocked the bot). */
   status: Type.Union([Type.Literal('active'), Type.Literal('unsubscribed'), Type.Literal('blocked')]),
+  /** The sales-funnel segment their answers put them in, the step they are on, their answers and consent. */
+  segment: Type.Union([Type.String(), Type.Null()]),
+  funnelStep: Type.Union([Type.String(), Type.Null()]),
+  answers: Type.Record(Type.String(), Type.String()),
+  consentAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  lastActivityAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   subscribedAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });
 export type TelegramSubscriberView = Static<typeof TelegramSubscriberView>;
+
+export const TelegramSubscriberQuery = StrictObject({
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('unsubscribed'), Type.Literal('blocked')])),
+  segment: Type.Optional(Type.String({ maxLength: 32 })),
+  source: Type.Optional(Type.String({ maxLength: 64 })),
+  step: Type.Optional(Type.String({ maxLength: 64 })),
+});
+export type TelegramSubscriberQuery = Static<typeof TelegramSubscriberQuery>;

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { StrictObject } from '../common.js';
 import { TelegramMenuButton } from '../admin/telegram.js';
+import { FunnelInput, FunnelOutMessage } from '../admin/telegram-funnel.js';
 import { OwnerAnswerMessage, OwnerPressMessage, OwnerPromptMessage } from './owner.js';
 
 /**
@@ -43,6 +44,8 @@ export const TelegramConfigMessage = StrictObject({
   /** Voice notes longer or larger than this are refused politely before download. */
   maxVoiceSeconds: Type.Integer({ minimum: 1 }),
   maxVoiceBytes: Type.Integer({ minimum: 1 }),
+  /** A sales funnel is published: /start, its buttons and private texts go to the orchestrator first. */
+  funnel: Type.Optional(Type.Boolean()),
 });
 export type TelegramConfigMessage = Static<typeof TelegramConfigMessage>;
 
@@ -86,7 +89,20 @@ export const TurnReplyMessage = StrictObject({
 });
 export type TurnReplyMessage = Static<typeof TurnReplyMessage>;
 
+/**
+ * orchestrator → bot: what the funnel says to a `funnel.input` (same `updateId`). `handled: false`: not the
+ * funnel's (no funnel, or the subscriber is talking to the model): the bot answers it as a turn.
+ */
+export const FunnelReplyMessage = StrictObject({
+  type: Type.Literal('funnel.reply'),
+  updateId: Type.Integer(),
+  handled: Type.Boolean(),
+  messages: Type.Array(FunnelOutMessage, { maxItems: 20 }),
+});
+export type FunnelReplyMessage = Static<typeof FunnelReplyMessage>;
+
 export const TelegramOrchestratorMessage = Type.Union([
+  FunnelReplyMessage,
   TelegramConfigMessage,
   TelegramUpdateMessage,
   UpdatesStoredMessage,
@@ -198,7 +214,32 @@ export const UpdateDoneMessage = StrictObject({
 });
 export type UpdateDoneMessage = Static<typeof UpdateDoneMessage>;
 
+/**
+ * bot → orchestrator: /start, a `funnel:` button or a private text, for the funnel. One answer per update id
+ * (a redelivered update gets the stored answer again, or nothing once `funnel.sent` said it reached Telegram).
+ */
+export const FunnelInputMessage = StrictObject({
+  type: Type.Literal('funnel.input'),
+  updateId: Type.Integer(),
+  chatId: ChatId,
+  from: TelegramUser,
+  /** /start's deep-link parameter. */
+  source: Type.Optional(Type.Union([Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), Type.Null()])),
+  input: FunnelInput,
+});
+export type FunnelInputMessage = Static<typeof FunnelInputMessage>;
+
+/** bot → orchestrator: the funnel's answer to that update reached Telegram. */
+export const FunnelSentMessage = StrictObject({
+  type: Type.Literal('funnel.sent'),
+  updateId: Type.Integer(),
+  chatId: ChatId,
+});
+export type FunnelSentMessage = Static<typeof FunnelSentMessage>;
+
 export const TelegramBotMessage = Type.Union([
+  FunnelInputMessage,
+  FunnelSentMessage,
   TelegramReadyMessage,
   TurnStartMessage,
   TurnSentMessage,

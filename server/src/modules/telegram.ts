@@ -9,6 +9,12 @@ import { telegramOwnerActor } from '../core/telegram/owner.js';
 import { NO_TURN_TOOLS, withMoreTools } from '../core/owner/turn-tools.js';
 import { httpLoopTools } from '../core/http-tools/loop-tools.js';
 import { createTelegramTurnService } from '../core/telegram/turn-service.js';
+import {
+  createTelegramFunnelService,
+  type FunnelManagerRequest,
+  type TelegramFunnelService,
+} from '../core/telegram/funnel/funnel-service.js';
+import { telegramFunnelRoutes } from '../routes/admin/telegram/funnel.js';
 import type { TakenMessage } from '../core/voice/ports.js';
 import { telegramRoutes } from '../routes/admin/telegram/index.js';
 import type { Started } from './index.js';
@@ -16,6 +22,7 @@ import type { Module, ModuleDefinition } from './module.js';
 
 export interface TelegramModule extends Module {
   bots: TelegramBotsService;
+  funnel: TelegramFunnelService;
   channel: TelegramChannel;
 }
 
@@ -45,6 +52,37 @@ export const telegramModule: ModuleDefinition<Started, 'telegram'> = {
       knowsRoute: (route) => llm.router.knowsRoute(route),
       clock,
     });
+    const late: { channel?: TelegramChannel } = {}; // the channel is made after the services it uses
+    const takeMessage = async (request: FunnelManagerRequest) => {
+      const bot = await bots.get(request.botId);
+      const offer = request.productId
+        ? `offer "${request.step}" (product ${request.productId})`
+        : `offer "${request.step}"`;
+      const segment = request.segment ? `, segment ${request.segment}` : '';
+      const message: TakenMessage = {
+        id: newId(),
+        conversationId: null,
+        channel: 'telegram',
+        source: 'scripted',
+        callerName: request.answers.name ?? request.user,
+        callbackNumber: request.answers.phone ?? '',
+        reason: `Asked for a manager at the ${offer}${segment} in the Telegram bot "${bot.name}" (${request.user}, chat ${request.chatId})`,
+        createdAt: clock(),
+        handledAt: null,
+        handledBy: null,
+      };
+      await stores.conversations.addMessage(message);
+      void voice.notifier.messageTaken(message);
+    };
+    const funnel = createTelegramFunnelService({
+      funnels: stores.telegram.funnels,
+      progress: stores.telegram.funnelProgress,
+      subscribers: stores.telegram.subscribers,
+      events: stores.telegram.events,
+      clock,
+      takeMessage,
+      onPublished: async (botId) => late.channel?.reconfigure(await bots.get(botId), false),
+    });
     const turns = createTelegramTurnService({
       turns: stores.telegram.turns,
       router: llm.router,
@@ -60,6 +98,7 @@ export const telegramModule: ModuleDefinition<Started, 'telegram'> = {
         const http = httpLoopTools(httpTools, { channel: 'telegram', route: bot.settings.persona });
         return withMoreTools(actor ? owner.turnTools(actor) : NO_TURN_TOOLS, http);
       },
+      systemPrompt: (bot, chatId) => funnel.llmPrompt(bot.id, chatId),
     });
     const storeLead = async (lead: TelegramLead) => {
       const message: TakenMessage = {
@@ -92,20 +131,33 @@ export const telegramModule: ModuleDefinition<Started, 'telegram'> = {
       clock,
       logger: log,
       owner: owner.commands,
+      funnel,
     });
+    late.channel = channel;
     await channel.start();
     return {
       name: 'telegram',
       bots,
+      funnel,
       channel,
       routes: {
         api: [
           {
             prefix: '/telegram',
             plugin: telegramRoutes(
-              { bots, channel, turns: stores.telegram.turns, subscribers: stores.telegram.subscribers },
+              {
+                bots,
+                channel,
+                turns: stores.telegram.turns,
+                subscribers: stores.telegram.subscribers,
+                funnelProgress: (botId) => funnel.progress(botId),
+              },
               (p) => path.join(audioDir, p),
             ),
+          },
+          {
+            prefix: '/telegram',
+            plugin: telegramFunnelRoutes({ bots, funnel, events: stores.telegram.events, clock }),
           },
         ],
         root: [telegramWebhookRoutes(channel)],

@@ -16,7 +16,7 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
 }
 
 export function telegramApi(rt: TestRuntime, admin: string) {
-  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: Record<string, unknown>) =>
+  const call = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: Record<string, unknown>) =>
     rt.app.inject({
       method,
       url: `/api/telegram${url}`,

@@ -230,7 +230,9 @@ describe('Telegram bots in webhook mode, menus, forms and access rules', () => {
     const csv = await api.call('GET', `/bots/${bot.id}/subscribers.csv`);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = csv.body.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('chat_id,user_id,user_name,language,source,status,subscribed_at,updated_at');
+    expect(lines[0]).toBe(
+      'chat_id,user_id,user_name,language,source,status,segment,funnel_step,consent_at,subscribed_at,updated_at',
+    );
     expect(lines).toContainEqual(expect.stringMatching(/^8010,8010,@spring_fan,ru,ad_spring,unsubscribed,/));
     expect(lines).toContainEqual(expect.stringMatching(/^8011,8011,"'=cmd, ""quoted""",,,blocked,/)); // no formula
   });

@@ -7,6 +7,7 @@ import { BOT_TEXTS, type BotTexts } from './texts.js';
 import { OWNER_BUTTON } from '@ai-secretary/protocol';
 import { OwnerButtons } from './owner-buttons.js';
 import { LEAVE_MESSAGE, TurnClient } from './turns.js';
+import { FunnelClient } from './funnel-client.js';
 
 /** Telegram lets bots download files up to 20 MB through getFile. */
 export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
@@ -84,6 +85,7 @@ export function createBot(deps: BotDeps) {
       if (answering.get(turn.chat.id) === settled) answering.delete(turn.chat.id);
     }
   }
+  const funnel = new FunnelClient(() => bot.api, deps.link, deps.logger);
   const forms = new Map<number, FormStep>();
   const texts = (): BotTexts => BOT_TEXTS[deps.config().language];
 
@@ -117,9 +119,20 @@ export function createBot(deps: BotDeps) {
   bot.command('start', async (ctx) => {
     if (ctx.chat.type === 'private' && ctx.from) {
       const source = /^[A-Za-z0-9_-]{1,64}$/.test(ctx.match) ? ctx.match : null;
-      deps.link.send({ type: 'chat.start', chatId: ctx.chat.id, from: userOf(ctx), source });
+      // With a funnel the orchestrator subscribes the user and answers with the funnel's first step.
+      if (deps.config().funnel) {
+        forms.delete(ctx.chat.id);
+        if (await funnel.run(ctx, userOf(ctx), { kind: 'start' }, source)) return;
+      } else deps.link.send({ type: 'chat.start', chatId: ctx.chat.id, from: userOf(ctx), source });
     }
     await greet(ctx);
+  });
+
+  // Funnel buttons (and `funnel:resume` under follow-ups); a stale or unknown one is just acknowledged.
+  bot.callbackQuery(/^funnel:/, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    if (!ctx.chat || ctx.chat.type !== 'private') return;
+    await funnel.run(ctx, userOf(ctx), { kind: 'press', data: ctx.callbackQuery.data });
   });
 
   // A user blocking the bot (or unblocking it) arrives as my_chat_member in their private chat.
@@ -189,6 +202,10 @@ export function createBot(deps: BotDeps) {
     if (!addressed(ctx)) return;
     const text = withoutMention(ctx, ctx.message.text).slice(0, MAX_TURN_TEXT);
     if (!text) return;
+    // A question of the funnel takes the answer; anything else (or an LLM step) is a turn.
+    if (deps.config().funnel && ctx.chat.type === 'private') {
+      if (await funnel.run(ctx, userOf(ctx), { kind: 'text', text: text.slice(0, 4096) })) return;
+    }
     await runTurn({ ...turnOf(ctx, 'text'), text }, texts().noAnswer);
   });
 
@@ -251,7 +268,7 @@ export function createBot(deps: BotDeps) {
     }
   }
 
-  return { bot, turns, owner, registerCommands };
+  return { bot, turns, owner, funnel, registerCommands };
 }
 
 export type BotInstance = ReturnType<typeof createBot>;

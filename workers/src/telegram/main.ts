@@ -27,7 +27,12 @@ class TelegramBotProcess {
   constructor(private readonly logger: Logger) {}
 
   get activeJobs(): number {
-    return (this.dispatcher?.active ?? 0) + (this.instance?.turns.active ?? 0) + (this.instance?.owner.active ?? 0);
+    return (
+      (this.dispatcher?.active ?? 0) +
+      (this.instance?.turns.active ?? 0) +
+      (this.instance?.owner.active ?? 0) +
+      (this.instance?.funnel.active ?? 0)
+    );
   }
 
   onMessage(message: TelegramOrchestratorMessage, link: WorkerLink<'telegram-bot'>): void {
@@ -48,6 +53,8 @@ class TelegramBotProcess {
         return void this.instance?.owner.show(message);
       case 'owner.answer':
         return this.instance?.owner.onAnswer(message);
+      case 'funnel.reply':
+        return this.instance?.funnel.onReply(message);
     }
   }
 

@@ -7,6 +7,7 @@ import type { OwnerCommandService } from '../../core/owner/owner-commands.js';
 import type { TelegramBotsService } from '../../core/telegram/bots-service.js';
 import { telegramOwnerPress } from '../../core/telegram/owner.js';
 import type { TelegramTurnService } from '../../core/telegram/turn-service.js';
+import type { TelegramFunnelService } from '../../core/telegram/funnel/funnel-service.js';
 import type { TelegramBotRecord, TelegramInboxStore, TelegramSubscriberStore } from '../../core/telegram/types.js';
 import { nodeEntryArgs } from '../../entry-points.js';
 import type { Logger } from '../../logger.js';
@@ -53,6 +54,8 @@ export interface TelegramChannelDeps {
   logger: Logger;
   /** Owner commands (Confirm / Cancel presses); absent: presses are ignored. */
   owner?: Pick<OwnerCommandService, 'press'>;
+  /** The sales funnel (absent: /start greets, texts are turns). */
+  funnel?: Pick<TelegramFunnelService, 'handle' | 'delivered' | 'unsubscribed' | 'isLive'>;
 }
 
 export const childIdOf = (botId: string) => `telegram-${botId}`;
@@ -203,6 +206,7 @@ export class TelegramChannel {
       menu: settings.menu,
       maxVoiceSeconds: this.deps.config.maxVoiceSeconds,
       maxVoiceBytes: MAX_VOICE_BYTES,
+      funnel: (await this.deps.funnel?.isLive(bot.id)) ?? false,
     };
   }
 
@@ -241,8 +245,17 @@ export class TelegramChannel {
         return deps.turns.delivered(botId, Number(message.turnId));
       case 'chat.reset':
         await deps.memory.clear(deps.turns.sessionKey(botId, message.chatId));
-        if (message.unsubscribe) await deps.subscribers.setStatus(botId, message.chatId, 'unsubscribed', deps.clock());
-        return;
+        if (!message.unsubscribe) return;
+        await deps.subscribers.setStatus(botId, message.chatId, 'unsubscribed', deps.clock());
+        return deps.funnel?.unsubscribed(botId, message.chatId);
+      case 'funnel.input': {
+        const reply = deps.funnel
+          ? await deps.funnel.handle(await deps.bots.get(botId), message)
+          : { handled: false, messages: [] };
+        return link.send({ type: 'funnel.reply', updateId: message.updateId, ...reply });
+      }
+      case 'funnel.sent':
+        return deps.funnel?.delivered(botId, message.chatId, message.updateId);
       case 'chat.start':
         return this.subscribe(botId, message);
       case 'chat.member':

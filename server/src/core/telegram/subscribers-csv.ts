@@ -1,6 +1,20 @@
 import type { TelegramSubscriberRecord } from './types.js';
 
-const HEADER = ['chat_id', 'user_id', 'user_name', 'language', 'source', 'status', 'subscribed_at', 'updated_at'];
+const HEADER = [
+  'chat_id',
+  'user_id',
+  'user_name',
+  'language',
+  'source',
+  'status',
+  'segment',
+  'funnel_step',
+  'consent_at',
+  'subscribed_at',
+  'updated_at',
+];
+
+const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; a value a spreadsheet would run
@@ -15,7 +29,7 @@ export function csvField(value: string | number | null): string {
 }
 
 /** The subscribers of a bot as CSV (CRLF line ends, ISO times in UTC). */
-export function subscribersCsv(subscribers: TelegramSubscriberRecord[]): string {
+export function subscribersCsv(subscribers: Array<TelegramSubscriberRecord & { consentAt?: number | null }>): string {
   const rows = subscribers.map((s) =>
     [
       s.chatId,
@@ -24,6 +38,9 @@ export function subscribersCsv(subscribers: TelegramSubscriberRecord[]): string 
       s.language,
       s.source,
       s.status,
+      s.segment ?? null,
+      s.funnelStep ?? null,
+      iso(s.consentAt),
       new Date(s.subscribedAt).toISOString(),
       new Date(s.updatedAt).toISOString(),
     ]

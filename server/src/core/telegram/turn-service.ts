@@ -41,6 +41,8 @@ export interface TelegramTurnServiceDeps {
   onError: (error: unknown, context: string) => void;
   /** The tools offered in a turn (core/owner/turn-tools: an admin user's private chat gets the owner tools). */
   tools?: (bot: TelegramBotRecord, turn: TurnStartMessage) => TurnTools;
+  /** A system prompt for this chat before the user's words (a funnel's LLM step), or null. */
+  systemPrompt?: (bot: TelegramBotRecord, chatId: number) => Promise<string | null>;
 }
 
 /** A turn's answer before it is stored and sent. */
@@ -111,9 +113,13 @@ export function createTelegramTurnService(deps: TelegramTurnServiceDeps) {
     out: TurnOutput & { tools: TurnTools },
     signal: AbortSignal,
   ) {
+    const system = (await deps.systemPrompt?.(bot, turn.chat.id)) ?? null;
     const request = {
       route: bot.settings.persona,
-      messages: [{ role: 'user' as const, content: text }],
+      messages: [
+        ...(system ? [{ role: 'system' as const, content: system }] : []),
+        { role: 'user' as const, content: text },
+      ],
       channel: 'telegram',
       instanceId: bot.id,
       sessionKey: sessionKey(bot.id, turn.chat.id),

@@ -142,4 +142,11 @@ export interface TelegramSubscriberStore {
   upsert(subscriber: TelegramSubscriberRecord): Promise<void>;
   setStatus(botId: string, chatId: number, status: TelegramSubscriberStatus, at: number): Promise<void>;
   list(botId: string): Promise<TelegramSubscriberRecord[]>;
+  get(botId: string, chatId: number): Promise<TelegramSubscriberRecord | null>;
+  /** The funnel's marks on a subscriber (follow-ups and broadcasts select on them). */
+  setFunnel(
+    botId: string,
+    chatId: number,
+    patch: { segment?: string | null; funnelStep?: string | null; lastActivityAt?: number },
+  ): Promise<void>;
 }

@@ -13,6 +13,7 @@ import { WebhookEntity } from './webhook.entity.js';
 import { BusinessSettingsEntity } from './settings.entity.js';
 import { WidgetTokenEntity } from './widget-token.entity.js';
 import { TELEGRAM_ENTITIES } from './telegram.entity.js';
+import { TELEGRAM_FUNNEL_ENTITIES } from './telegram-funnel.entity.js';
 import { DISCORD_ENTITIES } from './discord.entity.js';
 import { DISCORD_GUILD_ENTITIES } from './discord-guild.entity.js';
 import { OwnerCommandEntity } from './owner-command.entity.js';
@@ -46,6 +47,7 @@ export const ENTITIES = [
   ...KNOWLEDGE_ENTITIES,
   ...NOTIFICATION_ENTITIES,
   ...HTTP_TOOL_ENTITIES,
+  ...TELEGRAM_FUNNEL_ENTITIES,
 ];
 
 export { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity };

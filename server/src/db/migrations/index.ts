@@ -17,6 +17,7 @@ import { WidgetAppearance1764900000000 } from './1764900000000-widget-appearance
 import { TelegramFunnelState1765000000000 } from './1765000000000-telegram-funnel-state.js';
 import { HttpTools1765600000000 } from './1765600000000-http-tools.js';
 import { LlmLocal1765800000000 } from './1765800000000-llm-local.js';
+import { TelegramFunnels1765200000000 } from './1765200000000-telegram-funnels.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
 export const MIGRATIONS = [
@@ -32,11 +33,12 @@ export const MIGRATIONS = [
   TelegramSubscribers1764650000000,
   Discord1764700000000,
   OwnerCommands1764800000000,
+  Notifications1764800000000,
   DiscordGuilds1764900000000,
   Knowledge1764900000000,
-  Notifications1764800000000,
   WidgetAppearance1764900000000,
   TelegramFunnelState1765000000000,
+  TelegramFunnels1765200000000,
   HttpTools1765600000000,
   LlmLocal1765800000000,
 ];

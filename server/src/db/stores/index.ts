@@ -27,6 +27,7 @@ import {
   createTelegramEventStore,
   createTelegramTurnStore,
 } from './telegram-store.js';
+import { createTelegramFunnelProgressStore, createTelegramFunnelStore } from './telegram-funnel-store.js';
 import { createDiscordBotStore, createDiscordTurnStore } from './discord-store.js';
 import { createDiscordChoiceStore, createDiscordGuildStore } from './discord-guild-store.js';
 import { createOwnerCommandStore } from './owner-command-store.js';
@@ -67,6 +68,8 @@ export function createStores(db: DataSource) {
       inbox: createTelegramInboxStore(db),
       subscribers: createTelegramSubscriberStore(db),
       events: createTelegramEventStore(db),
+      funnels: createTelegramFunnelStore(db),
+      funnelProgress: createTelegramFunnelProgressStore(db),
     },
     discord: {
       bots: createDiscordBotStore(db),

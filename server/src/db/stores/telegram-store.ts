@@ -120,6 +120,10 @@ export function createTelegramSubscriberStore(db: DataSource): TelegramSubscribe
       await repo.update({ botId, chatId }, { status, updatedAt: at });
     },
     list: (botId) => repo.find({ where: { botId }, order: { subscribedAt: 'ASC' } }),
+    get: (botId, chatId) => repo.findOneBy({ botId, chatId }),
+    async setFunnel(botId, chatId, patch) {
+      await repo.update({ botId, chatId }, patch);
+    },
   };
 }
 

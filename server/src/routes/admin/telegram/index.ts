@@ -9,6 +9,7 @@ import {
   StrictObject,
   TelegramBotView,
   TelegramChatView,
+  TelegramSubscriberQuery,
   TelegramSubscriberView,
   TelegramTurnView,
   UpdateTelegramBotRequest,
@@ -17,6 +18,7 @@ import {
 import type { TelegramChannel } from '../../../channels/telegram/telegram-channel.js';
 import { toIso } from '../../../core/clock.js';
 import type { TelegramBotsService } from '../../../core/telegram/bots-service.js';
+import type { TelegramFunnelProgressRecord } from '../../../core/telegram/funnel/types.js';
 import { subscribersCsv } from '../../../core/telegram/subscribers-csv.js';
 import type {
   TelegramBotRecord,
@@ -41,9 +43,35 @@ export interface TelegramRoutesDeps {
   channel: TelegramChannel;
   turns: TelegramTurnStore;
   subscribers: TelegramSubscriberStore;
+  /** Each subscriber's place in the funnel (answers, consent). */
+  funnelProgress: (botId: string) => Promise<TelegramFunnelProgressRecord[]>;
 }
 
-function toSubscriberView(s: TelegramSubscriberRecord): TelegramSubscriberView {
+type SubscriberRow = TelegramSubscriberRecord & { answers: Record<string, string>; consentAt: number | null };
+
+/** The bot's subscribers with their answers and consent, filtered as asked. */
+async function subscriberRows(
+  deps: TelegramRoutesDeps,
+  botId: string,
+  filter: TelegramSubscriberQuery = {},
+): Promise<SubscriberRow[]> {
+  const progress = new Map((await deps.funnelProgress(botId)).map((p) => [p.chatId, p]));
+  return (await deps.subscribers.list(botId))
+    .filter(
+      (s) =>
+        (!filter.status || s.status === filter.status) &&
+        (!filter.segment || s.segment === filter.segment) &&
+        (!filter.source || s.source === filter.source) &&
+        (!filter.step || s.funnelStep === filter.step),
+    )
+    .map((s) => ({
+      ...s,
+      answers: progress.get(s.chatId)?.answers ?? {},
+      consentAt: progress.get(s.chatId)?.consentAt ?? null,
+    }));
+}
+
+function toSubscriberView(s: SubscriberRow): TelegramSubscriberView {
   return {
     chatId: s.chatId,
     userId: s.userId,
@@ -51,6 +79,11 @@ function toSubscriberView(s: TelegramSubscriberRecord): TelegramSubscriberView {
     language: s.language,
     source: s.source,
     status: s.status,
+    segment: s.segment ?? null,
+    funnelStep: s.funnelStep ?? null,
+    answers: s.answers,
+    consentAt: toIso(s.consentAt),
+    lastActivityAt: toIso(s.lastActivityAt ?? null),
     subscribedAt: toIso(s.subscribedAt),
     updatedAt: toIso(s.updatedAt),
   };
@@ -275,12 +308,13 @@ export function telegramRoutes(
         schema: {
           tags,
           params: IdParams,
+          querystring: TelegramSubscriberQuery,
           response: { 200: StrictObject({ items: Type.Array(TelegramSubscriberView) }), ...errors },
         },
       },
       async (request) => {
         await bots.get(request.params.id);
-        return { items: (await deps.subscribers.list(request.params.id)).map(toSubscriberView) };
+        return { items: (await subscriberRows(deps, request.params.id, request.query)).map(toSubscriberView) };
       },
     );
 
@@ -289,7 +323,7 @@ export function telegramRoutes(
       { config: { access: 'admin' }, schema: { tags, params: IdParams } },
       async (request, reply) => {
         const bot = await bots.get(request.params.id);
-        const csv = subscribersCsv(await deps.subscribers.list(bot.id));
+        const csv = subscribersCsv(await subscriberRows(deps, bot.id));
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="subscribers-${bot.username}.csv"`)
