@@ -577,6 +577,7 @@ const en = {
       call_voicemail: 'Voicemail',
       sms_received: 'SMS received',
       process_failing: 'Process failing',
+      payment_received: 'Payment received',
     },
     quietHours: 'Quiet hours',
     quietOn: 'Hold deliveries during quiet hours (business time zone)',

@@ -578,6 +578,7 @@ const ru: Messages = {
       call_voicemail: 'Голосовая почта',
       sms_received: 'Входящее SMS',
       process_failing: 'Сбой процесса',
+      payment_received: 'Получена оплата',
     },
     quietHours: 'Тихие часы',
     quietOn: 'Придерживать уведомления в тихие часы (часовой пояс бизнеса)',

@@ -11,6 +11,7 @@ import { llmModule, type LlmModule } from './llm.js';
 import { ownerModule, type OwnerModule } from './owner.js';
 import { notificationsModule, type NotificationsModule } from './notifications.js';
 import type { Module, ModuleDefinition } from './module.js';
+import { paymentsModule, type PaymentsModule } from './payments.js';
 import { processesModule, type ProcessesModule } from './processes.js';
 import { settingsModule, type SettingsModule } from './settings.js';
 import { speechModule, type SpeechModule } from './speech.js';
@@ -35,6 +36,7 @@ export interface Started {
   telegram: TelegramModule;
   discord: DiscordModule;
   notifications: NotificationsModule;
+  payments: PaymentsModule;
   dashboard: Module;
   adminUi: Module;
 }
@@ -66,6 +68,7 @@ export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinit
     telegramModule,
     discordModule,
     notificationsModule,
+    paymentsModule,
     dashboardModule,
     adminUiModule,
   ];

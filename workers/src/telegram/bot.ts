@@ -7,6 +7,7 @@ import { BOT_TEXTS, type BotTexts } from './texts.js';
 import { OWNER_BUTTON } from '@ai-secretary/protocol';
 import { OwnerButtons } from './owner-buttons.js';
 import { LEAVE_MESSAGE, TurnClient } from './turns.js';
+import { PaymentFlow } from './payments.js';
 
 /** Telegram lets bots download files up to 20 MB through getFile. */
 export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
@@ -140,6 +141,8 @@ export function createBot(deps: BotDeps) {
   });
 
   bot.callbackQuery(OWNER_BUTTON, (ctx) => owner.onPress(ctx));
+  const payments = new PaymentFlow({ api: () => bot.api, link: deps.link, config: deps.config, logger: deps.logger, userOf });
+  payments.register(bot);
 
   bot.callbackQuery(LEAVE_MESSAGE, async (ctx) => {
     await ctx.answerCallbackQuery();
@@ -251,7 +254,7 @@ export function createBot(deps: BotDeps) {
     }
   }
 
-  return { bot, turns, owner, registerCommands };
+  return { bot, turns, owner, payments, registerCommands };
 }
 
 export type BotInstance = ReturnType<typeof createBot>;

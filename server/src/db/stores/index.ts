@@ -32,6 +32,7 @@ import { createDiscordChoiceStore, createDiscordGuildStore } from './discord-gui
 import { createOwnerCommandStore } from './owner-command-store.js';
 import { createKnowledgeStore } from './knowledge-store.js';
 import { createNotificationDeliveryStore, createNotificationTargetStore } from './notification-store.js';
+import { createPaymentSettingsStore, createPaymentStore, createProductStore } from './payment-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
 
@@ -76,5 +77,10 @@ export function createStores(db: DataSource) {
     ownerCommands: createOwnerCommandStore(db),
     knowledge: createKnowledgeStore(db),
     notifications: { targets: createNotificationTargetStore(db), deliveries: createNotificationDeliveryStore(db) },
+    payments: {
+      products: createProductStore(db),
+      payments: createPaymentStore(db),
+      settings: createPaymentSettingsStore(db),
+    },
   };
 }
