@@ -141,7 +141,13 @@ export function createBot(deps: BotDeps) {
   });
 
   bot.callbackQuery(OWNER_BUTTON, (ctx) => owner.onPress(ctx));
-  const payments = new PaymentFlow({ api: () => bot.api, link: deps.link, config: deps.config, logger: deps.logger, userOf });
+  const payments = new PaymentFlow({
+    api: () => bot.api,
+    link: deps.link,
+    config: deps.config,
+    logger: deps.logger,
+    userOf,
+  });
   payments.register(bot);
 
   bot.callbackQuery(LEAVE_MESSAGE, async (ctx) => {

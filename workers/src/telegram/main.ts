@@ -36,7 +36,10 @@ class TelegramBotProcess {
     return (this.dispatcher?.active ?? 0) + busy;
   }
 
-  onMessage(message: TelegramOrchestratorMessage | TelegramPaymentOrchestratorMessage, link: WorkerLink<'telegram-bot'>): void {
+  onMessage(
+    message: TelegramOrchestratorMessage | TelegramPaymentOrchestratorMessage,
+    link: WorkerLink<'telegram-bot'>,
+  ): void {
     this.link = link;
     switch (message.type) {
       case 'telegram.config':
@@ -162,7 +165,8 @@ function main(): void {
         name: process.env.BOT_NAME ?? 'telegram',
         pid: process.pid,
       }),
-      onMessage: (message, link) => bot.onMessage(message as TelegramOrchestratorMessage | TelegramPaymentOrchestratorMessage, link),
+      onMessage: (message, link) =>
+        bot.onMessage(message as TelegramOrchestratorMessage | TelegramPaymentOrchestratorMessage, link),
       activeJobs: () => bot.activeJobs,
     },
   );

@@ -73,21 +73,26 @@ export class PaymentFlow {
       };
       const timer = setTimeout(() => done(null), waitMs);
       this.waiting.set(askId, done);
-      this.deps.link.send({ ...body, askId } as Ask);
+      this.deps.link.send({ ...body, askId });
     });
   }
 
   private async onPay(ctx: Context, productId: string): Promise<void> {
     await ctx.answerCallbackQuery();
-    if (!ctx.chat || !ctx.from) return;
-    const chatId = ctx.chat.id;
-    const answer = await this.ask({ type: 'payment.invoice', chatId, from: this.deps.userOf(ctx), productId }, ASK_WAIT_MS);
-    if (answer?.kind === 'text') return void (await ctx.reply(answer.text));
+    if (!ctx.from) return;
+    // a button under a message too old to be included still comes from the user's private chat (same id)
+    const chatId = ctx.chat?.id ?? ctx.from.id;
+    const answer = await this.ask(
+      { type: 'payment.invoice', chatId, from: this.deps.userOf(ctx), productId },
+      ASK_WAIT_MS,
+    );
+    if (answer?.kind === 'text') return void (await this.deps.api().sendMessage(chatId, answer.text));
     if (answer?.kind === 'link') {
-      await ctx.reply(answer.text, { reply_markup: new InlineKeyboard().url(answer.buttonLabel, answer.url) });
+      const keyboard = new InlineKeyboard().url(answer.buttonLabel, answer.url);
+      await this.deps.api().sendMessage(chatId, answer.text, { reply_markup: keyboard });
       return this.sent(chatId, productId, 'yoomoney');
     }
-    if (answer?.kind !== 'invoice') return void (await ctx.reply(this.texts().tryAgain));
+    if (answer?.kind !== 'invoice') return void (await this.deps.api().sendMessage(chatId, this.texts().tryAgain));
     const method = await this.sendInvoice(chatId, answer);
     this.sent(chatId, productId, method);
   }

@@ -41,8 +41,14 @@ function processFailing(e: Extract<OwnerEvent, { event: 'process.failing' }>, la
 function paymentReceived(e: Extract<OwnerEvent, { event: 'payment.received' }>, lang: Language) {
   const who = e.payer ?? (lang === 'ru' ? 'покупатель' : 'a customer');
   return lang === 'ru'
-    ? { title: `Оплата: ${e.amount}`, body: `${who} оплатил(а) «${e.product}» (${e.amount}, ${e.method}) в боте ${e.bot}` }
-    : { title: `Payment: ${e.amount}`, body: `${who} paid for "${e.product}" (${e.amount}, ${e.method}) in the bot ${e.bot}` };
+    ? {
+        title: `Оплата: ${e.amount}`,
+        body: `${who} оплатил(а) «${e.product}» (${e.amount}, ${e.method}) в боте ${e.bot}`,
+      }
+    : {
+        title: `Payment: ${e.amount}`,
+        body: `${who} paid for "${e.product}" (${e.amount}, ${e.method}) in the bot ${e.bot}`,
+      };
 }
 
 function test(lang: Language) {

@@ -79,7 +79,8 @@ export function createInvoices(deps: InvoicesDeps) {
     const issued = parsePayload(ask.payload);
     const product = issued ? await sellable(bot, issued.productId) : null;
     if (!issued || !product) return { kind: 'check', ok: false, errorMessage: t.unavailable };
-    const same = product.currency === ask.currency && product.price === ask.totalAmount && issued.price === product.price;
+    const same =
+      product.currency === ask.currency && product.price === ask.totalAmount && issued.price === product.price;
     return same ? { kind: 'check', ok: true } : { kind: 'check', ok: false, errorMessage: t.priceChanged };
   }
 

@@ -56,7 +56,12 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
         segment: subscriber?.segment ?? null,
         source: subscriber?.source ?? null,
         variant: null,
-        data: { productId: payment.productId, amount: payment.amount, currency: payment.currency, method: payment.method },
+        data: {
+          productId: payment.productId,
+          amount: payment.amount,
+          currency: payment.currency,
+          method: payment.method,
+        },
         dedupeKey: `paid:${payment.chargeId}`,
         at: payment.paidAt,
       });
@@ -96,13 +101,18 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
       refundedBy: null,
     });
     await afterPaid(payment, created);
-    return { kind: 'paid', text: PAYMENT_TEXTS[bot.language].thanks(payment.productTitle, payment.subscriptionExpiresAt) };
+    return {
+      kind: 'paid',
+      text: PAYMENT_TEXTS[bot.language].thanks(payment.productTitle, payment.subscriptionExpiresAt),
+    };
   }
 
   async function yoomoneyRecord(botId: string, fields: YoomoneyFields): Promise<PaymentRecord> {
     const label = parseLabel(fields.label ?? '');
     const product = await productOf(botId, label?.productId);
-    const paid = fields.withdraw_amount ? kopecksOf(fields.withdraw_amount, 'withdraw_amount') : kopecksOf(fields.amount!, 'amount');
+    const paid = fields.withdraw_amount
+      ? kopecksOf(fields.withdraw_amount, 'withdraw_amount')
+      : kopecksOf(fields.amount!, 'amount');
     kopecksOf(fields.amount!, 'amount');
     const subscriber = await subscriberOf(botId, label?.chatId ?? null);
     const now = deps.clock();
@@ -131,10 +141,15 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
    * A YooMoney HTTP notification: refused without a secret (PaymentNotConfiguredError), with missing fields
    * (ValidationError) or a wrong `sha1_hash` (PaymentSignatureError); else stored once per `operation_id`.
    */
-  async function yoomoneyNotification(botId: string, fields: YoomoneyFields): Promise<{ created: boolean; payment: PaymentRecord | null }> {
+  async function yoomoneyNotification(
+    botId: string,
+    fields: YoomoneyFields,
+  ): Promise<{ created: boolean; payment: PaymentRecord | null }> {
     const secret = await deps.settings.yoomoneySecret(botId);
     if (secret === null)
-      throw new PaymentNotConfiguredError('No YooMoney notification secret is set for this bot: notifications are refused');
+      throw new PaymentNotConfiguredError(
+        'No YooMoney notification secret is set for this bot: notifications are refused',
+      );
     requireYoomoneyFields(fields);
     if (!yoomoneySignatureValid(fields, secret)) throw new PaymentSignatureError();
     if (fields.unaccepted === 'true') return { created: false, payment: null }; // on hold: not in the wallet yet
@@ -153,7 +168,9 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
   async function refund(id: string, by: string): Promise<PaymentRecord> {
     const payment = await get(id);
     if (payment.method !== 'stars' || payment.userId === null)
-      throw new PaymentNotRefundableError('Only Stars payments are refunded here; refund card and YooMoney payments with the provider');
+      throw new PaymentNotRefundableError(
+        'Only Stars payments are refunded here; refund card and YooMoney payments with the provider',
+      );
     if (!(await payments.markRefunded(id, deps.clock(), by)))
       throw new PaymentNotRefundableError('This payment is refunded already');
     try {
@@ -171,7 +188,13 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
     return refunded;
   }
 
-  return { paidInTelegram, yoomoneyNotification, refund, get, list: (filter: PaymentFilter) => payments.list(filter, 1000) };
+  return {
+    paidInTelegram,
+    yoomoneyNotification,
+    refund,
+    get,
+    list: (filter: PaymentFilter) => payments.list(filter, 1000),
+  };
 }
 
 export type PaymentsService = ReturnType<typeof createPaymentsService>;

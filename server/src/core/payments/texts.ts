@@ -21,7 +21,9 @@ export const PAYMENT_TEXTS = {
     linkText: (title: string, price: string) => `${title} — ${price}. Оплата картой через ЮMoney:`,
     invoiceText: (title: string, price: string) => `${title} — ${price}`,
     thanks: (title: string, until: number | null) =>
-      until === null ? `Спасибо! Оплата «${title}» получена.` : `Спасибо! Подписка «${title}» активна до ${day(until)}.`,
+      until === null
+        ? `Спасибо! Оплата «${title}» получена.`
+        : `Спасибо! Подписка «${title}» активна до ${day(until)}.`,
   },
   en: {
     gone: 'This product is no longer for sale.',
@@ -33,7 +35,9 @@ export const PAYMENT_TEXTS = {
     linkText: (title: string, price: string) => `${title} — ${price}. Pay by card through YooMoney:`,
     invoiceText: (title: string, price: string) => `${title} — ${price}`,
     thanks: (title: string, until: number | null) =>
-      until === null ? `Thank you! Payment for "${title}" received.` : `Thank you! "${title}" is active until ${day(until)}.`,
+      until === null
+        ? `Thank you! Payment for "${title}" received.`
+        : `Thank you! "${title}" is active until ${day(until)}.`,
   },
 } satisfies Record<Language, Record<string, unknown>>;
 

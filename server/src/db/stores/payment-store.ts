@@ -1,9 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type {
-  PaymentSettingsStore,
-  PaymentStore,
-  ProductStore,
-} from '../../core/payments/types.js';
+import type { PaymentSettingsStore, PaymentStore, ProductStore } from '../../core/payments/types.js';
 import { claimRow } from '../claim-row.js';
 import { PaymentEntity, PaymentSettingsEntity, ProductEntity } from '../entities/payment.entity.js';
 

@@ -3,7 +3,15 @@ import type { Message, Update } from 'grammy/types';
 import { type BotState, userFrom } from './bot-state.js';
 import { botMessage } from './messages.js';
 import type { MethodContext } from './methods.js';
-import { optionalInt, optionalObject, optionalString, requireChatId, requireInt, requireString, type Params } from './params.js';
+import {
+  optionalInt,
+  optionalObject,
+  optionalString,
+  requireChatId,
+  requireInt,
+  requireString,
+  type Params,
+} from './params.js';
 import { badRequest } from './wire.js';
 import type { UserMessageSpec } from './types.js';
 
@@ -89,8 +97,10 @@ function invoiceOf(params: Params): FakeInvoice {
     throw badRequest('CURRENCY_TOTAL_AMOUNT_INVALID');
   const providerToken = optionalString(params, 'provider_token') ?? '';
   if (currency === 'XTR') {
-    if (providerToken !== '') throw badRequest('PROVIDER_TOKEN_INVALID: payments in Telegram Stars take no provider token');
-    if (prices.length !== 1) throw badRequest('INVOICE_PRICES_INVALID: payments in Telegram Stars take exactly one price');
+    if (providerToken !== '')
+      throw badRequest('PROVIDER_TOKEN_INVALID: payments in Telegram Stars take no provider token');
+    if (prices.length !== 1)
+      throw badRequest('INVOICE_PRICES_INVALID: payments in Telegram Stars take exactly one price');
   } else if (!providerTokens.has(providerToken)) throw badRequest('PAYMENT_PROVIDER_INVALID');
   const totalAmount = prices.reduce((sum, p) => sum + p.amount!, 0);
   return { title, description, payload, currency, totalAmount, providerToken };
@@ -151,7 +161,9 @@ function findInvoice(bot: BotState, spec: UserPaySpec): FakeInvoice {
   const { invoices } = paymentsOf(bot);
   const found = spec.link
     ? invoices.find((i) => i.link === spec.link)
-    : invoices.findLast((i) => i.chatId === spec.chatId && (spec.messageId === undefined || i.messageId === spec.messageId));
+    : invoices.findLast(
+        (i) => i.chatId === spec.chatId && (spec.messageId === undefined || i.messageId === spec.messageId),
+      );
   if (!found) throw new Error(`FakeTelegram: no invoice to pay in chat ${spec.chatId}`);
   return found;
 }
@@ -168,7 +180,12 @@ function waitForCheck(state: PaymentState, id: string, timeoutMs: number) {
   });
 }
 
-function paidMessage(bot: BotState, spec: UserPaySpec, invoice: FakeInvoice, chargeId: string): Record<string, unknown> {
+function paidMessage(
+  bot: BotState,
+  spec: UserPaySpec,
+  invoice: FakeInvoice,
+  chargeId: string,
+): Record<string, unknown> {
   const from = userFrom(spec.from, spec.chatId);
   const chat = bot.chat(spec.chatId, 'private', from).chat;
   const payment: Record<string, unknown> = {
@@ -209,6 +226,12 @@ export async function payInvoice(bot: BotState, spec: UserPaySpec): Promise<PayO
   if (answer === null) return { ok: false, reason: 'timeout' };
   if (!answer.ok) return { ok: false, reason: 'refused', errorMessage: answer.errorMessage ?? '' };
   const chargeId = `stxC${randomBytes(12).toString('hex')}`;
-  state.charges.set(chargeId, { chargeId, userId: from.id, amount: invoice.totalAmount, currency: invoice.currency, refunded: false });
+  state.charges.set(chargeId, {
+    chargeId,
+    userId: from.id,
+    amount: invoice.totalAmount,
+    currency: invoice.currency,
+    refunded: false,
+  });
   return { ok: true, chargeId, update: bot.push(paidMessage(bot, spec, invoice, chargeId)) };
 }

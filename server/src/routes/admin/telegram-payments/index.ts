@@ -22,7 +22,13 @@ import { ValidationError } from '../../../errors.js';
 import { principalOf } from '../principal.js';
 import { toPaymentView, toProductView, toSettingsView, totalsOf } from './views.js';
 
-const errors = { 400: AdminErrorBody, 401: AdminErrorBody, 403: AdminErrorBody, 404: AdminErrorBody, 409: AdminErrorBody };
+const errors = {
+  400: AdminErrorBody,
+  401: AdminErrorBody,
+  403: AdminErrorBody,
+  404: AdminErrorBody,
+  409: AdminErrorBody,
+};
 const refundErrors = { ...errors, 502: AdminErrorBody, 503: AdminErrorBody };
 const tags = ['payments'];
 const ProductParams = StrictObject({
@@ -49,7 +55,11 @@ export function telegramPaymentRoutes(deps: PaymentRoutesDeps): FastifyPluginAsy
       '/bots/:id/products',
       {
         config: { access: 'admin' },
-        schema: { tags, params: IdParams, response: { 200: StrictObject({ items: Type.Array(ProductView) }), ...errors } },
+        schema: {
+          tags,
+          params: IdParams,
+          response: { 200: StrictObject({ items: Type.Array(ProductView) }), ...errors },
+        },
       },
       async (request) => ({ items: (await products.list(request.params.id)).map(toProductView) }),
     );
@@ -60,7 +70,8 @@ export function telegramPaymentRoutes(deps: PaymentRoutesDeps): FastifyPluginAsy
         config: { access: 'admin', audit: 'telegram.products.create' },
         schema: { tags, params: IdParams, body: CreateProductRequest, response: { 201: ProductView, ...errors } },
       },
-      async (request, reply) => reply.status(201).send(toProductView(await products.create(request.params.id, request.body))),
+      async (request, reply) =>
+        reply.status(201).send(toProductView(await products.create(request.params.id, request.body))),
     );
 
     app.patch(
@@ -88,21 +99,33 @@ export function telegramPaymentRoutes(deps: PaymentRoutesDeps): FastifyPluginAsy
       '/bots/:id/products/:productId/quickpay',
       {
         config: { access: 'admin' },
-        schema: { tags, params: ProductParams, querystring: QuickpayQuery, response: { 200: QuickpayLinkView, ...errors } },
+        schema: {
+          tags,
+          params: ProductParams,
+          querystring: QuickpayQuery,
+          response: { 200: QuickpayLinkView, ...errors },
+        },
       },
       async (request) => {
         const product = await products.get(request.params.id, request.params.productId);
         const { yoomoneyWallet } = await settings.get(product.botId);
         if (!yoomoneyWallet) throw new ValidationError('Set the YooMoney wallet in the payment settings first');
-        if (product.currency !== 'RUB') throw new ValidationError('YooMoney takes roubles: this product is priced in Stars');
+        if (product.currency !== 'RUB')
+          throw new ValidationError('YooMoney takes roubles: this product is priced in Stars');
         const label = formatLabel(product.id, request.query.chatId);
-        return { url: quickpayUrl({ wallet: yoomoneyWallet, amount: product.price, label, title: product.title }), label };
+        return {
+          url: quickpayUrl({ wallet: yoomoneyWallet, amount: product.price, label, title: product.title }),
+          label,
+        };
       },
     );
 
     app.get(
       '/bots/:id/payment-settings',
-      { config: { access: 'admin' }, schema: { tags, params: IdParams, response: { 200: PaymentSettingsView, ...errors } } },
+      {
+        config: { access: 'admin' },
+        schema: { tags, params: IdParams, response: { 200: PaymentSettingsView, ...errors } },
+      },
       async (request) => {
         await deps.botExists(request.params.id);
         return toSettingsView(await settings.get(request.params.id));
@@ -128,7 +151,10 @@ export function telegramPaymentRoutes(deps: PaymentRoutesDeps): FastifyPluginAsy
 
     app.get(
       '/payments',
-      { config: { access: 'admin' }, schema: { tags, querystring: PaymentListQuery, response: { 200: PaymentList, ...errors } } },
+      {
+        config: { access: 'admin' },
+        schema: { tags, querystring: PaymentListQuery, response: { 200: PaymentList, ...errors } },
+      },
       async (request) => {
         const { since, until, ...filter } = request.query;
         const list = await payments.list({ ...filter, sinceMs: ms(since), untilMs: ms(until) });

@@ -42,7 +42,11 @@ export function yoomoneyRoutes(deps: YoomoneyRouteDeps): FastifyPluginAsyncTypeb
           tags: ['payments'],
           params: IdParams,
           body: Type.Record(Type.String(), Type.String()),
-          response: { 200: StrictObject({ ok: Type.Literal(true), recorded: Type.Boolean() }), 400: AdminErrorBody, 403: AdminErrorBody },
+          response: {
+            200: StrictObject({ ok: Type.Literal(true), recorded: Type.Boolean() }),
+            400: AdminErrorBody,
+            403: AdminErrorBody,
+          },
         },
       },
       async (request) => {
