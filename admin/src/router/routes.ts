@@ -66,6 +66,12 @@ export const routes: RouteRecordRaw[] = [
     ],
   },
   {
+    path: '/payments',
+    name: 'payments',
+    component: () => import('../views/payments/payments-page.vue'),
+    meta: { adminOnly: true, titleKey: 'nav.payments' },
+  },
+  {
     path: '/discord',
     component: RouterView,
     meta: { adminOnly: true, titleKey: 'nav.discord' },
@@ -172,6 +178,7 @@ export const NAV_ROUTES = [
   'voice',
   'gsm',
   'telegram',
+  'payments',
   'discord',
   'notifications',
   'speech',

@@ -85,7 +85,7 @@ describe('Telegram payments: Stars, card invoices and refunds through the real b
     const outcome = await fake.userPays(token, { chatId: chat, from: { id: chat, firstName: 'Ann', username: 'ann' } });
     expect(outcome.ok).toBe(true);
     await expect.poll(() => paymentsOf(chat), { timeout: 60_000 }).toHaveLength(1);
-    [starsPayment] = await paymentsOf(chat);
+    starsPayment = (await paymentsOf(chat))[0]!;
     expect(starsPayment).toMatchObject({
       ...{ method: 'stars', productId: guide.id, amount: 150, currency: 'XTR', status: 'paid', userId: chat },
       ...{ userName: '@ann', subscriptionExpiresAt: null },
