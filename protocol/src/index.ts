@@ -25,6 +25,8 @@ export * from './admin/notifications.js';
 export * from './admin/telegram.js';
 export * from './admin/telegram-funnel.js';
 export * from './workers/telegram.js';
+export * from './workers/telegram-payments.js';
+export * from './admin/payments.js';
 export * from './admin/discord.js';
 export * from './admin/discord-guilds.js';
 export * from './workers/discord.js';

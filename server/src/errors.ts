@@ -73,7 +73,11 @@ export type ErrorCode =
   // backup and restore (issue 18)
   | 'BACKUP_INVALID'
   | 'BACKUP_SCHEMA_NEWER'
-  | 'RESTORE_TARGET_NOT_EMPTY';
+  | 'RESTORE_TARGET_NOT_EMPTY'
+  // payments (issue 13)
+  | 'PAYMENT_NOT_CONFIGURED'
+  | 'PAYMENT_SIGNATURE_INVALID'
+  | 'PAYMENT_NOT_REFUNDABLE';
 
 export interface AppErrorOptions {
   statusCode?: number;
@@ -503,5 +507,26 @@ export class FunnelInvalidError extends AppError {
 export class FunnelNoDraftError extends AppError {
   constructor() {
     super('TELEGRAM_FUNNEL_NO_DRAFT', 'There is no draft to publish: save the funnel first', { statusCode: 409 });
+  }
+}
+
+/** A payment notification for a bot that has no secret to check it with: every one is refused. */
+export class PaymentNotConfiguredError extends AppError {
+  constructor(message: string) {
+    super('PAYMENT_NOT_CONFIGURED', message, { statusCode: 403 });
+  }
+}
+
+/** A payment notification whose signature (YooMoney's `sha1_hash`) does not match: not from the provider. */
+export class PaymentSignatureError extends AppError {
+  constructor() {
+    super('PAYMENT_SIGNATURE_INVALID', 'The notification signature does not match', { statusCode: 403 });
+  }
+}
+
+/** A refund of a payment that cannot be refunded here (refunded already, not in Stars, underpaid). */
+export class PaymentNotRefundableError extends AppError {
+  constructor(message: string) {
+    super('PAYMENT_NOT_REFUNDABLE', message, { statusCode: 409 });
   }
 }

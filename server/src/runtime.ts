@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import { moduleList, type ModuleListOptions, type Started } from './modules/index.js';
 import type { LlmModule } from './modules/llm.js';
 import type { NotificationsModule } from './modules/notifications.js';
+import type { PaymentsModule } from './modules/payments.js';
 import type { ProcessesModule } from './modules/processes.js';
 import { startModules, type StartedModules } from './modules/runner.js';
 import type { SettingsModule } from './modules/settings.js';
@@ -39,6 +40,8 @@ export interface Runtime {
   settings: SettingsModule['service'];
   /** Owner notifications: the outbox (enqueue, one delivery pass, test) and the targets. */
   notifications: Pick<NotificationsModule, 'outbox' | 'targets'>;
+  /** Payments of the Telegram sales bots (null when TELEGRAM_ENABLED=false). */
+  payments: PaymentsModule['payments'] | null;
   /** Drains the modules (child processes), closes the server, then closes the modules in reverse order. */
   close(): Promise<void>;
 }
@@ -70,6 +73,7 @@ function runtimeView(started: StartedModules<Started>, app: App, close: () => Pr
     gsm: started.find('gsm')?.channel ?? null,
     ...{ voice: voice.voice, notifier: voice.notifier, settings: started.get('settings').service },
     notifications: started.get('notifications'),
+    payments: started.find('payments')?.payments ?? null,
     close,
   };
 }

@@ -15,6 +15,8 @@ const PUBLIC_API = new Set([
   'GET /api/widget/history',
   'POST /api/widget/chat',
   'POST /api/widget/messages',
+  // YooMoney wallet notifications: the sha1_hash with the bot's notification secret is the credential
+  'POST /api/payments/yoomoney/:id',
 ]);
 /** Self-service writes guests may make on their own account. */
 const GUEST_SELF_SERVICE = new Set(['POST /api/auth/logout', 'POST /api/auth/password', 'DELETE /api/sessions/:id']);

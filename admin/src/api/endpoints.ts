@@ -5,6 +5,9 @@ import type {
   FunnelPreviewResponse,
   TelegramFunnelView,
   TelegramSubscriberQuery,
+  PaymentList,
+  PaymentListQuery,
+  PaymentView,
   ApiKeyView,
   ContactEraseView,
   ContactExportView,
@@ -344,6 +347,12 @@ export function createAdminApi(client: ApiClient) {
         client.request<{ items: DiscordTurnView[] }>('GET', `/api/discord/bots/${id(botId)}/channels/${id(channelId)}`),
       /** Per-server settings and usage, once the server has them: a 404 means this server has no such API yet. */
       guilds: (botId: string) => client.request<{ items: unknown[] }>('GET', `/api/discord/bots/${id(botId)}/guilds`),
+    },
+    payments: {
+      list: (query: PaymentListQuery = {}) =>
+        client.request<PaymentList>('GET', '/api/telegram/payments', { query: { ...query } }),
+      refund: (paymentId: string) =>
+        client.request<PaymentView>('POST', `/api/telegram/payments/${id(paymentId)}/refund`),
     },
     notifications: {
       list: () => client.request<{ items: NotificationTargetView[] }>('GET', '/api/notifications/targets'),

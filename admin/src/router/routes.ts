@@ -78,6 +78,12 @@ export const routes: RouteRecordRaw[] = [
     ],
   },
   {
+    path: '/payments',
+    name: 'payments',
+    component: () => import('../views/payments/payments-page.vue'),
+    meta: { adminOnly: true, titleKey: 'nav.payments' },
+  },
+  {
     path: '/discord',
     component: RouterView,
     meta: { adminOnly: true, titleKey: 'nav.discord' },
@@ -190,6 +196,7 @@ export const NAV_ROUTES = [
   'voice',
   'gsm',
   'telegram',
+  'payments',
   'discord',
   'notifications',
   'speech',

@@ -8,6 +8,7 @@ export const NOTIFICATION_EVENTS = [
   'call.voicemail',
   'sms.received',
   'process.failing',
+  'payment.received',
 ] as const;
 export const NotificationEvent = Type.Union([
   Type.Literal('message.taken'),
@@ -15,6 +16,7 @@ export const NotificationEvent = Type.Union([
   Type.Literal('call.voicemail'),
   Type.Literal('sms.received'),
   Type.Literal('process.failing'),
+  Type.Literal('payment.received'),
 ]);
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
@@ -58,7 +60,7 @@ export const DiscordWebhookTargetInput = StrictObject({ url: ShortText(2048) });
 const targetFields = {
   name: ShortText(100),
   enabled: Type.Optional(Type.Boolean()),
-  events: Type.Array(NotificationEvent, { minItems: 1, maxItems: 5, uniqueItems: true }),
+  events: Type.Array(NotificationEvent, { minItems: 1, maxItems: 6, uniqueItems: true }),
   quietHours: Type.Optional(Type.Union([QuietHours, Type.Null()])),
   /** `process.failing` ignores the quiet hours of this target. */
   urgent: Type.Optional(Type.Boolean()),

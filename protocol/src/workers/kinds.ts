@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { StrictObject } from '../common.js';
 import { FatalMessage, HeartbeatMessage, WelcomeMessage, helloFields } from './link.js';
 import { TelegramBotMessage, TelegramOrchestratorMessage } from './telegram.js';
+import { TelegramPaymentBotMessage, TelegramPaymentOrchestratorMessage } from './telegram-payments.js';
 import { DiscordBotMessage, DiscordOrchestratorMessage } from './discord.js';
 import { HelloMessage, OrchestratorMessage, WorkerMessage } from './messages.js';
 
@@ -47,8 +48,8 @@ export const childProtocols = {
   'speech-worker': { hello: HelloMessage, fromChild: WorkerMessage, toChild: OrchestratorMessage },
   'telegram-bot': {
     hello: TelegramBotHello,
-    fromChild: Type.Union([HeartbeatMessage, FatalMessage, TelegramBotMessage]),
-    toChild: Type.Union([WelcomeMessage, TelegramOrchestratorMessage]),
+    fromChild: Type.Union([HeartbeatMessage, FatalMessage, TelegramBotMessage, TelegramPaymentBotMessage]),
+    toChild: Type.Union([WelcomeMessage, TelegramOrchestratorMessage, TelegramPaymentOrchestratorMessage]),
   },
   'discord-bot': {
     hello: DiscordBotHello,

@@ -12,6 +12,7 @@ import { ownerModule, type OwnerModule } from './owner.js';
 import { notificationsModule, type NotificationsModule } from './notifications.js';
 import type { Module, ModuleDefinition } from './module.js';
 import { privacyModule, type PrivacyModule } from './privacy.js';
+import { paymentsModule, type PaymentsModule } from './payments.js';
 import { processesModule, type ProcessesModule } from './processes.js';
 import { settingsModule, type SettingsModule } from './settings.js';
 import { speechModule, type SpeechModule } from './speech.js';
@@ -39,6 +40,7 @@ export interface Started {
   telegram: TelegramModule;
   discord: DiscordModule;
   notifications: NotificationsModule;
+  payments: PaymentsModule;
   dashboard: Module;
   adminUi: Module;
 }
@@ -72,6 +74,7 @@ export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinit
     telegramModule,
     discordModule,
     notificationsModule,
+    paymentsModule,
     dashboardModule,
     adminUiModule,
   ];

@@ -8,6 +8,7 @@ import { OWNER_BUTTON } from '@ai-secretary/protocol';
 import { OwnerButtons } from './owner-buttons.js';
 import { LEAVE_MESSAGE, TurnClient } from './turns.js';
 import { FunnelClient } from './funnel-client.js';
+import { PaymentFlow } from './payments.js';
 
 /** Telegram lets bots download files up to 20 MB through getFile. */
 export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
@@ -153,6 +154,14 @@ export function createBot(deps: BotDeps) {
   });
 
   bot.callbackQuery(OWNER_BUTTON, (ctx) => owner.onPress(ctx));
+  const payments = new PaymentFlow({
+    api: () => bot.api,
+    link: deps.link,
+    config: deps.config,
+    logger: deps.logger,
+    userOf,
+  });
+  payments.register(bot);
 
   bot.callbackQuery(LEAVE_MESSAGE, async (ctx) => {
     await ctx.answerCallbackQuery();
@@ -268,7 +277,7 @@ export function createBot(deps: BotDeps) {
     }
   }
 
-  return { bot, turns, owner, funnel, registerCommands };
+  return { bot, turns, owner, funnel, payments, registerCommands };
 }
 
 export type BotInstance = ReturnType<typeof createBot>;

@@ -1,6 +1,10 @@
 import { GrammyError } from 'grammy';
 import type { Update } from 'grammy/types';
-import type { TelegramConfigMessage, TelegramOrchestratorMessage } from '@ai-secretary/protocol';
+import type {
+  TelegramConfigMessage,
+  TelegramOrchestratorMessage,
+  TelegramPaymentOrchestratorMessage,
+} from '@ai-secretary/protocol';
 import { linkFromEnv } from '../kit/link-env.js';
 import { createWorkerLogger, type Logger } from '../kit/logger.js';
 import { runWorker, type WorkerLink } from '../kit/run-worker.js';
@@ -27,15 +31,19 @@ class TelegramBotProcess {
   constructor(private readonly logger: Logger) {}
 
   get activeJobs(): number {
-    return (
-      (this.dispatcher?.active ?? 0) +
-      (this.instance?.turns.active ?? 0) +
-      (this.instance?.owner.active ?? 0) +
-      (this.instance?.funnel.active ?? 0)
-    );
+    const instance = this.instance;
+    const busy =
+      (instance?.turns.active ?? 0) +
+      (instance?.owner.active ?? 0) +
+      (instance?.funnel.active ?? 0) +
+      (instance?.payments.active ?? 0);
+    return (this.dispatcher?.active ?? 0) + busy;
   }
 
-  onMessage(message: TelegramOrchestratorMessage, link: WorkerLink<'telegram-bot'>): void {
+  onMessage(
+    message: TelegramOrchestratorMessage | TelegramPaymentOrchestratorMessage,
+    link: WorkerLink<'telegram-bot'>,
+  ): void {
     this.link = link;
     switch (message.type) {
       case 'telegram.config':
@@ -55,6 +63,8 @@ class TelegramBotProcess {
         return this.instance?.owner.onAnswer(message);
       case 'funnel.reply':
         return this.instance?.funnel.onReply(message);
+      case 'payment.answer':
+        return this.instance?.payments.onAnswer(message);
     }
   }
 
@@ -161,7 +171,8 @@ function main(): void {
         name: process.env.BOT_NAME ?? 'telegram',
         pid: process.pid,
       }),
-      onMessage: (message, link) => bot.onMessage(message as TelegramOrchestratorMessage, link),
+      onMessage: (message, link) =>
+        bot.onMessage(message as TelegramOrchestratorMessage | TelegramPaymentOrchestratorMessage, link),
       activeJobs: () => bot.activeJobs,
     },
   );

@@ -3,7 +3,13 @@ import type { Update } from 'grammy/types';
 import type { Logger } from '../kit/logger.js';
 
 /** Updates the bot handles (others are not fetched). */
-export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+export const ALLOWED_UPDATES = [
+  'message',
+  'edited_message',
+  'callback_query',
+  'my_chat_member',
+  'pre_checkout_query',
+] as const;
 const POLL_TIMEOUT_S = 25;
 
 export interface PollerOptions {

@@ -11,6 +11,7 @@ export const EVENTS: NotificationEvent[] = [
   'call.voicemail',
   'sms.received',
   'process.failing',
+  'payment.received',
 ];
 export const KINDS: NotificationTargetKind[] = ['telegram', 'email', 'ntfy', 'discord-webhook'];
 

@@ -17,6 +17,7 @@ import type { ProcessSupervisor } from '../../processes/process-supervisor.js';
 import type { SupervisedChild } from '../../processes/supervised-child.js';
 import { tokenMatches } from '../../processes/shared-token.js';
 import { TelegramWebhookSecretError, NotFoundError } from '../../errors.js';
+import { answerPayment, isPaymentMessage, type TelegramPaymentsHandler } from './payments-link.js';
 
 const BOT_ENTRY = 'workers/src/telegram/main.ts';
 /** Telegram's own limit for voice notes a bot may download. */
@@ -70,12 +71,18 @@ export class TelegramChannel {
   private readonly links = new Map<string, BotLink>();
   /** Bots whose process said `telegram.ready` on its current link. */
   private readonly ready = new Map<string, 'polling' | 'webhook'>();
+  private payments: TelegramPaymentsHandler | undefined;
 
   constructor(private readonly deps: TelegramChannelDeps) {
     deps.kinds.register('telegram-bot', {
       heartbeatIntervalMs: deps.heartbeatIntervalMs,
       accept: (socket, hello) => this.accept(socket, hello),
     });
+  }
+
+  /** The payments module answers the bots' `payment.*` questions (invoices, pre-checkouts, payments). */
+  usePayments(handler: TelegramPaymentsHandler): void {
+    this.payments = handler;
   }
 
   get transport(): 'polling' | 'webhook' {
@@ -220,6 +227,7 @@ export class TelegramChannel {
 
   private async handle(botId: string, link: BotLink, message: BotMessage): Promise<void> {
     const { deps } = this;
+    if (isPaymentMessage(message)) return this.payment(botId, link, message);
     switch (message.type) {
       case 'telegram.ready':
         this.ready.set(botId, message.mode);
@@ -263,6 +271,11 @@ export class TelegramChannel {
       case 'lead':
         return this.lead(botId, message);
     }
+  }
+
+  private async payment(botId: string, link: BotLink, message: Extract<BotMessage, { type: `payment.${string}` }>) {
+    const answer = await answerPayment(this.payments, await this.deps.bots.get(botId), message, this.deps.logger);
+    if (answer && 'askId' in message) link.send({ type: 'payment.answer', askId: message.askId, answer });
   }
 
   /** Stores a polled batch, says so (the bot may now confirm it), then hands over what was new. */

@@ -38,6 +38,19 @@ function processFailing(e: Extract<OwnerEvent, { event: 'process.failing' }>, la
     : { title: `Process ${e.processId} is failing`, body: `Process ${e.processId} (${e.kind}) stopped: ${e.reason}` };
 }
 
+function paymentReceived(e: Extract<OwnerEvent, { event: 'payment.received' }>, lang: Language) {
+  const who = e.payer ?? (lang === 'ru' ? 'покупатель' : 'a customer');
+  return lang === 'ru'
+    ? {
+        title: `Оплата: ${e.amount}`,
+        body: `${who} оплатил(а) «${e.product}» (${e.amount}, ${e.method}) в боте ${e.bot}`,
+      }
+    : {
+        title: `Payment: ${e.amount}`,
+        body: `${who} paid for "${e.product}" (${e.amount}, ${e.method}) in the bot ${e.bot}`,
+      };
+}
+
 function test(lang: Language) {
   return lang === 'ru'
     ? { title: 'Проверка уведомлений', body: 'Это проверочное уведомление AI Secretary.' }
@@ -64,6 +77,8 @@ function textOf(event: OwnerEvent | TestEvent, lang: Language): { title: string;
       return smsReceived(event, lang);
     case 'process.failing':
       return processFailing(event, lang);
+    case 'payment.received':
+      return paymentReceived(event, lang);
     case 'test':
       return test(lang);
   }
@@ -75,6 +90,7 @@ const TAGS: Record<string, string> = {
   'call.voicemail': 'studio_microphone',
   'sms.received': 'speech_balloon',
   'process.failing': 'warning',
+  'payment.received': 'moneybag',
   test: 'white_check_mark',
 };
 const tagOf = (event: string) => TAGS[event] ?? 'bell';

@@ -50,7 +50,9 @@ export type OwnerEvent =
   | { event: 'call.missed'; number: string | null }
   | { event: 'call.voicemail'; number: string | null; durationS: number }
   | { event: 'sms.received'; number: string; text: string }
-  | { event: 'process.failing'; processId: string; kind: string; reason: string };
+  | { event: 'process.failing'; processId: string; kind: string; reason: string }
+  /** A sales bot was paid (`amount` formatted: `150 ⭐`, `499.00 ₽`). */
+  | { event: 'payment.received'; product: string; amount: string; method: string; payer: string | null; bot: string };
 
 export type TestEvent = { event: 'test' };
 

@@ -20,6 +20,7 @@ import { OwnerCommandEntity } from './owner-command.entity.js';
 import { KNOWLEDGE_ENTITIES } from './knowledge.entity.js';
 import { HTTP_TOOL_ENTITIES } from './http-tool.entity.js';
 import { NOTIFICATION_ENTITIES } from './notification.entity.js';
+import { PAYMENT_ENTITIES } from './payment.entity.js';
 
 /** Every entity; later modules append theirs here. */
 export const ENTITIES = [
@@ -48,6 +49,7 @@ export const ENTITIES = [
   ...NOTIFICATION_ENTITIES,
   ...HTTP_TOOL_ENTITIES,
   ...TELEGRAM_FUNNEL_ENTITIES,
+  ...PAYMENT_ENTITIES,
 ];
 
 export { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity };

@@ -18,6 +18,7 @@ import { TelegramFunnelState1765000000000 } from './1765000000000-telegram-funne
 import { HttpTools1765600000000 } from './1765600000000-http-tools.js';
 import { LlmLocal1765800000000 } from './1765800000000-llm-local.js';
 import { TelegramFunnels1765200000000 } from './1765200000000-telegram-funnels.js';
+import { TelegramPayments1765300000000 } from './1765300000000-telegram-payments.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
 export const MIGRATIONS = [
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   WidgetAppearance1764900000000,
   TelegramFunnelState1765000000000,
   TelegramFunnels1765200000000,
+  TelegramPayments1765300000000,
   HttpTools1765600000000,
   LlmLocal1765800000000,
 ];

@@ -34,6 +34,7 @@ import { createOwnerCommandStore } from './owner-command-store.js';
 import { createKnowledgeStore } from './knowledge-store.js';
 import { createHttpToolStore } from './http-tool-store.js';
 import { createNotificationDeliveryStore, createNotificationTargetStore } from './notification-store.js';
+import { createPaymentSettingsStore, createPaymentStore, createProductStore } from './payment-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
 
@@ -81,5 +82,10 @@ export function createStores(db: DataSource) {
     knowledge: createKnowledgeStore(db),
     httpTools: createHttpToolStore(db),
     notifications: { targets: createNotificationTargetStore(db), deliveries: createNotificationDeliveryStore(db) },
+    payments: {
+      products: createProductStore(db),
+      payments: createPaymentStore(db),
+      settings: createPaymentSettingsStore(db),
+    },
   };
 }

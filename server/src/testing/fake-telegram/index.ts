@@ -5,6 +5,7 @@ import { BotState, type WebhookConfig } from './bot-state.js';
 import { FileStore } from './files.js';
 import { METHODS } from './methods.js';
 import { callbackUpdate, textUpdate, voiceUpdate } from './user-updates.js';
+import { acceptProviderToken, payInvoice, paymentsOf, type PayOutcome, type UserPaySpec } from './payments.js';
 import { WebhookDelivery } from './webhook.js';
 import {
   BotApiError,
@@ -28,6 +29,7 @@ import type {
 
 export type * from './types.js';
 export { BotApiError } from './wire.js';
+export type { FakeCharge, FakeInvoice, PayOutcome, UserPaySpec } from './payments.js';
 
 /** Method name recorded for `GET /file/bot<token>/<file_path>` downloads. */
 export const DOWNLOAD_METHOD = 'downloadFile';
@@ -123,6 +125,22 @@ export class FakeTelegram {
 
   userPresses(token: string, spec: UserPressSpec): Update {
     return callbackUpdate(this.bot(token), spec);
+  }
+
+  /** The user pays the chat's last invoice (or `messageId`, or a `link`): pre_checkout_query, then successful_payment. */
+  userPays(token: string, spec: UserPaySpec): Promise<PayOutcome> {
+    return payInvoice(this.bot(token), spec);
+  }
+
+  /** A payment provider token (as @BotFather gives) that invoices in other currencies than XTR may use. */
+  acceptProviderToken(providerToken: string): void {
+    acceptProviderToken(providerToken);
+  }
+
+  /** Invoices the bot issued and the charges users made (refunded ones marked). */
+  payments(token: string) {
+    const state = paymentsOf(this.bot(token));
+    return { invoices: [...state.invoices], charges: [...state.charges.values()] };
   }
 
   /** Any update as given (update_id assigned when missing): oversized or malformed ones included. */

@@ -4,6 +4,7 @@ import { FileStore, MAX_DOWNLOAD_BYTES } from './files.js';
 import { botMessage, deleteMessage, editMessageText, sendMessage, sendMessageDraft } from './messages.js';
 import { optionalInt, optionalObject, optionalString, requireChatId, requireString, type Params } from './params.js';
 import { BotApiError, badRequest } from './wire.js';
+import { PAYMENT_METHODS } from './payments.js';
 import type { StoredFile } from './types.js';
 
 export interface MethodContext {
@@ -161,4 +162,5 @@ export const METHODS: Record<string, Handler> = {
   answerCallbackQuery,
   setChatMenuButton,
   getChatMenuButton: ({ bot }) => bot.menuButton,
+  ...PAYMENT_METHODS,
 };
