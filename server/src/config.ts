@@ -86,6 +86,8 @@ export interface Config {
   readonly webhookAttempts: number;
   /** Owner notifications (docs/notifications.md). */
   readonly notify: NotifyConfig;
+  /** The durable due-jobs scheduler (core/jobs): follow-ups, broadcasts, anything scheduled. */
+  readonly jobs: JobsConfig;
   /**
    * Private, loopback or link-local destinations server-side requests may reach (OUTBOUND_ALLOW: addresses,
    * CIDR ranges or host names, each optionally `:port`); LLM_BASE_URL's own host:port is always among them.
@@ -148,6 +150,17 @@ export interface NotifyConfig {
   readonly pollMs: number;
   /** Per-send timeout (SMTP, HTTP, Bot API); a claim's lease is three of these. */
   readonly timeoutMs: number;
+}
+
+export interface JobsConfig {
+  /** How often the scheduler looks for due jobs (a job enqueued due now is started at once). */
+  readonly pollMs: number;
+  /** A claim's lease: a process that died holding a job loses it this long after its last renewal. */
+  readonly leaseMs: number;
+  /** First retry of a failed job after this; doubles each attempt, capped at an hour. */
+  readonly retryBaseMs: number;
+  /** Jobs one process runs at once. */
+  readonly concurrency: number;
 }
 
 export interface TelegramConfig {
@@ -383,6 +396,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       retryBaseMs: int(env, 'NOTIFY_RETRY_BASE_MS', 30_000, 10, 3_600_000),
       pollMs: int(env, 'NOTIFY_POLL_MS', 5000, 10, 600_000),
       timeoutMs: int(env, 'NOTIFY_TIMEOUT_MS', 10_000, 100, 120_000),
+    }),
+    jobs: Object.freeze({
+      pollMs: int(env, 'JOBS_POLL_MS', 1000, 10, 600_000),
+      leaseMs: int(env, 'JOBS_LEASE_MS', 60_000, 300, 3_600_000),
+      retryBaseMs: int(env, 'JOBS_RETRY_BASE_MS', 30_000, 10, 3_600_000),
+      concurrency: int(env, 'JOBS_CONCURRENCY', 8, 1, 64),
     }),
     outboundAllow: Object.freeze(outboundAllow(env)),
   });

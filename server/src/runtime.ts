@@ -14,6 +14,7 @@ import type { NotificationsModule } from './modules/notifications.js';
 import type { ProcessesModule } from './modules/processes.js';
 import { startModules, type StartedModules } from './modules/runner.js';
 import type { SettingsModule } from './modules/settings.js';
+import type { JobScheduler } from './core/jobs/scheduler.js';
 import type { CoreServices } from './services.js';
 import type { SpeechRuntime } from './speech/speech-runtime.js';
 import type { VoiceRuntime } from './voice/runtime.js';
@@ -39,6 +40,8 @@ export interface Runtime {
   settings: SettingsModule['service'];
   /** Owner notifications: the outbox (enqueue, one delivery pass, test) and the targets. */
   notifications: Pick<NotificationsModule, 'outbox' | 'targets'>;
+  /** The durable due-jobs scheduler (register a kind, enqueue; `runDue()` runs what is due now). */
+  jobs: JobScheduler;
   /** Drains the modules (child processes), closes the server, then closes the modules in reverse order. */
   close(): Promise<void>;
 }
@@ -70,6 +73,7 @@ function runtimeView(started: StartedModules<Started>, app: App, close: () => Pr
     gsm: started.find('gsm')?.channel ?? null,
     ...{ voice: voice.voice, notifier: voice.notifier, settings: started.get('settings').service },
     notifications: started.get('notifications'),
+    jobs: started.get('jobs').scheduler,
     close,
   };
 }

@@ -6,6 +6,7 @@ import { dashboardModule } from './dashboard.js';
 import { databaseModule, type DatabaseModule } from './database.js';
 import { discordModule, type DiscordModule } from './discord.js';
 import { gsmModule, type GsmModule } from './gsm.js';
+import { jobsModule, type JobsModule } from './jobs.js';
 import { knowledgeModule, type KnowledgeModule } from './knowledge.js';
 import { llmModule, type LlmModule } from './llm.js';
 import { ownerModule, type OwnerModule } from './owner.js';
@@ -21,6 +22,7 @@ import { widgetModule } from './widget.js';
 /** Every module by name, with what it gives the modules after it. */
 export interface Started {
   database: DatabaseModule;
+  jobs: JobsModule;
   accounts: AccountsModule;
   backups: BackupsModule;
   settings: SettingsModule;
@@ -52,6 +54,7 @@ export interface ModuleListOptions {
 export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinition<Started, keyof Started>> {
   return [
     databaseModule,
+    jobsModule,
     accountsModule,
     backupsModule,
     settingsModule,

@@ -18,6 +18,7 @@ import { DISCORD_GUILD_ENTITIES } from './discord-guild.entity.js';
 import { OwnerCommandEntity } from './owner-command.entity.js';
 import { KNOWLEDGE_ENTITIES } from './knowledge.entity.js';
 import { NOTIFICATION_ENTITIES } from './notification.entity.js';
+import { JobEntity } from './job.entity.js';
 
 /** Every entity; later modules append theirs here. */
 export const ENTITIES = [
@@ -44,6 +45,7 @@ export const ENTITIES = [
   OwnerCommandEntity,
   ...KNOWLEDGE_ENTITIES,
   ...NOTIFICATION_ENTITIES,
+  JobEntity,
 ];
 
 export { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity };

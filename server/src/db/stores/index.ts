@@ -31,6 +31,7 @@ import { createDiscordBotStore, createDiscordTurnStore } from './discord-store.j
 import { createDiscordChoiceStore, createDiscordGuildStore } from './discord-guild-store.js';
 import { createOwnerCommandStore } from './owner-command-store.js';
 import { createKnowledgeStore } from './knowledge-store.js';
+import { createJobStore } from './job-store.js';
 import { createNotificationDeliveryStore, createNotificationTargetStore } from './notification-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
@@ -75,6 +76,7 @@ export function createStores(db: DataSource) {
     },
     ownerCommands: createOwnerCommandStore(db),
     knowledge: createKnowledgeStore(db),
+    jobs: createJobStore(db),
     notifications: { targets: createNotificationTargetStore(db), deliveries: createNotificationDeliveryStore(db) },
   };
 }
