@@ -32,3 +32,4 @@ export * from './workers/owner.js';
 export * from './admin/knowledge.js';
 export * from './admin/backups.js';
 export * from './widget/chat.js';
+export * from './admin/telegram-outreach.js';

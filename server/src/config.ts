@@ -178,6 +178,10 @@ export interface TelegramConfig {
   readonly firstTokenTimeoutMs: number;
   /** Longest a whole answer may take (LLM, speech). */
   readonly replyTimeoutMs: number;
+  /** Follow-ups and broadcasts sent per second per bot (Telegram allows about 30 in bulk). */
+  readonly bulkPerSecond: number;
+  /** How often subscribers are looked over for due follow-ups. */
+  readonly followupScanMs: number;
 }
 
 export interface WidgetConfig {
@@ -444,6 +448,8 @@ function loadTelegramConfig(env: Env): TelegramConfig {
     botMemoryLimitMb: int(env, 'TELEGRAM_BOT_MEMORY_LIMIT_MB', 256, 32, 65_536),
     firstTokenTimeoutMs: int(env, 'TELEGRAM_LLM_FIRST_TOKEN_MS', 10_000, 100, 600_000),
     replyTimeoutMs: int(env, 'TELEGRAM_REPLY_TIMEOUT_S', 120, 5, 3600) * 1000,
+    bulkPerSecond: int(env, 'TELEGRAM_BULK_PER_SECOND', 25, 1, 30),
+    followupScanMs: int(env, 'TELEGRAM_FOLLOWUP_SCAN_MS', 60_000, 100, 3_600_000),
   });
 }
 

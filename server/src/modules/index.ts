@@ -16,6 +16,7 @@ import { processesModule, type ProcessesModule } from './processes.js';
 import { settingsModule, type SettingsModule } from './settings.js';
 import { speechModule, type SpeechModule } from './speech.js';
 import { telegramModule, type TelegramModule } from './telegram.js';
+import { telegramOutreachModule, type TelegramOutreachModule } from './telegram-outreach.js';
 import { voiceModule, type VoiceModule } from './voice.js';
 import { widgetModule } from './widget.js';
 
@@ -35,6 +36,7 @@ export interface Started {
   gsm: GsmModule;
   owner: OwnerModule;
   telegram: TelegramModule;
+  telegramOutreach: TelegramOutreachModule;
   discord: DiscordModule;
   notifications: NotificationsModule;
   dashboard: Module;
@@ -67,6 +69,7 @@ export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinit
     gsmModule,
     ownerModule,
     telegramModule,
+    telegramOutreachModule,
     discordModule,
     notificationsModule,
     dashboardModule,

@@ -19,6 +19,7 @@ import { OwnerCommandEntity } from './owner-command.entity.js';
 import { KNOWLEDGE_ENTITIES } from './knowledge.entity.js';
 import { NOTIFICATION_ENTITIES } from './notification.entity.js';
 import { JobEntity } from './job.entity.js';
+import { TELEGRAM_OUTREACH_ENTITIES } from './telegram-outreach.entity.js';
 
 /** Every entity; later modules append theirs here. */
 export const ENTITIES = [
@@ -46,6 +47,7 @@ export const ENTITIES = [
   ...KNOWLEDGE_ENTITIES,
   ...NOTIFICATION_ENTITIES,
   JobEntity,
+  ...TELEGRAM_OUTREACH_ENTITIES,
 ];
 
 export { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity };

@@ -16,6 +16,7 @@ import { Notifications1764800000000 } from './1764800000000-notifications.js';
 import { WidgetAppearance1764900000000 } from './1764900000000-widget-appearance.js';
 import { TelegramFunnelState1765000000000 } from './1765000000000-telegram-funnel-state.js';
 import { Jobs1765400000000 } from './1765400000000-jobs.js';
+import { TelegramOutreach1765400000001 } from './1765400000001-telegram-outreach.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   WidgetAppearance1764900000000,
   TelegramFunnelState1765000000000,
   Jobs1765400000000,
+  TelegramOutreach1765400000001,
 ];

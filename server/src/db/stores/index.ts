@@ -32,6 +32,7 @@ import { createDiscordChoiceStore, createDiscordGuildStore } from './discord-gui
 import { createOwnerCommandStore } from './owner-command-store.js';
 import { createKnowledgeStore } from './knowledge-store.js';
 import { createJobStore } from './job-store.js';
+import { createBroadcastStore, createFollowupStore } from './telegram-outreach-store.js';
 import { createNotificationDeliveryStore, createNotificationTargetStore } from './notification-store.js';
 
 export type Stores = ReturnType<typeof createStores>;
@@ -77,6 +78,7 @@ export function createStores(db: DataSource) {
     ownerCommands: createOwnerCommandStore(db),
     knowledge: createKnowledgeStore(db),
     jobs: createJobStore(db),
+    telegramOutreach: { followups: createFollowupStore(db), broadcasts: createBroadcastStore(db) },
     notifications: { targets: createNotificationTargetStore(db), deliveries: createNotificationDeliveryStore(db) },
   };
 }

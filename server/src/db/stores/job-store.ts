@@ -32,6 +32,9 @@ function claimQuery(db: DataSource, claim: JobClaim): [string, unknown[]] {
   return [`UPDATE ${table} SET ${set} WHERE id IN (${pick})`, params];
 }
 
+/** TypeORM's deep-partial type cannot see through `Record<string, unknown>` payloads; the column is JSON text. */
+type Row = Parameters<Repository<JobEntity>['update']>[1];
+
 export function createJobStore(db: DataSource): JobStore {
   const repo = db.getRepository(JobEntity);
   return {
