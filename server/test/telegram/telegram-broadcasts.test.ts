@@ -27,7 +27,7 @@ describe('Telegram broadcasts at Telegram limits', () => {
     rt = await createTestRuntime({
       database,
       keepDatabase: true,
-      env: { TELEGRAM_API_ROOT: fake.apiRoot, JOBS_POLL_MS: '200', JOBS_LEASE_MS: '3000', TELEGRAM_BULK_PER_SECOND: '28' },
+      env: { TELEGRAM_API_ROOT: fake.apiRoot, JOBS_POLL_MS: '200', JOBS_LEASE_MS: '10000', TELEGRAM_BULK_PER_SECOND: '28' },
     });
     api = telegramApi(rt, await rt.adminToken());
   };

@@ -8,7 +8,7 @@ export interface JobRerun {
 }
 
 export interface JobContext {
-  /** Aborted when the scheduler stops: finish the current step and return a rerun. */
+  /** Aborted when the scheduler stops or the lease was lost: finish the current step and return a rerun. */
   signal: AbortSignal;
   now(): number;
 }
@@ -122,10 +122,17 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
     });
   }
 
-  /** Renews the lease every third of it while the handler runs (real time: a lease is a wall-clock promise). */
-  function keepLease(job: JobRecord, claimedBy: string): () => void {
+  /**
+   * Renews the lease every third of it while the handler runs (real time: a lease is a wall-clock promise). A renewal
+   * that finds the job taken over (this process stalled past its lease) aborts the handler: someone else has it now.
+   */
+  function keepLease(job: JobRecord, claimedBy: string, lost: AbortController): () => void {
     const renew = setInterval(() => {
-      void settle(job.id, claimedBy, { leaseUntil: clock() + deps.leaseMs }).catch(() => undefined);
+      void settle(job.id, claimedBy, { leaseUntil: clock() + deps.leaseMs })
+        .then((held) => {
+          if (!held) lost.abort();
+        })
+        .catch(() => undefined);
     }, deps.leaseMs / 3);
     renew.unref();
     return () => clearInterval(renew);
@@ -138,9 +145,11 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       await settle(job.id, claimedBy, { status: 'failed', leaseUntil: null, lastError, doneAt: clock() });
       return;
     }
-    const release = keepLease(job, claimedBy);
+    const lost = new AbortController();
+    const release = keepLease(job, claimedBy, lost);
+    const signal = AbortSignal.any([stopping.signal, lost.signal]);
     try {
-      const outcome = await handler(job, { signal: stopping.signal, now: clock });
+      const outcome = await handler(job, { signal, now: clock });
       release();
       await settleOutcome(job, claimedBy, outcome);
     } catch (error) {
@@ -215,6 +224,8 @@ export function createJobScheduler(deps: JobSchedulerDeps) {
       stopping.abort();
       await Promise.allSettled([...inFlight]);
     },
+    /** Moves a pending job earlier (a recurring job whose interval got shorter); false when nothing moved. */
+    advance: (id: string, dueAt: number) => store.advance(id, dueAt),
     get: (id: string) => store.findById(id),
     byKey: (key: string) => store.findByKey(key),
     counts: (kind?: string) => store.counts(kind),

@@ -47,6 +47,8 @@ export interface JobStore {
   claim(claim: JobClaim): Promise<JobRecord[]>;
   /** Applies `patch` while `claimedBy` still holds the job; false when another claim took it over. */
   settle(id: string, claimedBy: string, patch: JobPatch): Promise<boolean>;
+  /** Moves a pending job earlier (never later); false when it is not pending or already due by then. */
+  advance(id: string, dueAt: number): Promise<boolean>;
   findById(id: string): Promise<JobRecord | null>;
   findByKey(key: string): Promise<JobRecord | null>;
   /** Jobs per status (of one kind, or all). */

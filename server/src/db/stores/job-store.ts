@@ -1,4 +1,4 @@
-import { In, LessThan, type DataSource, type Repository } from 'typeorm';
+import { In, LessThan, MoreThan, type DataSource, type Repository } from 'typeorm';
 import type { JobClaim, JobRecord, JobStatus, JobStore } from '../../core/jobs/types.js';
 import { claimRow } from '../claim-row.js';
 import { JobEntity } from '../entities/job.entity.js';
@@ -53,6 +53,10 @@ export function createJobStore(db: DataSource): JobStore {
     },
     async settle(id, claimedBy, patch) {
       const result = await repo.update({ id, claimedBy, status: 'running' }, patch as Row);
+      return result.affected === 1;
+    },
+    async advance(id, dueAt) {
+      const result = await repo.update({ id, status: 'pending', dueAt: MoreThan(dueAt) }, { dueAt });
       return result.affected === 1;
     },
     findById: (id) => repo.findOneBy({ id }),

@@ -29,7 +29,7 @@ export interface FollowupsDeps {
   events: TelegramEventStore;
   bots: { get(id: string): Promise<TelegramBotRecord>; list(): Promise<TelegramBotRecord[]> };
   outreach: OutreachPort;
-  jobs: Pick<JobScheduler, 'register' | 'enqueue'>;
+  jobs: Pick<JobScheduler, 'register' | 'enqueue' | 'advance'>;
   clock: () => number;
   /** The business time zone, for bots without their own. */
   businessTimeZone: () => string;
@@ -224,13 +224,15 @@ export function createFollowupsService(deps: FollowupsDeps) {
     await deliver(bot, r, s, p);
   }
 
-  function startJobs(): Promise<unknown> {
+  async function startJobs(): Promise<void> {
     deps.jobs.register(FOLLOWUP_SEND_JOB, runSend);
     deps.jobs.register(FOLLOWUP_SCAN_JOB, async () => {
       await scan();
       return { rerunAt: clock() + deps.scanIntervalMs };
     });
-    return deps.jobs.enqueue({ kind: FOLLOWUP_SCAN_JOB, key: FOLLOWUP_SCAN_JOB, dueAt: clock() });
+    const { job, created } = await deps.jobs.enqueue({ kind: FOLLOWUP_SCAN_JOB, key: FOLLOWUP_SCAN_JOB, dueAt: clock() });
+    // A scan left for later by a process with a longer interval (or a stopped one) runs now.
+    if (!created) await deps.jobs.advance(job.id, clock());
   }
 
   return {
