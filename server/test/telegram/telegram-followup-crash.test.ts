@@ -40,6 +40,7 @@ function killHard(child: ChildProcess): Promise<void> {
 async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
   for (;;) {
     const value = await read();
+    if (process.env.DEBUG_CRASH) console.log(JSON.stringify(value).slice(0, 400));
     if (ok(value)) return value;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -107,7 +108,11 @@ describe('a follow-up survives the orchestrator killed between the send and its 
     const sends = reader.stores.telegramOutreach.followups;
     await until(() => sends.sends(botId), (rows) => rows.length === CHATS.length && rows.every((r) => r.status !== 'sending'));
     // A few more scans: nothing is scheduled again.
-    const scan = async () => (await reader!.jobs.byKey('telegram.followups.scan'))?.updatedAt ?? 0;
+    const scan = async () => {
+      const job = await reader!.jobs.byKey('telegram.followups.scan');
+      if (process.env.DEBUG_CRASH) console.log(JSON.stringify(job));
+      return job?.updatedAt ?? 0;
+    };
     const seen = await scan();
     await until(scan, (at) => at > seen + 600);
     await killHard(second.child);

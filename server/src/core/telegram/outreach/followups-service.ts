@@ -5,7 +5,8 @@ import type { JobRecord } from '../../jobs/types.js';
 import { releaseAt } from '../../notifications/quiet-hours.js';
 import type { QuietHours } from '../../notifications/types.js';
 import type { TelegramBotRecord, TelegramEventStore, TelegramSubscriberRecord, TelegramSubscriberStore } from '../types.js';
-import { FUNNEL_RESUME_DATA, type FollowupRuleRecord, type FollowupSendRecord, type FollowupStore, type OutreachPort } from './types.js';
+import { FUNNEL_RESUME_DATA, type FollowupRuleRecord, type FollowupSendRecord, type FollowupStore } from './types.js';
+import type { PacedOutreach } from './pacer.js';
 
 export const FOLLOWUP_SCAN_JOB = 'telegram.followups.scan';
 export const FOLLOWUP_SEND_JOB = 'telegram.followup.send';
@@ -28,7 +29,8 @@ export interface FollowupsDeps {
   subscribers: Pick<TelegramSubscriberStore, 'list' | 'setStatus'>;
   events: TelegramEventStore;
   bots: { get(id: string): Promise<TelegramBotRecord>; list(): Promise<TelegramBotRecord[]> };
-  outreach: OutreachPort;
+  /** Paced per bot; a follow-up takes its turn before its intent is recorded (the uncertain window stays short). */
+  outreach: PacedOutreach;
   jobs: Pick<JobScheduler, 'register' | 'enqueue' | 'advance'>;
   clock: () => number;
   /** The business time zone, for bots without their own. */
@@ -185,7 +187,21 @@ export function createFollowupsService(deps: FollowupsDeps) {
     await recordEvent('followup.sent', send, s, send.createdAt, { confirmed: false });
   }
 
+  /**
+   * One follow-up at a time per bot, from intent to outcome: a process that dies leaves at most one intent per bot
+   * whose fate is unknown (see reconcile), instead of one per job that happened to be running.
+   */
+  const lanes = new Map<string, Promise<unknown>>();
+  function serial<T>(botId: string, work: () => Promise<T>): Promise<T> {
+    const previous = lanes.get(botId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    lanes.set(botId, next);
+    void next.finally(() => lanes.get(botId) === next && lanes.delete(botId)).catch(() => undefined);
+    return next;
+  }
+
   async function deliver(bot: TelegramBotRecord, r: FollowupRuleRecord, s: TelegramSubscriberRecord, p: SendPayload) {
+    await deps.outreach.turn(bot.id);
     const now = clock();
     const intent: FollowupSendRecord = {
       ...{ id: newId(), ruleId: r.id, botId: bot.id, chatId: s.chatId, occurrence: p.occurrence, status: 'sending' },
@@ -194,7 +210,7 @@ export function createFollowupsService(deps: FollowupsDeps) {
     const { send, created } = await store.claimSend(intent);
     if (!created) return reconcile(send, s);
     const button = { text: r.buttonText, callbackData: FUNNEL_RESUME_DATA };
-    const result = await deps.outreach.send(bot, { chatId: s.chatId, text: r.text, button });
+    const result = await deps.outreach.sendNow(bot, { chatId: s.chatId, text: r.text, button });
     switch (result.status) {
       case 'sent':
         await store.updateSend(send.id, { status: 'sent', messageId: result.messageId, sentAt: clock() });
@@ -221,7 +237,7 @@ export function createFollowupsService(deps: FollowupsDeps) {
     const now = clock();
     const release = releaseAt(now, quietHoursOf(bot), bot.settings.timeZone ?? deps.businessTimeZone());
     if (release > now) throw new RetryJobAt(release, 'quiet hours');
-    await deliver(bot, r, s, p);
+    await serial(bot.id, () => deliver(bot, r, s, p));
   }
 
   async function startJobs(): Promise<void> {

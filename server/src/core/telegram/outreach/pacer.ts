@@ -34,22 +34,32 @@ export class SendPacer {
   }
 }
 
+export interface PacedOutreach extends OutreachPort {
+  /** Waits for the bot's turn (`take`), without sending. */
+  turn(botId: string): Promise<void>;
+  /** Sends at once (the caller took its turn); a 429 still holds the bot's sends. */
+  sendNow(bot: TelegramBotRecord, message: OutreachMessage): Promise<OutreachResult>;
+}
+
 /** The port with one pacer per bot in front of it (follow-ups and broadcasts of a bot share it). */
-export function pacedOutreach(port: OutreachPort, perSecond: number): OutreachPort & { pacer(botId: string): SendPacer } {
+export function pacedOutreach(port: OutreachPort, perSecond: number): PacedOutreach {
   const pacers = new Map<string, SendPacer>();
   const pacer = (botId: string) => {
     let found = pacers.get(botId);
     if (!found) pacers.set(botId, (found = new SendPacer(perSecond)));
     return found;
   };
+  async function sendNow(bot: TelegramBotRecord, message: OutreachMessage): Promise<OutreachResult> {
+    const result = await port.send(bot, message);
+    if (result.status === 'rate-limited') pacer(bot.id).pause(result.retryAfterMs);
+    return result;
+  }
   return {
-    pacer,
-    async send(bot: TelegramBotRecord, message: OutreachMessage): Promise<OutreachResult> {
-      const botPacer = pacer(bot.id);
-      await botPacer.take();
-      const result = await port.send(bot, message);
-      if (result.status === 'rate-limited') botPacer.pause(result.retryAfterMs);
-      return result;
+    turn: (botId) => pacer(botId).take(),
+    sendNow,
+    async send(bot, message) {
+      await pacer(bot.id).take();
+      return sendNow(bot, message);
     },
   };
 }
