@@ -30,7 +30,12 @@ describe('durable due-jobs scheduler', () => {
   });
 
   it('runs a job when it is due, once, and a keyed enqueue is idempotent', async () => {
-    const first = await rt.jobs.enqueue({ kind: 'test.echo', key: 'echo:a', payload: { name: 'a' }, dueAt: now + 1000 });
+    const first = await rt.jobs.enqueue({
+      kind: 'test.echo',
+      key: 'echo:a',
+      payload: { name: 'a' },
+      dueAt: now + 1000,
+    });
     const again = await rt.jobs.enqueue({ kind: 'test.echo', key: 'echo:a', payload: { name: 'b' }, dueAt: now });
     expect(first.created).toBe(true);
     expect(again).toMatchObject({ created: false, job: { id: first.job.id, payload: { name: 'a' } } });
@@ -72,7 +77,13 @@ describe('durable due-jobs scheduler', () => {
     const { job } = await rt.jobs.enqueue({ kind: 'test.echo', payload: { name: 'orphan' }, dueAt: now + 10 });
     now += 10;
     // A "dead" process claimed it (and everything else due) and never came back.
-    const dead = await jobs.claim({ now, leaseUntil: now + 60_000, claimedBy: 'dead', limit: 50, kinds: ['test.echo'] });
+    const dead = await jobs.claim({
+      now,
+      leaseUntil: now + 60_000,
+      claimedBy: 'dead',
+      limit: 50,
+      kinds: ['test.echo'],
+    });
     expect(dead.map((j) => j.id)).toEqual([job.id]);
     await rt.jobs.runDue();
     expect(ran).not.toContain('orphan');

@@ -27,11 +27,17 @@ describe('Telegram broadcasts at Telegram limits', () => {
     rt = await createTestRuntime({
       database,
       keepDatabase: true,
-      env: { TELEGRAM_API_ROOT: fake.apiRoot, JOBS_POLL_MS: '200', JOBS_LEASE_MS: '10000', TELEGRAM_BULK_PER_SECOND: '28' },
+      env: {
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        JOBS_POLL_MS: '200',
+        JOBS_LEASE_MS: '10000',
+        TELEGRAM_BULK_PER_SECOND: '28',
+      },
     });
     api = telegramApi(rt, await rt.adminToken());
   };
-  const broadcast = async (id: string) => (await api.call('GET', `/bots/${botId}/broadcasts/${id}`)).json<BroadcastView>();
+  const broadcast = async (id: string) =>
+    (await api.call('GET', `/bots/${botId}/broadcasts/${id}`)).json<BroadcastView>();
   const until = async (id: string, done: (b: BroadcastView) => boolean) => {
     for (;;) {
       const view = await broadcast(id);
@@ -43,7 +49,12 @@ describe('Telegram broadcasts at Telegram limits', () => {
   beforeAll(async () => {
     fake = await startFakeTelegram();
     fake.addBot({ token, username: 'sales_bot' });
-    limits = fake.limits(token, { perBotPerSecond: 30, perChatPerSecond: 1, inject429Every: 97, injectedRetryAfterS: 1 });
+    limits = fake.limits(token, {
+      perBotPerSecond: 30,
+      perChatPerSecond: 1,
+      inject429Every: 97,
+      injectedRetryAfterS: 1,
+    });
     database = createTestDatabase();
     await boot();
     const created = await api.call('POST', '/bots', { name: 'Sales', token, autoStart: false, adminUsers: [ADMIN] });
@@ -67,19 +78,28 @@ describe('Telegram broadcasts at Telegram limits', () => {
 
   it('refuses bad input in the admin envelope and loses nothing', async () => {
     const post = (url: string, body?: Record<string, unknown>) => api.call('POST', `/bots/${botId}${url}`, body);
-    for (const body of [{ text: '' }, { text: 'x', extra: 1 }, { text: 'x', buttonUrl: 'ftp://x' }, { text: 'x'.repeat(4097) }]) {
+    for (const body of [
+      { text: '' },
+      { text: 'x', extra: 1 },
+      { text: 'x', buttonUrl: 'ftp://x' },
+      { text: 'x'.repeat(4097) },
+    ]) {
       const res = await post('/broadcasts', body);
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
     }
     const noLabel = await post('/broadcasts', { text: 'x', buttonUrl: 'https://example.com' });
-    expect(noLabel.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/button text/) } });
+    expect(noLabel.json()).toMatchObject({
+      error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/button text/) },
+    });
     expect((await api.call('POST', '/bots/nope/broadcasts', { text: 'x' })).statusCode).toBe(404);
     const draft = (await post('/broadcasts', { text: 'draft' })).json<BroadcastView>();
     const start = await post(`/broadcasts/${draft.id}/start`);
     expect(start.statusCode).toBe(409);
     expect(start.json()).toMatchObject({ error: { code: 'BROADCAST_NOT_TESTED' } });
-    expect((await api.call('GET', `/bots/${botId}/broadcasts`)).json<{ items: BroadcastView[] }>().items).toHaveLength(1);
+    expect((await api.call('GET', `/bots/${botId}/broadcasts`)).json<{ items: BroadcastView[] }>().items).toHaveLength(
+      1,
+    );
     expect((await api.call('DELETE', `/bots/${botId}/broadcasts/${draft.id}`)).statusCode).toBe(200);
     expect(fake.calls('sendMessage')).toHaveLength(0);
   });
@@ -104,9 +124,17 @@ describe('Telegram broadcasts at Telegram limits', () => {
     const done = await until(draft.id, (b) => b.status !== 'sending');
 
     expect(done.status).toBe('done');
-    expect(done.progress).toMatchObject({ total: TOTAL - 50, sent: TOTAL - 90, blocked: 40, failed: 0, unconfirmed: 0 });
+    expect(done.progress).toMatchObject({
+      total: TOTAL - 50,
+      sent: TOTAL - 90,
+      blocked: 40,
+      failed: 0,
+      unconfirmed: 0,
+    });
     expect(done.progress.retried).toBeGreaterThan(0);
-    const subscribers = (await api.call('GET', `/bots/${botId}/subscribers`)).json<{ items: TelegramSubscriberView[] }>();
+    const subscribers = (await api.call('GET', `/bots/${botId}/subscribers`)).json<{
+      items: TelegramSubscriberView[];
+    }>();
     const status = new Map(subscribers.items.map((s) => [s.chatId, s.status]));
     for (let i = 0; i < TOTAL; i++) {
       const chatId = FIRST_CHAT + i;
@@ -117,6 +145,8 @@ describe('Telegram broadcasts at Telegram limits', () => {
     expect(limits.stats.injected).toBeGreaterThan(0);
     expect(limits.stats.peakPerSecond).toBeLessThanOrEqual(30);
     const button = fake.calls('sendMessage').find((c) => c.status === 200 && c.params.chat_id === FIRST_CHAT);
-    expect(button?.params.reply_markup).toEqual({ inline_keyboard: [[{ text: 'See plans', callback_data: 'funnel:resume' }]] });
+    expect(button?.params.reply_markup).toEqual({
+      inline_keyboard: [[{ text: 'See plans', callback_data: 'funnel:resume' }]],
+    });
   });
 });

@@ -76,7 +76,11 @@ describe('a follow-up survives the orchestrator killed between the send and its 
     };
     // Set up through the admin API of a runtime that sends nothing (Telegram off there), kept to read the database.
     reader = await createTestRuntime({ database, keepDatabase: true, env: { TELEGRAM_ENABLED: 'false' } });
-    const setup = await createTestRuntime({ database, keepDatabase: true, env: { TELEGRAM_API_ROOT: fake.apiRoot, TELEGRAM_FOLLOWUP_SCAN_MS: '600000' } });
+    const setup = await createTestRuntime({
+      database,
+      keepDatabase: true,
+      env: { TELEGRAM_API_ROOT: fake.apiRoot, TELEGRAM_FOLLOWUP_SCAN_MS: '600000' },
+    });
     const api = telegramApi(setup, await setup.adminToken());
     const bot = await api.call('POST', '/bots', { name: 'Shop', token, autoStart: false, followupQuietHours: null });
     const botId = bot.json<{ id: string }>().id;
@@ -106,7 +110,10 @@ describe('a follow-up survives the orchestrator killed between the send and its 
     children.push(second.child);
     await second.ready;
     const sends = reader.stores.telegramOutreach.followups;
-    await until(() => sends.sends(botId), (rows) => rows.length === CHATS.length && rows.every((r) => r.status !== 'sending'));
+    await until(
+      () => sends.sends(botId),
+      (rows) => rows.length === CHATS.length && rows.every((r) => r.status !== 'sending'),
+    );
     // A few more scans: nothing is scheduled again.
     const scan = async () => {
       const job = await reader!.jobs.byKey('telegram.followups.scan');

@@ -38,7 +38,8 @@ describe('Telegram follow-ups on the durable scheduler (fake clock)', () => {
     await rt.db.getRepository(TelegramSubscriberEntity).update({ botId, chatId }, { funnelStep: step, lastActivityAt });
     if (!active) await rt.stores.telegram.subscribers.setStatus(botId, chatId, 'unsubscribed', T0);
   };
-  const events = async (type: string) => (await rt.stores.telegram.events.list(botId, { types: [type] })).map((e) => e.chatId);
+  const events = async (type: string) =>
+    (await rt.stores.telegram.events.list(botId, { types: [type] })).map((e) => e.chatId);
 
   beforeAll(async () => {
     fake = await startFakeTelegram();
@@ -72,7 +73,9 @@ describe('Telegram follow-ups on the durable scheduler (fake clock)', () => {
       expect(res.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
     }
     const zone = await api.call('PATCH', `/bots/${botId}`, { timeZone: 'Mars/Olympus_Mons' });
-    expect(zone.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/time zone/) } });
+    expect(zone.json()).toMatchObject({
+      error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/time zone/) },
+    });
     const quiet = await api.call('PATCH', `/bots/${botId}`, { followupQuietHours: { start: '25:00', end: '09:00' } });
     expect(quiet.statusCode).toBe(400);
     expect((await api.call('POST', '/bots/nope/followups', good)).statusCode).toBe(404);
@@ -95,10 +98,14 @@ describe('Telegram follow-ups on the durable scheduler (fake clock)', () => {
     await at(T0 + 2 * HOUR + 2 * MINUTE); // 12:02: the first one is due
     expect(fake.messagesTo(EAGER)).toEqual([TEXT]);
     const call = fake.calls('sendMessage')[0]!;
-    expect(call.params.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Continue', callback_data: 'funnel:resume' }]] });
+    expect(call.params.reply_markup).toEqual({
+      inline_keyboard: [[{ text: 'Continue', callback_data: 'funnel:resume' }]],
+    });
 
     // 12:30 the user pressed the button: answered, and the next one counts from that activity.
-    await rt.db.getRepository(TelegramSubscriberEntity).update({ botId, chatId: EAGER }, { lastActivityAt: T0 + 2.5 * HOUR });
+    await rt.db
+      .getRepository(TelegramSubscriberEntity)
+      .update({ botId, chatId: EAGER }, { lastActivityAt: T0 + 2.5 * HOUR });
     await at(T0 + 4 * HOUR + 5 * MINUTE); // 14:05: not yet (14:30)
     expect(fake.messagesTo(EAGER)).toHaveLength(1);
     expect(await events('followup.answered')).toEqual([EAGER]);

@@ -42,7 +42,11 @@ export function createOutreachSender(options: {
     async send(bot, message) {
       try {
         const markup = keyboard(message);
-        const sent = await client(bot).sendMessage(message.chatId, message.text, markup ? { reply_markup: markup } : {});
+        const sent = await client(bot).sendMessage(
+          message.chatId,
+          message.text,
+          markup ? { reply_markup: markup } : {},
+        );
         return { status: 'sent', messageId: sent.message_id };
       } catch (error) {
         return outcomeOf(error);

@@ -2,7 +2,12 @@ import { Table, TableForeignKey, TableIndex, type MigrationInterface, type Query
 import { col } from './helpers.js';
 
 const cascadeTo = (table: string, column: string) =>
-  new TableForeignKey({ columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'], onDelete: 'CASCADE' });
+  new TableForeignKey({
+    columnNames: [column],
+    referencedTableName: table,
+    referencedColumnNames: ['id'],
+    onDelete: 'CASCADE',
+  });
 
 /** Follow-up rules and their sends (intent before the send), broadcasts and their recipients (docs/follow-ups-and-broadcasts.md). */
 export class TelegramOutreach1765400000001 implements MigrationInterface {
@@ -14,7 +19,12 @@ export class TelegramOutreach1765400000001 implements MigrationInterface {
         name: 'telegram_followup_rules',
         columns: [
           ...[col.id(), col.varchar('bot_id', 36), col.varchar('name', 100), col.varchar('step', 64, true)],
-          ...[col.varchar('segment', 32, true), col.int('after_hours'), col.text('text'), col.varchar('button_text', 64)],
+          ...[
+            col.varchar('segment', 32, true),
+            col.int('after_hours'),
+            col.text('text'),
+            col.varchar('button_text', 64),
+          ],
           ...[col.int('max_times'), col.bool('enabled'), col.ms('created_at'), col.ms('updated_at')],
         ],
         indices: [new TableIndex({ columnNames: ['bot_id'] })],
@@ -25,7 +35,13 @@ export class TelegramOutreach1765400000001 implements MigrationInterface {
       new Table({
         name: 'telegram_followup_sends',
         columns: [
-          ...[col.id(), col.varchar('rule_id', 36), col.varchar('bot_id', 36), col.ms('chat_id'), col.int('occurrence')],
+          ...[
+            col.id(),
+            col.varchar('rule_id', 36),
+            col.varchar('bot_id', 36),
+            col.ms('chat_id'),
+            col.int('occurrence'),
+          ],
           ...[col.varchar('status', 16), col.ms('message_id', true), col.text('error', true), col.ms('created_at')],
           ...[col.ms('sent_at', true), col.ms('answered_at', true)],
         ],
@@ -65,7 +81,12 @@ export class TelegramOutreach1765400000001 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['telegram_broadcast_recipients', 'telegram_broadcasts', 'telegram_followup_sends', 'telegram_followup_rules'])
+    for (const table of [
+      'telegram_broadcast_recipients',
+      'telegram_broadcasts',
+      'telegram_followup_sends',
+      'telegram_followup_rules',
+    ])
       await q.dropTable(table);
   }
 }

@@ -1,9 +1,5 @@
 import { type DataSource } from 'typeorm';
-import type {
-  BroadcastStore,
-  FollowupStore,
-  RecipientStatus,
-} from '../../core/telegram/outreach/types.js';
+import type { BroadcastStore, FollowupStore, RecipientStatus } from '../../core/telegram/outreach/types.js';
 import type { TelegramSubscriberRecord } from '../../core/telegram/types.js';
 import { claimRow } from '../claim-row.js';
 import { insertRows } from '../insert-rows.js';
@@ -71,7 +67,9 @@ export function createBroadcastStore(db: DataSource): BroadcastStore {
       });
     },
     async addRecipients(broadcastId, chatIds, at) {
-      const known = new Set((await recipients.find({ where: { broadcastId }, select: { chatId: true } })).map((r) => r.chatId));
+      const known = new Set(
+        (await recipients.find({ where: { broadcastId }, select: { chatId: true } })).map((r) => r.chatId),
+      );
       const fresh = chatIds.filter((id) => !known.has(id));
       for (let i = 0; i < fresh.length; i += 500) {
         const rows = fresh.slice(i, i + 500).map((chatId) => [broadcastId, chatId, 'pending', 0, null, null, at]);

@@ -41,9 +41,15 @@ export interface BroadcastsDeps {
 
 const invalid = (field: string, message: string) => new ValidationError(message, { details: { field } });
 
-export function messageOf(b: Pick<BroadcastRecord, 'text' | 'buttonText' | 'buttonUrl'>, chatId: number): OutreachMessage {
+export function messageOf(
+  b: Pick<BroadcastRecord, 'text' | 'buttonText' | 'buttonUrl'>,
+  chatId: number,
+): OutreachMessage {
   let button: OutreachButton | null = null;
-  if (b.buttonText) button = b.buttonUrl ? { text: b.buttonText, url: b.buttonUrl } : { text: b.buttonText, callbackData: FUNNEL_RESUME_DATA };
+  if (b.buttonText)
+    button = b.buttonUrl
+      ? { text: b.buttonText, url: b.buttonUrl }
+      : { text: b.buttonText, callbackData: FUNNEL_RESUME_DATA };
   return { chatId, text: b.text, button };
 }
 
@@ -93,7 +99,8 @@ export function createBroadcastsService(deps: BroadcastsDeps) {
 
   async function draft(botId: string, id: string): Promise<BroadcastRecord> {
     const b = await get(botId, id);
-    if (b.status !== 'draft') throw new ConflictError(`The broadcast is ${b.status}, no longer a draft`, 'BROADCAST_NOT_DRAFT');
+    if (b.status !== 'draft')
+      throw new ConflictError(`The broadcast is ${b.status}, no longer a draft`, 'BROADCAST_NOT_DRAFT');
     return b;
   }
 
@@ -147,7 +154,8 @@ export function createBroadcastsService(deps: BroadcastsDeps) {
 
   async function cancel(botId: string, id: string): Promise<BroadcastRecord> {
     const b = await get(botId, id);
-    if (b.status === 'done' || b.status === 'cancelled') throw new ConflictError(`The broadcast is ${b.status} already`, 'BROADCAST_FINISHED');
+    if (b.status === 'done' || b.status === 'cancelled')
+      throw new ConflictError(`The broadcast is ${b.status} already`, 'BROADCAST_FINISHED');
     const now = clock();
     await store.update(id, { status: 'cancelled', finishedAt: now, updatedAt: now });
     return get(botId, id);
@@ -155,7 +163,8 @@ export function createBroadcastsService(deps: BroadcastsDeps) {
 
   async function sendOne(b: BroadcastRecord, bot: TelegramBotRecord, r: RecipientRecord): Promise<void> {
     const attempts = r.attempts + 1;
-    if (!(await store.moveRecipient(b.id, r.chatId, 'pending', { status: 'sending', attempts, updatedAt: clock() }))) return;
+    if (!(await store.moveRecipient(b.id, r.chatId, 'pending', { status: 'sending', attempts, updatedAt: clock() })))
+      return;
     const result = await deps.outreach.send(bot, messageOf(b, r.chatId));
     const settle = (patch: Omit<Parameters<BroadcastStore['moveRecipient']>[3], 'updatedAt'>) =>
       store.moveRecipient(b.id, r.chatId, 'sending', { ...patch, updatedAt: clock() });

@@ -4,7 +4,12 @@ import { RetryJobAt, type JobScheduler } from '../../jobs/scheduler.js';
 import type { JobRecord } from '../../jobs/types.js';
 import { releaseAt } from '../../notifications/quiet-hours.js';
 import type { QuietHours } from '../../notifications/types.js';
-import type { TelegramBotRecord, TelegramEventStore, TelegramSubscriberRecord, TelegramSubscriberStore } from '../types.js';
+import type {
+  TelegramBotRecord,
+  TelegramEventStore,
+  TelegramSubscriberRecord,
+  TelegramSubscriberStore,
+} from '../types.js';
 import { FUNNEL_RESUME_DATA, type FollowupRuleRecord, type FollowupSendRecord, type FollowupStore } from './types.js';
 import type { PacedOutreach } from './pacer.js';
 
@@ -86,7 +91,13 @@ export function createFollowupsService(deps: FollowupsDeps) {
     await deps.bots.get(botId);
     const now = clock();
     const record: FollowupRuleRecord = {
-      ...{ id: newId(), botId, name: input.name?.trim() ?? '', step: input.step ?? null, segment: input.segment ?? null },
+      ...{
+        id: newId(),
+        botId,
+        name: input.name?.trim() ?? '',
+        step: input.step ?? null,
+        segment: input.segment ?? null,
+      },
       ...{ afterHours: input.afterHours ?? 24, text: input.text ?? '', buttonText: input.buttonText ?? '' },
       ...{ maxTimes: input.maxTimes ?? 1, enabled: input.enabled ?? true, createdAt: now, updatedAt: now },
     };
@@ -122,7 +133,13 @@ export function createFollowupsService(deps: FollowupsDeps) {
     return counts;
   }
 
-  async function recordEvent(type: string, send: FollowupSendRecord, s: TelegramSubscriberRecord, at: number, data = {}) {
+  async function recordEvent(
+    type: string,
+    send: FollowupSendRecord,
+    s: TelegramSubscriberRecord,
+    at: number,
+    data = {},
+  ) {
     await deps.events.record({
       ...{ botId: send.botId, chatId: send.chatId, type, step: s.funnelStep ?? null, segment: s.segment ?? null },
       ...{ source: s.source, variant: null, at, dedupeKey: `${type}:${send.ruleId}:${send.chatId}:${send.occurrence}` },
@@ -141,7 +158,12 @@ export function createFollowupsService(deps: FollowupsDeps) {
     }
   }
 
-  async function scheduleFor(bot: TelegramBotRecord, r: FollowupRuleRecord, s: TelegramSubscriberRecord, sends: FollowupSendRecord[]) {
+  async function scheduleFor(
+    bot: TelegramBotRecord,
+    r: FollowupRuleRecord,
+    s: TelegramSubscriberRecord,
+    sends: FollowupSendRecord[],
+  ) {
     if (!matches(r, s) || sends.length >= r.maxTimes) return;
     const previous = sends.reduce((at, send) => Math.max(at, send.sentAt ?? send.createdAt), 0);
     const basis = Math.max(lastActivity(s), previous);
@@ -176,7 +198,9 @@ export function createFollowupsService(deps: FollowupsDeps) {
   /** One look over every bot's subscribers (the recurring scan job; tests call it after moving the clock). */
   async function scan(): Promise<void> {
     for (const bot of await deps.bots.list())
-      await scanBot(bot).catch((error: unknown) => deps.logger.error({ err: error, botId: bot.id }, 'follow-up scan failed'));
+      await scanBot(bot).catch((error: unknown) =>
+        deps.logger.error({ err: error, botId: bot.id }, 'follow-up scan failed'),
+      );
   }
 
   async function reconcile(send: FollowupSendRecord, s: TelegramSubscriberRecord): Promise<void> {
@@ -246,7 +270,11 @@ export function createFollowupsService(deps: FollowupsDeps) {
       await scan();
       return { rerunAt: clock() + deps.scanIntervalMs };
     });
-    const { job, created } = await deps.jobs.enqueue({ kind: FOLLOWUP_SCAN_JOB, key: FOLLOWUP_SCAN_JOB, dueAt: clock() });
+    const { job, created } = await deps.jobs.enqueue({
+      kind: FOLLOWUP_SCAN_JOB,
+      key: FOLLOWUP_SCAN_JOB,
+      dueAt: clock(),
+    });
     // A scan left for later by a process with a longer interval (or a stopped one) runs now.
     if (!created) await deps.jobs.advance(job.id, clock());
   }

@@ -78,7 +78,10 @@ export interface FollowupStore {
   removeRule(id: string): Promise<void>;
   /** Records the intent unless (rule, chat, occurrence) exists; the stored row and whether this call created it. */
   claimSend(send: FollowupSendRecord): Promise<{ send: FollowupSendRecord; created: boolean }>;
-  updateSend(id: string, patch: Partial<Pick<FollowupSendRecord, 'status' | 'messageId' | 'error' | 'sentAt' | 'answeredAt'>>): Promise<void>;
+  updateSend(
+    id: string,
+    patch: Partial<Pick<FollowupSendRecord, 'status' | 'messageId' | 'error' | 'sentAt' | 'answeredAt'>>,
+  ): Promise<void>;
   removeSend(id: string): Promise<void>;
   sends(botId: string): Promise<FollowupSendRecord[]>;
 }
@@ -130,7 +133,8 @@ export interface BroadcastStore {
     broadcastId: string,
     chatId: number,
     from: RecipientStatus,
-    patch: Pick<RecipientRecord, 'status' | 'updatedAt'> & Partial<Pick<RecipientRecord, 'attempts' | 'messageId' | 'error'>>,
+    patch: Pick<RecipientRecord, 'status' | 'updatedAt'> &
+      Partial<Pick<RecipientRecord, 'attempts' | 'messageId' | 'error'>>,
   ): Promise<boolean>;
   /** Every recipient in `from` goes to `to` (a dead run's intents become `unconfirmed`). */
   moveAll(broadcastId: string, from: RecipientStatus, to: RecipientStatus, at: number): Promise<number>;

@@ -17,7 +17,13 @@ import type { BroadcastsService } from '../../../core/telegram/outreach/broadcas
 import type { FollowupsService } from '../../../core/telegram/outreach/followups-service.js';
 import type { BroadcastRecord, FollowupRuleRecord } from '../../../core/telegram/outreach/types.js';
 
-const errors = { 400: AdminErrorBody, 401: AdminErrorBody, 403: AdminErrorBody, 404: AdminErrorBody, 409: AdminErrorBody };
+const errors = {
+  400: AdminErrorBody,
+  401: AdminErrorBody,
+  403: AdminErrorBody,
+  404: AdminErrorBody,
+  409: AdminErrorBody,
+};
 const tags = ['telegram'];
 const ItemParams = StrictObject({
   id: Type.String({ minLength: 1, maxLength: 64 }),
@@ -57,7 +63,11 @@ export function telegramOutreachRoutes(deps: OutreachRoutesDeps): FastifyPluginA
       '/bots/:id/followups',
       {
         config: { access: 'admin' },
-        schema: { tags, params: IdParams, response: { 200: StrictObject({ items: Type.Array(FollowupRuleView) }), ...errors } },
+        schema: {
+          tags,
+          params: IdParams,
+          response: { 200: StrictObject({ items: Type.Array(FollowupRuleView) }), ...errors },
+        },
       },
       async (request) => {
         const stats = await followups.stats(request.params.id);
@@ -70,16 +80,27 @@ export function telegramOutreachRoutes(deps: OutreachRoutesDeps): FastifyPluginA
       '/bots/:id/followups',
       {
         config: { access: 'admin', audit: 'telegram.followups.create' },
-        schema: { tags, params: IdParams, body: CreateFollowupRuleRequest, response: { 201: FollowupRuleView, ...errors } },
+        schema: {
+          tags,
+          params: IdParams,
+          body: CreateFollowupRuleRequest,
+          response: { 201: FollowupRuleView, ...errors },
+        },
       },
-      async (request, reply) => reply.status(201).send(ruleView(await followups.create(request.params.id, request.body))),
+      async (request, reply) =>
+        reply.status(201).send(ruleView(await followups.create(request.params.id, request.body))),
     );
 
     app.patch(
       '/bots/:id/followups/:itemId',
       {
         config: { access: 'admin', audit: 'telegram.followups.update' },
-        schema: { tags, params: ItemParams, body: UpdateFollowupRuleRequest, response: { 200: FollowupRuleView, ...errors } },
+        schema: {
+          tags,
+          params: ItemParams,
+          body: UpdateFollowupRuleRequest,
+          response: { 200: FollowupRuleView, ...errors },
+        },
       },
       async (request) => {
         const { id, itemId } = request.params;
@@ -101,7 +122,11 @@ export function telegramOutreachRoutes(deps: OutreachRoutesDeps): FastifyPluginA
       '/bots/:id/broadcasts',
       {
         config: { access: 'admin' },
-        schema: { tags, params: IdParams, response: { 200: StrictObject({ items: Type.Array(BroadcastView) }), ...errors } },
+        schema: {
+          tags,
+          params: IdParams,
+          response: { 200: StrictObject({ items: Type.Array(BroadcastView) }), ...errors },
+        },
       },
       async (request) => ({ items: await Promise.all((await broadcasts.list(request.params.id)).map(bview)) }),
     );
@@ -112,7 +137,8 @@ export function telegramOutreachRoutes(deps: OutreachRoutesDeps): FastifyPluginA
         config: { access: 'admin', audit: 'telegram.broadcasts.create' },
         schema: { tags, params: IdParams, body: CreateBroadcastRequest, response: { 201: BroadcastView, ...errors } },
       },
-      async (request, reply) => reply.status(201).send(await bview(await broadcasts.create(request.params.id, request.body))),
+      async (request, reply) =>
+        reply.status(201).send(await bview(await broadcasts.create(request.params.id, request.body))),
     );
 
     app.get(
