@@ -40,6 +40,7 @@ export const telegramOutreachModule: ModuleDefinition<Started, 'telegramOutreach
       store: stores.telegramOutreach.broadcasts,
       concurrency: 8,
       sliceMs: 20_000,
+      orphanAfterMs: config.jobs.leaseMs + 15_000,
     });
     broadcasts.startJobs();
     await followups.startJobs();

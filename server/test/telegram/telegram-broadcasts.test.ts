@@ -117,12 +117,24 @@ describe('Telegram broadcasts at Telegram limits', () => {
     expect(started.json()).toMatchObject({ status: 'sending', audience: TOTAL - 50 });
 
     await until(draft.id, (b) => b.progress.sent + b.progress.blocked >= 600);
+    const closedAt = Date.now();
     await rt.close(); // a restart midway: the run stops between sends and resumes in the next process
     const midway = limits.stats.admitted;
     expect(midway).toBeLessThan(TOTAL);
     await boot();
+    const bootedAt = Date.now();
     const done = await until(draft.id, (b) => b.status !== 'sending');
 
+    if (process.env.DEBUG_BROADCAST) {
+      const rows = await rt.stores.telegramOutreach.broadcasts.recipients(draft.id, 'unconfirmed', 50);
+      console.log(
+        'closed',
+        closedAt,
+        'booted',
+        bootedAt,
+        rows.map((r) => [r.chatId, r.attempts, r.updatedAt, r.error, fake.messagesTo(r.chatId).length]),
+      );
+    }
     expect(done.status).toBe('done');
     expect(done.progress).toMatchObject({
       total: TOTAL - 50,

@@ -1,4 +1,4 @@
-import { type DataSource } from 'typeorm';
+import { LessThan, type DataSource } from 'typeorm';
 import type { BroadcastStore, FollowupStore, RecipientStatus } from '../../core/telegram/outreach/types.js';
 import type { TelegramSubscriberRecord } from '../../core/telegram/types.js';
 import { claimRow } from '../claim-row.js';
@@ -82,8 +82,9 @@ export function createBroadcastStore(db: DataSource): BroadcastStore {
       const result = await recipients.update({ broadcastId, chatId, status: from }, patch);
       return result.affected === 1;
     },
-    async moveAll(broadcastId, from, to, at) {
-      const result = await recipients.update({ broadcastId, status: from }, { status: to, updatedAt: at });
+    async moveAll(broadcastId, from, to, at, olderThan) {
+      const where = { broadcastId, status: from, updatedAt: LessThan(olderThan) };
+      const result = await recipients.update(where, { status: to, updatedAt: at });
       return result.affected ?? 0;
     },
     async counts(broadcastId) {

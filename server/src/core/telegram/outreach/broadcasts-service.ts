@@ -37,6 +37,11 @@ export interface BroadcastsDeps {
   concurrency: number;
   /** A run gives its job back this often (a short lease; a restart resumes from the recipients table). */
   sliceMs: number;
+  /**
+   * An intent (`sending`) older than this has no live sender (the jobs lease, plus the send timeout): it is reconciled
+   * as `unconfirmed`. Younger ones may belong to a run still in flight and are left to a later slice.
+   */
+  orphanAfterMs: number;
 }
 
 const invalid = (field: string, message: string) => new ValidationError(message, { details: { field } });
@@ -189,11 +194,14 @@ export function createBroadcastsService(deps: BroadcastsDeps) {
     const b = await store.get(id);
     if (!b || b.status !== 'sending') return;
     const bot = await deps.bots.get(b.botId);
-    await store.moveAll(id, 'sending', 'unconfirmed', clock());
+    await store.moveAll(id, 'sending', 'unconfirmed', clock(), clock() - deps.orphanAfterMs);
     const until = Date.now() + deps.sliceMs;
     for (;;) {
       const batch = await store.recipients(id, 'pending', BATCH);
-      if (batch.length === 0) break;
+      if (batch.length === 0) {
+        if ((await store.counts(id)).sending === 0) break;
+        return { rerunAt: clock() + deps.orphanAfterMs }; // intents of a run that died: reconciled once orphaned
+      }
       await pool(batch, deps.concurrency, context.signal, (r) => sendOne(b, bot, r));
       if (context.signal.aborted || Date.now() >= until) return { rerunAt: clock() };
       if ((await store.get(id))?.status !== 'sending') return; // cancelled meanwhile

@@ -136,8 +136,14 @@ export interface BroadcastStore {
     patch: Pick<RecipientRecord, 'status' | 'updatedAt'> &
       Partial<Pick<RecipientRecord, 'attempts' | 'messageId' | 'error'>>,
   ): Promise<boolean>;
-  /** Every recipient in `from` goes to `to` (a dead run's intents become `unconfirmed`). */
-  moveAll(broadcastId: string, from: RecipientStatus, to: RecipientStatus, at: number): Promise<number>;
+  /** Every recipient in `from` last moved before `olderThan` goes to `to` (a dead run's intents become `unconfirmed`). */
+  moveAll(
+    broadcastId: string,
+    from: RecipientStatus,
+    to: RecipientStatus,
+    at: number,
+    olderThan: number,
+  ): Promise<number>;
   /** Recipients per status, and how many needed more than one attempt (429s, retried failures). */
   counts(broadcastId: string): Promise<Record<RecipientStatus, number> & { retried: number }>;
 }
