@@ -37,3 +37,4 @@ export * from './admin/http-tools.js';
 export * from './admin/backups.js';
 export * from './admin/privacy.js';
 export * from './widget/chat.js';
+export * from './admin/telegram-outreach.js';

@@ -86,6 +86,8 @@ export interface Config {
   readonly webhookAttempts: number;
   /** Owner notifications (docs/notifications.md). */
   readonly notify: NotifyConfig;
+  /** The durable due-jobs scheduler (core/jobs): follow-ups, broadcasts, anything scheduled. */
+  readonly jobs: JobsConfig;
   /**
    * Private, loopback or link-local destinations server-side requests may reach (OUTBOUND_ALLOW: addresses,
    * CIDR ranges or host names, each optionally `:port`); LLM_BASE_URL's own host:port is always among them.
@@ -155,6 +157,17 @@ export interface NotifyConfig {
   readonly timeoutMs: number;
 }
 
+export interface JobsConfig {
+  /** How often the scheduler looks for due jobs (a job enqueued due now is started at once). */
+  readonly pollMs: number;
+  /** A claim's lease: a process that died holding a job loses it this long after its last renewal. */
+  readonly leaseMs: number;
+  /** First retry of a failed job after this; doubles each attempt, capped at an hour. */
+  readonly retryBaseMs: number;
+  /** Jobs one process runs at once. */
+  readonly concurrency: number;
+}
+
 export interface TelegramConfig {
   /** Off: no bot runs and `/api/telegram` is absent. */
   readonly enabled: boolean;
@@ -170,6 +183,10 @@ export interface TelegramConfig {
   readonly firstTokenTimeoutMs: number;
   /** Longest a whole answer may take (LLM, speech). */
   readonly replyTimeoutMs: number;
+  /** Follow-ups and broadcasts sent per second per bot (Telegram allows about 30 in bulk). */
+  readonly bulkPerSecond: number;
+  /** How often subscribers are looked over for due follow-ups. */
+  readonly followupScanMs: number;
 }
 
 export interface WidgetConfig {
@@ -389,6 +406,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       pollMs: int(env, 'NOTIFY_POLL_MS', 5000, 10, 600_000),
       timeoutMs: int(env, 'NOTIFY_TIMEOUT_MS', 10_000, 100, 120_000),
     }),
+    jobs: Object.freeze({
+      pollMs: int(env, 'JOBS_POLL_MS', 1000, 10, 600_000),
+      leaseMs: int(env, 'JOBS_LEASE_MS', 60_000, 300, 3_600_000),
+      retryBaseMs: int(env, 'JOBS_RETRY_BASE_MS', 30_000, 10, 3_600_000),
+      concurrency: int(env, 'JOBS_CONCURRENCY', 8, 1, 64),
+    }),
     outboundAllow: Object.freeze(outboundAllow(env)),
     httpToolsAllow: Object.freeze(list(env, 'HTTP_TOOLS_ALLOW')),
   });
@@ -431,6 +454,8 @@ function loadTelegramConfig(env: Env): TelegramConfig {
     botMemoryLimitMb: int(env, 'TELEGRAM_BOT_MEMORY_LIMIT_MB', 256, 32, 65_536),
     firstTokenTimeoutMs: int(env, 'TELEGRAM_LLM_FIRST_TOKEN_MS', 10_000, 100, 600_000),
     replyTimeoutMs: int(env, 'TELEGRAM_REPLY_TIMEOUT_S', 120, 5, 3600) * 1000,
+    bulkPerSecond: int(env, 'TELEGRAM_BULK_PER_SECOND', 25, 1, 30),
+    followupScanMs: int(env, 'TELEGRAM_FOLLOWUP_SCAN_MS', 60_000, 100, 3_600_000),
   });
 }
 

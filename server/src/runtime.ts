@@ -15,6 +15,7 @@ import type { PaymentsModule } from './modules/payments.js';
 import type { ProcessesModule } from './modules/processes.js';
 import { startModules, type StartedModules } from './modules/runner.js';
 import type { SettingsModule } from './modules/settings.js';
+import type { JobScheduler } from './core/jobs/scheduler.js';
 import type { CoreServices } from './services.js';
 import type { SpeechRuntime } from './speech/speech-runtime.js';
 import type { VoiceRuntime } from './voice/runtime.js';
@@ -42,6 +43,8 @@ export interface Runtime {
   notifications: Pick<NotificationsModule, 'outbox' | 'targets'>;
   /** Payments of the Telegram sales bots (null when TELEGRAM_ENABLED=false). */
   payments: PaymentsModule['payments'] | null;
+  /** The durable due-jobs scheduler (register a kind, enqueue; `runDue()` runs what is due now). */
+  jobs: JobScheduler;
   /** Drains the modules (child processes), closes the server, then closes the modules in reverse order. */
   close(): Promise<void>;
 }
@@ -74,6 +77,7 @@ function runtimeView(started: StartedModules<Started>, app: App, close: () => Pr
     ...{ voice: voice.voice, notifier: voice.notifier, settings: started.get('settings').service },
     notifications: started.get('notifications'),
     payments: started.find('payments')?.payments ?? null,
+    jobs: started.get('jobs').scheduler,
     close,
   };
 }

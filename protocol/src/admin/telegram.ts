@@ -1,5 +1,6 @@
 import { Type, type Static, type TOptional, type TSchema } from 'typebox';
 import { StrictObject } from '../common.js';
+import { QuietHours } from './notifications.js';
 
 /** A Telegram user id (positive) or, in lists, a chat id. */
 const TelegramId = Type.Integer({ minimum: 1, maximum: 9_007_199_254_740_991 });
@@ -46,6 +47,10 @@ export const TelegramBotSettings = {
   /** Text sent on /start (empty: the default greeting in the bot's language). */
   greeting: Type.String({ maxLength: 4000 }),
   menu: Type.Array(TelegramMenuButton, { maxItems: 12 }),
+  /** IANA time zone of the bot's audience, for follow-up quiet hours (null or absent: the business time zone). */
+  timeZone: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
+  /** Local hours no follow-up is sent in (absent: 21:00–09:00; null: none). */
+  followupQuietHours: Type.Optional(Type.Union([QuietHours, Type.Null()])),
 };
 
 export const TelegramBotSettingsSchema = StrictObject(TelegramBotSettings);

@@ -6,6 +6,7 @@ import { dashboardModule } from './dashboard.js';
 import { databaseModule, type DatabaseModule } from './database.js';
 import { discordModule, type DiscordModule } from './discord.js';
 import { gsmModule, type GsmModule } from './gsm.js';
+import { jobsModule, type JobsModule } from './jobs.js';
 import { knowledgeModule, type KnowledgeModule } from './knowledge.js';
 import { llmModule, type LlmModule } from './llm.js';
 import { ownerModule, type OwnerModule } from './owner.js';
@@ -18,12 +19,14 @@ import { settingsModule, type SettingsModule } from './settings.js';
 import { speechModule, type SpeechModule } from './speech.js';
 import { telegramModule, type TelegramModule } from './telegram.js';
 import { toolsModule, type ToolsModule } from './tools.js';
+import { telegramOutreachModule, type TelegramOutreachModule } from './telegram-outreach.js';
 import { voiceModule, type VoiceModule } from './voice.js';
 import { widgetModule } from './widget.js';
 
 /** Every module by name, with what it gives the modules after it. */
 export interface Started {
   database: DatabaseModule;
+  jobs: JobsModule;
   accounts: AccountsModule;
   backups: BackupsModule;
   privacy: PrivacyModule;
@@ -38,6 +41,7 @@ export interface Started {
   gsm: GsmModule;
   owner: OwnerModule;
   telegram: TelegramModule;
+  telegramOutreach: TelegramOutreachModule;
   discord: DiscordModule;
   notifications: NotificationsModule;
   payments: PaymentsModule;
@@ -58,6 +62,7 @@ export interface ModuleListOptions {
 export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinition<Started, keyof Started>> {
   return [
     databaseModule,
+    jobsModule,
     accountsModule,
     backupsModule,
     privacyModule,
@@ -72,6 +77,7 @@ export function moduleList(options: ModuleListOptions = {}): Array<ModuleDefinit
     gsmModule,
     ownerModule,
     telegramModule,
+    telegramOutreachModule,
     discordModule,
     notificationsModule,
     paymentsModule,

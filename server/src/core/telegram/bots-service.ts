@@ -27,6 +27,15 @@ export const DEFAULT_TELEGRAM_SETTINGS: TelegramBotSettings = {
   menu: [],
 };
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A token as @BotFather gives it: the bot's numeric id, a colon, then the secret part. */
 const TOKEN_SHAPE = /^[0-9]{1,20}:[A-Za-z0-9_-]{1,100}$/;
 
@@ -65,6 +74,8 @@ export function createTelegramBotsService(deps: TelegramBotsServiceDeps) {
   const { store, secrets } = deps;
 
   function checkSettings(input: Partial<TelegramBotSettings>): void {
+    if (input.timeZone && !isTimeZone(input.timeZone))
+      throw new ValidationError(`Unknown time zone "${input.timeZone}"`, { details: { field: 'timeZone' } });
     if (input.persona !== undefined && !deps.knowsRoute(input.persona))
       throw new ValidationError(`Unknown persona or model "${input.persona}"`, { details: { field: 'persona' } });
     for (const [i, button] of (input.menu ?? []).entries()) {

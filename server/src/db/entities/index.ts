@@ -21,6 +21,8 @@ import { KNOWLEDGE_ENTITIES } from './knowledge.entity.js';
 import { HTTP_TOOL_ENTITIES } from './http-tool.entity.js';
 import { NOTIFICATION_ENTITIES } from './notification.entity.js';
 import { PAYMENT_ENTITIES } from './payment.entity.js';
+import { JobEntity } from './job.entity.js';
+import { TELEGRAM_OUTREACH_ENTITIES } from './telegram-outreach.entity.js';
 
 /** Every entity; later modules append theirs here. */
 export const ENTITIES = [
@@ -50,6 +52,8 @@ export const ENTITIES = [
   ...HTTP_TOOL_ENTITIES,
   ...TELEGRAM_FUNNEL_ENTITIES,
   ...PAYMENT_ENTITIES,
+  JobEntity,
+  ...TELEGRAM_OUTREACH_ENTITIES,
 ];
 
 export { GsmCallEntity, GsmSmsEntity, GsmSmsPartEntity };

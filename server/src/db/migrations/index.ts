@@ -19,6 +19,8 @@ import { HttpTools1765600000000 } from './1765600000000-http-tools.js';
 import { LlmLocal1765800000000 } from './1765800000000-llm-local.js';
 import { TelegramFunnels1765200000000 } from './1765200000000-telegram-funnels.js';
 import { TelegramPayments1765300000000 } from './1765300000000-telegram-payments.js';
+import { Jobs1765400000000 } from './1765400000000-jobs.js';
+import { TelegramOutreach1765400000001 } from './1765400000001-telegram-outreach.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
 export const MIGRATIONS = [
@@ -41,6 +43,8 @@ export const MIGRATIONS = [
   TelegramFunnelState1765000000000,
   TelegramFunnels1765200000000,
   TelegramPayments1765300000000,
+  Jobs1765400000000,
+  TelegramOutreach1765400000001,
   HttpTools1765600000000,
   LlmLocal1765800000000,
 ];

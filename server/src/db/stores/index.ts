@@ -33,6 +33,8 @@ import { createDiscordChoiceStore, createDiscordGuildStore } from './discord-gui
 import { createOwnerCommandStore } from './owner-command-store.js';
 import { createKnowledgeStore } from './knowledge-store.js';
 import { createHttpToolStore } from './http-tool-store.js';
+import { createJobStore } from './job-store.js';
+import { createBroadcastStore, createFollowupStore } from './telegram-outreach-store.js';
 import { createNotificationDeliveryStore, createNotificationTargetStore } from './notification-store.js';
 import { createPaymentSettingsStore, createPaymentStore, createProductStore } from './payment-store.js';
 
@@ -81,6 +83,8 @@ export function createStores(db: DataSource) {
     ownerCommands: createOwnerCommandStore(db),
     knowledge: createKnowledgeStore(db),
     httpTools: createHttpToolStore(db),
+    jobs: createJobStore(db),
+    telegramOutreach: { followups: createFollowupStore(db), broadcasts: createBroadcastStore(db) },
     notifications: { targets: createNotificationTargetStore(db), deliveries: createNotificationDeliveryStore(db) },
     payments: {
       products: createProductStore(db),

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Message, Update, UserFromGetMe } from 'grammy/types';
 import { BotState, type WebhookConfig } from './bot-state.js';
 import { FileStore } from './files.js';
+import { SendLimits, type SendLimitsOptions } from './limits.js';
 import { METHODS } from './methods.js';
 import { callbackUpdate, textUpdate, voiceUpdate } from './user-updates.js';
 import { acceptProviderToken, payInvoice, paymentsOf, type PayOutcome, type UserPaySpec } from './payments.js';
@@ -30,6 +31,7 @@ import type {
 export type * from './types.js';
 export { BotApiError } from './wire.js';
 export type { FakeCharge, FakeInvoice, PayOutcome, UserPaySpec } from './payments.js';
+export type { SendLimits, SendLimitsOptions, SendLimitStats } from './limits.js';
 
 /** Method name recorded for `GET /file/bot<token>/<file_path>` downloads. */
 export const DOWNLOAD_METHOD = 'downloadFile';
@@ -74,6 +76,7 @@ export class FakeTelegram {
   private readonly recorded: RecordedCall[] = [];
   private readonly failures: QueuedFailure[] = [];
   private readonly disabledMethods = new Set<string>();
+  private readonly sendLimits = new Map<string, SendLimits>();
   private root = '';
 
   async start(): Promise<{ apiRoot: string }> {
@@ -200,6 +203,15 @@ export class FakeTelegram {
     this.bot(token).rateLimit = perSecond === null ? undefined : { perSecond, methods: new Set(methods), sentAt: [] };
   }
 
+  /** Telegram's flood limits and blocked chats for a bot's sends (limits.ts); configured again on a later call. */
+  limits(token: string, options: SendLimitsOptions = {}): SendLimits {
+    const existing = this.sendLimits.get(token);
+    if (existing) return (existing.configure(options), existing);
+    const limits = new SendLimits(options);
+    this.sendLimits.set(token, limits);
+    return limits;
+  }
+
   /** The method answers 404 Not Found, like a server that predates it (e.g. sendMessageDraft before Bot API 9.3). */
   disableMethod(method: string, disabled = true): void {
     if (disabled) this.disabledMethods.add(method.toLowerCase());
@@ -262,16 +274,21 @@ export class FakeTelegram {
     const handler = name === undefined || this.disabledMethods.has(name.toLowerCase()) ? undefined : METHODS[name];
     if (!name || !handler) throw notFound();
     if (!bot.admit(name, Date.now())) throw tooManyRequests(1);
+    const limits = this.sendLimits.get(target.token);
+    const refusal = limits?.admit(name, body.params.chat_id, Date.now());
+    if (refusal) throw refusal;
     const gone = new AbortController();
     res.once('close', () => gone.abort());
     if (res.socket?.destroyed === true) gone.abort(); // the client left while its body was read
-    return handler({
+    const result = await handler({
       bot,
       ...body,
       fileStore: this.fileStore,
       signal: gone.signal,
       setWebhook: (config) => this.setWebhook(bot, config),
     });
+    await limits?.delivered(name, body.params.chat_id);
+    return result;
   }
 
   private setWebhook(bot: BotState, config: WebhookConfig | undefined): void {
