@@ -63,6 +63,8 @@ export type ErrorCode =
   | 'TELEGRAM_WEBHOOK_SECRET'
   | 'DISCORD_TOKEN_REJECTED'
   | 'DISCORD_UNREACHABLE'
+  // Discord voice (issue 15)
+  | 'DISCORD_BOT_NOT_RUNNING'
   // knowledge base (issue 17)
   | 'KNOWLEDGE_BAD_INPUT'
   | 'KNOWLEDGE_TOO_LARGE'
@@ -317,6 +319,17 @@ export class DiscordUnreachableError extends AppError {
       statusCode: 502,
       retryable: true,
       cause,
+    });
+  }
+}
+
+/** A voice join/leave for a bot whose process is not connected to Discord (stopped, starting, crashed). */
+export class DiscordBotNotRunningError extends AppError {
+  constructor(botId: string) {
+    super('DISCORD_BOT_NOT_RUNNING', 'This bot is not running; start it first', {
+      statusCode: 409,
+      retryable: true,
+      details: { botId },
     });
   }
 }

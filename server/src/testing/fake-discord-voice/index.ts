@@ -39,6 +39,8 @@ interface Inbox {
 export interface PlayOptions {
   /** Stop sending (no trailing silence) once aborted: a user who stops mid-sentence. */
   signal?: AbortSignal;
+  /** Called as each frame leaves (`performance.now()`): for latency measurements. */
+  onSent?: (frame: number, atMs: number) => void;
 }
 
 /**
@@ -136,9 +138,15 @@ export class FakeDiscordVoice {
       const due = started + sent * FRAME_MS - performance.now();
       if (due > 0) await sleep(due);
       this.sendAs(user, session, frame);
+      options.onSent?.(sent, performance.now());
       sent += 1;
     }
     return sent;
+  }
+
+  /** From now on, Identify without DAVE (max_dave_protocol_version 0) is closed with 4017, as Discord does. */
+  requireDave(on = true): void {
+    this.host.requireDave = on;
   }
 
   /** The next `n` packets relayed to bots carry a broken tag (the client's decryption fails on each). */

@@ -1,6 +1,9 @@
-import { OpusEncoder } from '@discordjs/opus';
+import opus from '@discordjs/opus';
 import type { AudioChunk } from '@ai-secretary/protocol';
 import { convertChunk } from '../../core/voice/audio.js';
+
+// A CommonJS addon: Node's ESM loader sees only its default export.
+const { OpusEncoder } = opus;
 
 /** Discord voice: Opus at 48 kHz stereo in 20 ms frames (960 samples per channel). */
 export const DISCORD_RATE_HZ = 48_000;

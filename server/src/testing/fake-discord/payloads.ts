@@ -40,6 +40,7 @@ export function channelObject(channel: ChannelRecord): APIChannel {
     last_message_id: lastMessageId,
     rate_limit_per_user: 0,
     flags: 0 as ChannelFlags,
+    ...(channel.type === 2 ? { bitrate: 64_000, user_limit: 0, rtc_region: null } : {}),
   };
 }
 
