@@ -207,6 +207,10 @@ export interface DiscordConfig {
   readonly firstTokenTimeoutMs: number;
   /** Longest a whole answer may take. */
   readonly replyTimeoutMs: number;
+  /** Voice channels: DAVE end-to-end encryption (`DISCORD_VOICE_DAVE`); Discord refuses voice without it (4017). */
+  readonly voiceDave: boolean;
+  /** Consecutive DAVE decryption failures a voice connection tolerates before it asks for a new key. */
+  readonly voiceDecryptionFailureTolerance: number;
 }
 
 export interface GsmConfig {
@@ -466,6 +470,8 @@ function loadDiscordConfig(env: Env): DiscordConfig {
     botMemoryLimitMb: int(env, 'DISCORD_BOT_MEMORY_LIMIT_MB', 256, 32, 65_536),
     firstTokenTimeoutMs: int(env, 'DISCORD_LLM_FIRST_TOKEN_MS', 10_000, 100, 600_000),
     replyTimeoutMs: int(env, 'DISCORD_REPLY_TIMEOUT_S', 120, 5, 3600) * 1000,
+    voiceDave: bool(env, 'DISCORD_VOICE_DAVE', true),
+    voiceDecryptionFailureTolerance: int(env, 'DISCORD_VOICE_DECRYPTION_TOLERANCE', 24, 1, 1000),
   });
 }
 

@@ -70,6 +70,8 @@ export type ErrorCode =
   // Telegram sales funnel (issue 13)
   | 'TELEGRAM_FUNNEL_INVALID'
   | 'TELEGRAM_FUNNEL_NO_DRAFT'
+  // Discord voice (issue 15)
+  | 'DISCORD_BOT_NOT_RUNNING'
   // knowledge base (issue 17)
   | 'KNOWLEDGE_BAD_INPUT'
   | 'KNOWLEDGE_TOO_LARGE'
@@ -332,6 +334,17 @@ export class DiscordUnreachableError extends AppError {
       statusCode: 502,
       retryable: true,
       cause,
+    });
+  }
+}
+
+/** A voice join/leave for a bot whose process is not connected to Discord (stopped, starting, crashed). */
+export class DiscordBotNotRunningError extends AppError {
+  constructor(botId: string) {
+    super('DISCORD_BOT_NOT_RUNNING', 'This bot is not running; start it first', {
+      statusCode: 409,
+      retryable: true,
+      details: { botId },
     });
   }
 }

@@ -58,6 +58,8 @@ export const DiscordCommandStartMessage = StrictObject({
   permissions: Type.Union([Type.String({ pattern: '^[0-9]{1,30}$' }), Type.Null()]),
   /** `/summarize` only: the channel's recent messages, oldest first. */
   history: Type.Optional(Type.Array(DiscordHistoryEntry, { maxItems: 100 })),
+  /** `/join` only: the voice channel the user is in (absent: in none). */
+  voiceChannelId: Type.Optional(DiscordSnowflake),
 });
 export type DiscordCommandStartMessage = Static<typeof DiscordCommandStartMessage>;
 

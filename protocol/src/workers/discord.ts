@@ -3,6 +3,12 @@ import { StrictObject } from '../common.js';
 import { DiscordSnowflake } from '../admin/discord.js';
 import { OwnerAnswerMessage, OwnerPressMessage, OwnerPromptMessage } from './owner.js';
 import { DiscordCommandReplyMessage, DiscordCommandStartMessage, DiscordGuildsMessage } from './discord-commands.js';
+import {
+  DiscordVoiceJoinMessage,
+  DiscordVoiceLeaveMessage,
+  DiscordVoiceOptions,
+  DiscordVoiceStateMessage,
+} from './discord-voice.js';
 
 /**
  * What a Discord bot process (kind `discord-bot`) and the orchestrator say on the link after the hello. The
@@ -32,6 +38,8 @@ export const DiscordConfigMessage = StrictObject({
   catchUp: Type.Array(StrictObject({ channelId: DiscordSnowflake, afterMessageId: DiscordSnowflake }), {
     maxItems: 500,
   }),
+  /** Voice connections (docs/discord-voice.md); absent from an older orchestrator: DAVE on. */
+  voice: Type.Optional(DiscordVoiceOptions),
 });
 export type DiscordConfigMessage = Static<typeof DiscordConfigMessage>;
 
@@ -68,6 +76,8 @@ export const DiscordOrchestratorMessage = Type.Union([
   OwnerPromptMessage,
   OwnerAnswerMessage,
   DiscordCommandReplyMessage,
+  DiscordVoiceJoinMessage,
+  DiscordVoiceLeaveMessage,
 ]);
 export type DiscordOrchestratorMessage = Static<typeof DiscordOrchestratorMessage>;
 
@@ -126,5 +136,6 @@ export const DiscordBotMessage = Type.Union([
   OwnerPressMessage,
   DiscordGuildsMessage,
   DiscordCommandStartMessage,
+  DiscordVoiceStateMessage,
 ]);
 export type DiscordBotMessage = Static<typeof DiscordBotMessage>;

@@ -68,6 +68,10 @@ export const discordModule: ModuleDefinition<Started, 'discord'> = {
       knowsRoute,
       firstTokenTimeoutMs: config.discord.firstTokenTimeoutMs,
       onError: (err, message) => log.warn({ err }, message),
+      voice: {
+        join: (botId, guildId, channelId) => channel.joinVoice(botId, guildId, channelId),
+        leave: (botId, guildId) => channel.leaveVoice(botId, guildId),
+      },
     });
     const channel = new DiscordChannel({
       guilds,

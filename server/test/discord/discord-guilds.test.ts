@@ -213,7 +213,7 @@ describe('Discord servers: slash commands, per-channel model and persona, per-se
     expect(bodies(big).at(-1)!.messages.at(-1)).toMatchObject({ content: 'Do you bake on Sunday?' });
   });
 
-  it('/reset forgets the channel’s conversation; /usage shows today’s usage; /join says voice is not available', async () => {
+  it('/reset forgets the channel’s conversation; /usage shows today’s usage; /join outside a voice channel says where to go', async () => {
     fake.userSays({ channelId: CHANNEL_B, author: ALICE, content: 'Remember me?' });
     await expect.poll(() => botTexts(CHANNEL_B).length, { timeout: 60_000 }).toBe(3);
     const remembered = bodies(big)
@@ -236,7 +236,7 @@ describe('Discord servers: slash commands, per-channel model and persona, per-se
     const shop = (await guilds()).find((g) => g.guildId === GUILD)!;
     expect(shop.today.requests).toBeGreaterThanOrEqual(requests);
     expect(shop.today.tokens).toBeGreaterThan(0);
-    expect((await answerOf(run('join', CHANNEL_A))).text).toContain('voice channels are not available yet');
+    expect((await answerOf(run('join', CHANNEL_A))).text).toContain('Join a voice channel first'); // docs/discord-voice.md
     expect((await answerOf(run('nonsense', CHANNEL_A))).text).toContain('/nonsense');
   });
 

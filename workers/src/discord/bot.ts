@@ -6,13 +6,19 @@ import { BurstBuffer, type Burst } from './bursts.js';
 import { OwnerButtons } from './buttons.js';
 import { SlashCommands } from './slash-commands.js';
 import { TurnClient, type DiscordTurn } from './turns.js';
+import { VoiceManager } from './voice/voice-manager.js';
 
 /** Messages fetched per channel when catching up after a restart. */
 const CATCH_UP_LIMIT = 50;
 /** What a turn holds at most (longer text is cut, not refused). */
 const MAX_TURN_CHARS = 16_384;
 
-const BASE_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
+const BASE_INTENTS = [
+  GatewayIntentBits.Guilds,
+  GatewayIntentBits.GuildMessages,
+  GatewayIntentBits.DirectMessages,
+  GatewayIntentBits.GuildVoiceStates, // who is in which voice channel (`/join`), the bot's own voice state
+];
 
 const FALLBACK = {
   en: 'Sorry, I cannot answer right now. Please try again in a few minutes.',
@@ -51,6 +57,7 @@ export function createDiscordBot(deps: DiscordBotDeps) {
   const answering = new Map<string, Promise<void>>();
   const owner = new OwnerButtons(client, deps.link, deps.logger, async (id) => answering.get(id));
   const commands = new SlashCommands(client, deps.link, deps.logger);
+  const voice = new VoiceManager(client, deps.link, deps.config, deps.logger);
   const bursts = new BurstBuffer(
     () => deps.config().burstWindowMs,
     (burst) => void answer(burst),
@@ -133,7 +140,7 @@ export function createDiscordBot(deps: DiscordBotDeps) {
     if (client.isReady()) commands.report();
   });
 
-  return { client, turns, bursts, catchUp, owner, commands };
+  return { client, turns, bursts, catchUp, owner, commands, voice };
 }
 
 export type DiscordBotInstance = ReturnType<typeof createDiscordBot>;

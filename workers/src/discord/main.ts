@@ -62,6 +62,10 @@ class DiscordBotProcess {
         return this.instance?.owner.onAnswer(message);
       case 'command.reply':
         return this.instance?.commands.onReply(message);
+      case 'voice.join':
+        return this.instance?.voice.onJoin(message);
+      case 'voice.leave':
+        return this.instance?.voice.onLeave(message);
     }
   }
 
@@ -131,6 +135,7 @@ class DiscordBotProcess {
   }
 
   async stop(): Promise<void> {
+    this.instance?.voice.leaveAll();
     await this.instance?.client.destroy();
   }
 }

@@ -175,6 +175,13 @@ export class SlashCommands {
     return Object.fromEntries(entries) as Record<string, string | number | boolean>;
   }
 
+  /** `/join`: the caller's voice channel, from the voice states the gateway sent (GUILD_VOICE_STATES). */
+  private voiceChannelOf(interaction: ChatInputCommandInteraction): { voiceChannelId?: string } {
+    if (interaction.commandName !== 'join') return {};
+    const channelId = interaction.guild?.voiceStates.cache.get(interaction.user.id)?.channelId;
+    return channelId ? { voiceChannelId: channelId } : {};
+  }
+
   private ask(interaction: ChatInputCommandInteraction, history?: DiscordHistoryEntry[]) {
     const { user } = interaction;
     return new Promise<DiscordCommandReplyMessage | null>((resolve) => {
@@ -199,6 +206,7 @@ export class SlashCommands {
         },
         permissions: interaction.memberPermissions?.bitfield.toString() ?? null,
         ...(history ? { history } : {}),
+        ...this.voiceChannelOf(interaction),
       });
     });
   }

@@ -14,6 +14,8 @@ import { ChildConnection, type KindMessage } from '../../processes/child-link.js
 import type { LinkKinds } from '../../processes/link-endpoint.js';
 import type { ProcessSupervisor } from '../../processes/process-supervisor.js';
 import type { SupervisedChild } from '../../processes/supervised-child.js';
+import { DiscordBotNotRunningError } from '../../errors.js';
+import { DiscordVoiceRegistry } from './voice-registry.js';
 
 const BOT_ENTRY = 'workers/src/discord/main.ts';
 
@@ -47,6 +49,8 @@ export class DiscordChannel {
   private readonly links = new Map<string, BotLink>();
   /** Bots whose process said `discord.ready` on its current link: whether it got the Message Content intent. */
   private readonly ready = new Map<string, { messageContent: boolean }>();
+  /** Voice connections the bots reported, and where they should be (docs/discord-voice.md). */
+  readonly voice = new DiscordVoiceRegistry();
 
   constructor(private readonly deps: DiscordChannelDeps) {
     deps.kinds.register('discord-bot', {
@@ -123,6 +127,24 @@ export class DiscordChannel {
   private forget(botId: string): void {
     this.links.delete(botId);
     this.ready.delete(botId);
+    this.voice.forget(botId);
+  }
+
+  /** Sends the running bot into a voice channel; throws DiscordBotNotRunningError when it is not connected. */
+  joinVoice(botId: string, guildId: string, channelId: string): void {
+    this.readyLink(botId).send({ type: 'voice.join', guildId, channelId });
+    this.voice.want(botId, guildId, channelId);
+  }
+
+  leaveVoice(botId: string, guildId: string): void {
+    this.voice.want(botId, guildId, null);
+    this.readyLink(botId).send({ type: 'voice.leave', guildId });
+  }
+
+  private readyLink(botId: string): BotLink {
+    const link = this.links.get(botId);
+    if (!link || !this.isReady(botId)) throw new DiscordBotNotRunningError(botId);
+    return link;
   }
 
   private accept(socket: WebSocket, hello: DiscordBotHello): BotLink {
@@ -156,6 +178,10 @@ export class DiscordChannel {
       channels: [...new Set([...bot.settings.channels, ...(await this.deps.guilds.channels(bot.id))])],
       burstWindowMs: bot.settings.burstWindowMs,
       catchUp: await this.deps.turns.catchUp(bot),
+      voice: {
+        daveEncryption: this.deps.config.voiceDave,
+        decryptionFailureTolerance: this.deps.config.voiceDecryptionFailureTolerance,
+      },
     };
   }
 
@@ -174,7 +200,18 @@ export class DiscordChannel {
         this.ready.set(botId, { messageContent: message.messageContent });
         if (!message.messageContent)
           deps.logger.warn({ botId }, 'discord: Message Content intent refused; mentions, replies and DMs only');
+        for (const [guildId, channelId] of this.voice.wantedBy(botId))
+          link.send({ type: 'voice.join', guildId, channelId });
         return;
+      case 'voice.state': {
+        const view = this.voice.update(botId, message);
+        const log = view.status === 'failed' ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger);
+        log(
+          { botId, guildId: view.guildId, status: view.status, reason: view.reason, closeCode: view.closeCode },
+          'discord voice',
+        );
+        return;
+      }
       case 'turn.start': {
         const { turnId } = message;
         return deps.turns.handle(await deps.bots.get(botId), message, {

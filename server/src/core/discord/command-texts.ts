@@ -14,6 +14,10 @@ export interface DiscordCommandTexts {
   nothingToSummarize: string;
   usage: (requests: number, tokens: number, costUsd: number) => string;
   voice: string;
+  joinWhere: string;
+  joining: string;
+  leaving: string;
+  notRunning: string;
   help: string;
 }
 
@@ -36,6 +40,10 @@ export const DISCORD_COMMAND_TEXTS: Record<'en' | 'ru', DiscordCommandTexts> = {
     usage: (requests, tokens, cost) =>
       `Today in this server: ${requests} requests, ${tokens} tokens, $${cost.toFixed(4)}.`,
     voice: 'Sorry, voice channels are not available yet.',
+    joinWhere: 'Join a voice channel first, then run /join again.',
+    joining: 'Joining your voice channel.',
+    leaving: 'Leaving the voice channel.',
+    notRunning: 'Sorry, I cannot join voice right now. Please try again in a minute.',
     help:
       '/ask — ask a question · /model — the model of this channel · /persona — the persona of this channel · ' +
       '/reset — forget this channel’s conversation · /summarize — summarize recent messages · /usage — today’s usage',
@@ -56,6 +64,10 @@ export const DISCORD_COMMAND_TEXTS: Record<'en' | 'ru', DiscordCommandTexts> = {
     usage: (requests, tokens, cost) =>
       `Сегодня на этом сервере: ${requests} запросов, ${tokens} токенов, $${cost.toFixed(4)}.`,
     voice: 'Извините, голосовые каналы пока недоступны.',
+    joinWhere: 'Сначала войдите в голосовой канал, затем снова выполните /join.',
+    joining: 'Вхожу в ваш голосовой канал.',
+    leaving: 'Выхожу из голосового канала.',
+    notRunning: 'Извините, сейчас я не могу войти в голосовой канал. Попробуйте через минуту.',
     help:
       '/ask — задать вопрос · /model — модель канала · /persona — персона канала · /reset — забыть разговор · ' +
       '/summarize — пересказать последние сообщения · /usage — расход за сегодня',

@@ -5,6 +5,7 @@ import { DISCORD_COMMAND_TEXTS, type DiscordCommandTexts } from './command-texts
 import type { DiscordGuildSettingsService } from './guild-settings.js';
 import { DISCORD_TEXTS } from './texts.js';
 import type { DiscordBotRecord } from './types.js';
+import { voiceCommand, type DiscordVoiceControl } from './voice-commands.js';
 
 export interface DiscordCommandAnswer {
   text: string;
@@ -19,6 +20,8 @@ export interface DiscordCommandsDeps {
   knowsRoute: (route: string) => boolean;
   firstTokenTimeoutMs: number;
   onError: (error: unknown, context: string) => void;
+  /** Voice channels (the channel's bot link); absent: `/join` and `/leave` say voice is not available. */
+  voice?: DiscordVoiceControl;
 }
 
 type Command = Omit<DiscordCommandStartMessage, 'type'>;
@@ -135,7 +138,7 @@ export function createDiscordCommands(deps: DiscordCommandsDeps) {
         return usage(bot, command, t);
       case 'join':
       case 'leave':
-        return privately(t.voice);
+        return privately(deps.voice ? voiceCommand(deps.voice, bot, command, t) : t.voice);
       case 'help':
         return privately(t.help);
       default:

@@ -4,7 +4,8 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { GatewaySession } from './gateway-session.js';
 import { CLOSE, has, INTENTS, type CloseReason } from './intents.js';
 import { guildCreate } from './payloads.js';
-import type { GatewayConnection } from './types.js';
+import type { GatewayConnection, VoiceServerHook } from './types.js';
+import { requestVoiceState } from './voice-states.js';
 import type { BotRecord, World } from './world.js';
 
 interface Connection {
@@ -22,6 +23,8 @@ export interface GatewayOptions {
   heartbeatIntervalMs: number;
   /** `ws://127.0.0.1:<port>`; sessions get `${url}/resume` as resume_gateway_url. */
   url: () => string;
+  /** The voice server op 4 joins are handed to, when one is attached. */
+  voice: () => VoiceServerHook | undefined;
 }
 
 /** Close codes after which Discord forgets the session (a client leaving on purpose). */
@@ -117,11 +120,13 @@ export class Gateway {
         return this.identify(connection, payload.d);
       case 6:
         return this.resume(connection, payload.d);
-      case 3:
       case 4:
+        if (!connection.session) return this.closeWith(connection, CLOSE.notAuthenticated);
+        return requestVoiceState(this.world, connection.session, payload.d, this.options.voice());
+      case 3:
       case 8:
         if (!connection.session) this.closeWith(connection, CLOSE.notAuthenticated);
-        return; // presence, voice state and member requests are accepted and ignored
+        return; // presence and member requests are accepted and ignored
       default:
         return this.closeWith(connection, CLOSE.unknownOpcode);
     }

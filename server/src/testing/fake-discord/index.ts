@@ -19,7 +19,10 @@ import type {
   InjectedFailure,
   RecordedCall,
   UserSaysSpec,
+  VoiceServerHook,
+  VoiceStateSpec,
 } from './types.js';
+import { dispatchUserVoiceState } from './voice-states.js';
 
 export type * from './types.js';
 export type { InteractionRecord, SlashCommandSpec } from './interactions.js';
@@ -48,10 +51,12 @@ export class FakeDiscord {
   private readonly rest: RestApi;
   private readonly interactions: Interactions;
   private origin = '';
+  private voice: VoiceServerHook | undefined;
 
   constructor(options: FakeDiscordOptions = {}) {
     const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
-    this.gateway = new Gateway(this.world, { heartbeatIntervalMs, url: () => this.gatewayUrl });
+    const voice = () => this.voice;
+    this.gateway = new Gateway(this.world, { heartbeatIntervalMs, url: () => this.gatewayUrl, voice });
     const { limit, windowMs } = options.rateLimit ?? DEFAULT_RATE_LIMIT;
     const rateLimits = new RateLimits(limit, windowMs);
     this.interactions = new Interactions(this.world, this.gateway);
@@ -96,6 +101,25 @@ export class FakeDiscord {
   /** Add guilds before the bot identifies: GUILD_CREATE is sent for the guilds known at READY. */
   addGuild(spec: GuildSpec): void {
     this.world.addGuild(spec);
+  }
+
+  /** The voice server (fake-discord-voice) that op 4 joins are sent to: VOICE_SERVER_UPDATE carries its endpoint. */
+  attachVoice(voice: VoiceServerHook): void {
+    this.voice = voice;
+  }
+
+  /** A user joins (channelId) or leaves (null) a voice channel: VOICE_STATE_UPDATE, and the voice server is told. */
+  userVoiceState(spec: VoiceStateSpec): void {
+    const user = this.world.rememberUser(spec.user);
+    const channel = spec.channelId === null ? undefined : this.channel(spec.channelId);
+    if (channel && (channel.type !== 2 || channel.guildId !== spec.guildId))
+      throw new Error(`FakeDiscord: ${spec.channelId} is not a voice channel of guild ${spec.guildId}`);
+    if (channel)
+      this.world.voiceStates.set(user.id, { guildId: spec.guildId, channelId: channel.id, sessionId: user.id });
+    else this.world.voiceStates.delete(user.id);
+    dispatchUserVoiceState(this.world, this.gateway.sessionsOf(), user, spec.guildId);
+    if (channel) this.voice?.joinUser(spec.guildId, channel.id, user.id);
+    else this.voice?.leaveUser(user.id);
   }
 
   /** A user writes in a channel (guild text or DM channel id): stored and dispatched as MESSAGE_CREATE. */

@@ -1,6 +1,7 @@
 /** Gateway intent bits the fake looks at (discord-api-types GatewayIntentBits). */
 export const INTENTS = {
   guilds: 1 << 0,
+  guildVoiceStates: 1 << 7,
   guildMessages: 1 << 9,
   guildMessageTyping: 1 << 11,
   directMessages: 1 << 12,

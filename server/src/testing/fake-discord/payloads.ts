@@ -1,4 +1,5 @@
 import type { APIChannel, APIGuildMember, APIUser, ChannelFlags, GuildMemberFlags } from 'discord-api-types/v10';
+import { guildVoiceStates } from './voice-states.js';
 import type { BotRecord, ChannelRecord, GuildRecord, World } from './world.js';
 
 /** View, send, read history, embed, attach, add reactions, use application commands, connect, speak. */
@@ -39,6 +40,7 @@ export function channelObject(channel: ChannelRecord): APIChannel {
     last_message_id: lastMessageId,
     rate_limit_per_user: 0,
     flags: 0 as ChannelFlags,
+    ...(channel.type === 2 ? { bitrate: 64_000, user_limit: 0, rtc_region: null } : {}),
   };
 }
 
@@ -72,7 +74,7 @@ export function guildCreate(world: World, guild: GuildRecord, bot: BotRecord): R
     channels,
     threads: [],
     presences: [],
-    voice_states: [],
+    voice_states: guildVoiceStates(world, guild.id),
     stage_instances: [],
     guild_scheduled_events: [],
     soundboard_sounds: [],

@@ -98,3 +98,19 @@ export interface GatewayConnection {
 }
 
 export type StoredMessage = APIMessage;
+
+/** The voice server the gateway hands joins to (the fake-discord-voice package implements it). */
+export interface VoiceServerHook {
+  readonly endpoint: string;
+  grant(grant: { guildId: string; channelId: string; userId: string; sessionId: string; token: string }): void;
+  revoke(guildId: string, userId: string): void;
+  joinUser(guildId: string, channelId: string, userId: string): void;
+  leaveUser(userId: string): void;
+}
+
+/** A member's place in a voice channel (null: not in one). */
+export interface VoiceStateSpec {
+  guildId: string;
+  channelId: string | null;
+  user: AuthorSpec;
+}

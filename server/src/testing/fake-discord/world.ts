@@ -41,6 +41,8 @@ export class World {
   readonly users = new Map<string, APIUser>();
   readonly guilds = new Map<string, GuildRecord>();
   readonly channels = new Map<string, ChannelRecord>();
+  /** Users' (and bots') voice channels by user id. */
+  readonly voiceStates = new Map<string, { guildId: string; channelId: string; sessionId: string }>();
   private readonly dmBots = new Map<string, BotRecord>();
 
   addBot(spec: BotSpec): BotRecord {

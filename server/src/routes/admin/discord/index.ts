@@ -18,6 +18,7 @@ import type { DiscordBotsService } from '../../../core/discord/bots-service.js';
 import type { DiscordGuildSettingsService } from '../../../core/discord/guild-settings.js';
 import type { DiscordBotRecord, DiscordTurnRecord, DiscordTurnStore } from '../../../core/discord/types.js';
 import { registerDiscordGuildRoutes } from './guilds.js';
+import { registerDiscordVoiceRoutes } from './voice.js';
 
 const errors = {
   400: AdminErrorBody,
@@ -99,6 +100,7 @@ export function discordRoutes(deps: DiscordRoutesDeps): FastifyPluginAsyncTypebo
   const view = (bot: DiscordBotRecord) => toDiscordBotView(channel, bot);
   return async (app) => {
     registerDiscordGuildRoutes(app, { bots, channel, guilds: deps.guilds });
+    registerDiscordVoiceRoutes(app, { bots, channel });
     app.get(
       '/bots',
       {
