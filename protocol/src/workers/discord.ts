@@ -2,7 +2,13 @@ import { Type, type Static } from 'typebox';
 import { StrictObject } from '../common.js';
 import { DiscordSnowflake } from '../admin/discord.js';
 import { OwnerAnswerMessage, OwnerPressMessage, OwnerPromptMessage } from './owner.js';
-import { DiscordCommandReplyMessage, DiscordCommandStartMessage, DiscordGuildsMessage } from './discord-commands.js';
+import {
+  DiscordAutocompleteMessage,
+  DiscordChoicesMessage,
+  DiscordCommandReplyMessage,
+  DiscordCommandStartMessage,
+  DiscordGuildsMessage,
+} from './discord-commands.js';
 
 /**
  * What a Discord bot process (kind `discord-bot`) and the orchestrator say on the link after the hello. The
@@ -68,6 +74,7 @@ export const DiscordOrchestratorMessage = Type.Union([
   OwnerPromptMessage,
   OwnerAnswerMessage,
   DiscordCommandReplyMessage,
+  DiscordChoicesMessage,
 ]);
 export type DiscordOrchestratorMessage = Static<typeof DiscordOrchestratorMessage>;
 
@@ -88,7 +95,10 @@ export const DiscordTurnStartMessage = StrictObject({
   turnId: TurnId,
   /** Every message of the burst, oldest first (the first is the turn id). */
   messageIds: Type.Array(DiscordSnowflake, { minItems: 1, maxItems: 50 }),
+  /** Where it was written: a channel, a DM, or a thread (a thread is its own session). */
   channelId: DiscordSnowflake,
+  /** In a thread: the channel it belongs to (its model, persona and auto-reply apply unless the thread chose). */
+  parentChannelId: Type.Optional(DiscordSnowflake),
   /** Null in DMs. */
   guildId: Type.Union([DiscordSnowflake, Type.Null()]),
   author: StrictObject({
@@ -126,5 +136,6 @@ export const DiscordBotMessage = Type.Union([
   OwnerPressMessage,
   DiscordGuildsMessage,
   DiscordCommandStartMessage,
+  DiscordAutocompleteMessage,
 ]);
 export type DiscordBotMessage = Static<typeof DiscordBotMessage>;

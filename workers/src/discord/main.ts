@@ -62,6 +62,8 @@ class DiscordBotProcess implements BotChild<'discord-bot'> {
         return this.instance?.owner.onAnswer(message);
       case 'command.reply':
         return this.instance?.commands.onReply(message);
+      case 'command.choices':
+        return this.instance?.commands.onChoices(message);
     }
   }
 

@@ -161,6 +161,10 @@ export class DiscordChannel {
         if (answer) link.send({ type: 'command.reply', interactionId: message.interactionId, ...answer });
         return;
       }
+      case 'command.autocomplete': {
+        const choices = await deps.commands.autocomplete(await deps.bots.get(botId), message);
+        return link.send({ type: 'command.choices', interactionId: message.interactionId, choices });
+      }
       case 'owner.press': {
         if (!deps.owner) return;
         const answer = await deps.owner.press(discordOwnerPress(await deps.bots.get(botId), message));

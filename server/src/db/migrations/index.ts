@@ -15,6 +15,7 @@ import { Knowledge1764900000000 } from './1764900000000-knowledge.js';
 import { Notifications1764800000000 } from './1764800000000-notifications.js';
 import { WidgetAppearance1764900000000 } from './1764900000000-widget-appearance.js';
 import { TelegramFunnelState1765000000000 } from './1765000000000-telegram-funnel-state.js';
+import { DiscordSessions1765700000000 } from './1765700000000-discord-sessions.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   Notifications1764800000000,
   WidgetAppearance1764900000000,
   TelegramFunnelState1765000000000,
+  DiscordSessions1765700000000,
 ];

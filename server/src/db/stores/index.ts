@@ -28,7 +28,11 @@ import {
   createTelegramTurnStore,
 } from './telegram-store.js';
 import { createDiscordBotStore, createDiscordTurnStore } from './discord-store.js';
-import { createDiscordChoiceStore, createDiscordGuildStore } from './discord-guild-store.js';
+import {
+  createDiscordChoiceStore,
+  createDiscordGuildStore,
+  createDiscordInteractionStore,
+} from './discord-guild-store.js';
 import { createOwnerCommandStore } from './owner-command-store.js';
 import { createKnowledgeStore } from './knowledge-store.js';
 import { createNotificationDeliveryStore, createNotificationTargetStore } from './notification-store.js';
@@ -72,6 +76,7 @@ export function createStores(db: DataSource) {
       turns: createDiscordTurnStore(db),
       guilds: createDiscordGuildStore(db),
       choices: createDiscordChoiceStore(db),
+      interactions: createDiscordInteractionStore(db),
     },
     ownerCommands: createOwnerCommandStore(db),
     knowledge: createKnowledgeStore(db),
