@@ -142,9 +142,31 @@ describe('Discord page in Chromium', { timeout: 240_000 }, () => {
       .poll(() => page.getByRole('tab').allTextContents(), POLL)
       .toEqual(['Conversations', 'Settings', 'Logs', 'Servers']);
     await page.getByRole('tab', { name: 'Servers' }).click();
+    const servers = page.getByTestId('discord-bot-servers');
     await expect
-      .poll(() => page.getByTestId('discord-bot-servers').locator('li').allTextContents(), POLL)
+      .poll(async () => (await servers.locator('li').allTextContents()).map((text) => text.trim()), POLL)
       .toEqual(['Shop']);
+    // Per-server settings: a daily token limit, #help answered without a mention, #general cancels a running answer.
+    const serverForm = servers.getByTestId('discord-server-form');
+    await serverForm.getByLabel('Tokens per day', { exact: true }).fill('5000');
+    await serverForm.getByLabel('Answers without a mention: #help').check();
+    await serverForm.getByLabel('A new message while answering: #general').selectOption('cancel');
+    await serverForm.getByRole('button', { name: 'Save server settings' }).click();
+    await expect.poll(() => serverForm.getByRole('status').textContent(), POLL).toBe('Saved.');
+    const support = (await listed()).find((b) => b.name === 'Support')!;
+    const [guild] = (await adminApi('GET', `/api/discord/bots/${support.id}/guilds`)).json<{
+      items: Array<{ dailyTokenLimit: number | null; channels: string[]; channelChoices: unknown[] }>;
+    }>().items;
+    expect(guild).toMatchObject({
+      dailyTokenLimit: 5000,
+      channels: [HELP],
+      channelChoices: [{ channelId: GENERAL, route: null, persona: null, whileAnswering: 'cancel' }],
+    });
+    // a limit that is not a whole positive number is refused by the server and shown; nothing changes
+    await serverForm.getByLabel('Tokens per day', { exact: true }).fill('0');
+    await serverForm.getByRole('button', { name: 'Save server settings' }).click();
+    await expect.poll(() => serverForm.getByRole('alert').count(), POLL).toBeGreaterThan(0);
+    await screenshot(page, 'discord-servers');
     await page.getByRole('tab', { name: 'Conversations' }).click();
 
     fake.userSays({ channelId: GENERAL, author: ALICE, content: 'When do you open?', mentionsBot: true });

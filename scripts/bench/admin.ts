@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { ensureAdminBuilt, launchChromium, REPO_ROOT } from '../../admin/e2e/browser.js';
 import { createTestRuntime, TEST_ADMIN_PASSWORD } from '../../server/test/helpers/runtime.js';
+import { median } from './harness.js';
 
 const RUNS = Number(process.argv[2] ?? 5);
 const DIST = path.join(REPO_ROOT, 'admin', 'dist');
@@ -56,7 +57,6 @@ function sizes(files: string[]): { raw: number; gzip: number; count: number } {
   return { raw, gzip, count: existing.length };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 async function main(): Promise<void> {

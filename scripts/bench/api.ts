@@ -3,13 +3,14 @@
  * (login-protected GET /api/auth/me, 10 connections, 10 s), SQLite vs PostgreSQL.
  * Run: npm run bench -- api   (or: tsx scripts/bench/api.ts [--seconds 10])
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { waitHealthy } from './harness.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const { values } = parseArgs({
@@ -19,18 +20,6 @@ const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const pgUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/secretary_test';
 const PASSWORD = 'bench-password-1';
-
-async function waitReady(base: string, child: ChildProcess): Promise<void> {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error('server exited during start');
-    const ok = await fetch(`${base}/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function rssMb(base: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
@@ -59,7 +48,7 @@ async function runOne(label: string, env: Record<string, string>) {
     },
   );
   try {
-    await waitReady(base, child);
+    await waitHealthy(`${base}/ready`, child, 10, Number.POSITIVE_INFINITY);
     const coldStartMs = performance.now() - started;
     await new Promise((r) => setTimeout(r, 2000));
     const idleRss = await rssMb(base);

@@ -11,16 +11,24 @@
  *      300 mentions across 30 channels at once: complete replies per second, 429 count, each answered once.
  * Run: npm run bench -- discord   (BENCH_SEQUENTIAL=100 BENCH_CONCURRENT=20 BENCH_ROUNDS=5 BENCH_BURST=300)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { DiscordBotView } from '@ai-secretary/protocol';
 import { createFakeLlm } from '../../server/src/testing/fake-llm.js';
 import { FakeDiscord, type RecordedCall } from '../../server/src/testing/fake-discord/index.js';
+import {
+  adminApi as harnessApi,
+  freePort,
+  mb,
+  percentile,
+  procMemory,
+  sleep,
+  startOrchestrator,
+  untilBotStatus,
+} from './harness.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const PASSWORD = 'bench-admin-password';
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 100);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 20);
@@ -46,81 +54,19 @@ interface Sample extends Sent {
   finalMs: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const mb = (bytes: number | null | undefined) =>
-  bytes == null ? '   -  ' : (bytes / 1_048_576).toFixed(1).padStart(6);
 const channelId = (n: number) => String(910_000_000_000_000_000n + BigInt(n));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function procMemory(pid: number): { rss: number; peak: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
-  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
-}
-
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-async function startOrchestrator(env: Record<string, string>, logFile: string): Promise<ChildProcess> {
-  const log = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, TSX_TSCONFIG_PATH: 'server/tsconfig.json', ...env },
-    stdio: ['ignore', log, log],
-  });
-  for (let i = 0; i < 1200; i++) {
-    if (child.exitCode !== null) throw new Error(`orchestrator exited (${child.exitCode}); see ${logFile}`);
-    const ok = await fetch(`http://127.0.0.1:${env.PORT}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return child;
-    await sleep(100);
-  }
-  throw new Error('orchestrator did not start');
-}
-
 function adminApi(base: string) {
-  let token = '';
-  const call = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${base}${url}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const { call, login } = harnessApi(base, PASSWORD);
   return {
-    async login() {
-      const body = { username: 'admin', password: PASSWORD };
-      token = (await call<{ accessToken: string }>('POST', '/api/auth/login', body)).accessToken;
-    },
+    login,
     createBot: (body: Record<string, unknown>) => call<DiscordBotView>('POST', '/api/discord/bots', body),
     bot: (id: string) => call<DiscordBotView>('GET', `/api/discord/bots/${id}`),
   };
 }
 type Api = ReturnType<typeof adminApi>;
 
-async function until(api: Api, id: string, status: DiscordBotView['status'], timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const view = await api.bot(id);
-    if (view.status === status) return view;
-    if (Date.now() > deadline) throw new Error(`bot ${id} is ${view.status} (${view.lastError ?? '-'})`);
-    await sleep(200);
-  }
-}
+const until = (api: Api, id: string, status: DiscordBotView['status']) => untilBotStatus(() => api.bot(id), status);
 
 function mention(fake: FakeDiscord, channel: string, user: number, text: string): Sent {
   const cursor = fake.calls().length;
@@ -208,7 +154,7 @@ async function burst(fake: FakeDiscord) {
 function latencyRows(label: string, samples: Sample[]): string[] {
   const row = (what: string, values: number[]) =>
     `${label.padEnd(24)} ${what.padEnd(15)} ${String(values.length).padStart(4)} ${[50, 95, 100]
-      .map((p) => pct(values, p).toFixed(0).padStart(7))
+      .map((p) => percentile(values, p).toFixed(0).padStart(7))
       .join('')}`;
   return [
     row(

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { percentile } from './harness.js';
 import { Registry } from 'prom-client';
 import { createGsmChannel } from '../../server/src/channels/gsm/index.js';
 import { PtySimulator } from '../../server/src/channels/gsm/simulator/pty-simulator.js';
@@ -24,10 +25,6 @@ const { values } = parseArgs({
 });
 const seconds = Number(values.seconds);
 const rate = Number(values.rate) as 8000 | 16000;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 function summary(gaps: number[]) {
   const sorted = [...gaps].sort((a, b) => a - b);

@@ -14,6 +14,7 @@ import { createKnowledgeService } from '../../server/src/core/knowledge/knowledg
 import { openDatabase } from '../../server/src/db/data-source.js';
 import { createKnowledgeStore } from '../../server/src/db/stores/knowledge-store.js';
 import { DOCUMENTS } from '../../server/test/knowledge/fixtures.js';
+import { percentile } from './harness.js';
 
 const RU = 'Пекарня «Колосок» › ';
 const EN = 'Golden Crust Bakery › ';
@@ -70,8 +71,6 @@ function filler(seed: number): string {
   return Array.from({ length: 10 }, (_, s) => section(s)).join('\n\n');
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-
 async function database(postgres: boolean) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-knowledge-'));
   const url = postgres
@@ -124,7 +123,7 @@ async function main() {
       `${lang}: ${n} questions, hit@1 ${((100 * at1!) / n!).toFixed(0)}%, hit@3 ${((100 * at3!) / n!).toFixed(0)}%`,
     );
   console.log(
-    `search latency over ${latencies.length} searches: p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms`,
+    `search latency over ${latencies.length} searches: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`,
   );
   await drop();
 }

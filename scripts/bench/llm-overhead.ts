@@ -11,12 +11,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { freePort, percentile, ROOT, waitHealthy } from './harness.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,50,200').split(',').map(Number);
 const REQUESTS: Record<number, number> = process.env.BENCH_REQUESTS
   ? Object.fromEntries(CONCURRENCY.map((c) => [c, Number(process.env.BENCH_REQUESTS)]))
@@ -26,15 +25,6 @@ const PASSWORD = 'bench-admin-password';
 interface Sample {
   ttftMs: number;
   totalMs: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function start(args: string[], env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
@@ -50,18 +40,6 @@ async function firstLine(child: ChildProcess): Promise<string> {
   const lines = readline.createInterface({ input: child.stdout! });
   for await (const line of lines) return line.trim();
   throw new Error('child exited before printing');
-}
-
-async function waitForServer(base: string): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    const ok = await fetch(`${base}/metrics`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not start');
 }
 
 async function apiKey(base: string): Promise<string> {
@@ -118,15 +96,15 @@ async function serverCpuS(base: string): Promise<number> {
   return Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? NaN);
 }
 
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 function summary(samples: Sample[]) {
   const ttft = samples.map((s) => s.ttftMs);
   const total = samples.map((s) => s.totalMs);
-  return { ttft50: pct(ttft, 50), ttft99: pct(ttft, 99), total50: pct(total, 50), total99: pct(total, 99) };
+  return {
+    ttft50: percentile(ttft, 50),
+    ttft99: percentile(ttft, 99),
+    total50: percentile(total, 50),
+    total99: percentile(total, 99),
+  };
 }
 
 const f = (ms: number) => ms.toFixed(2).padStart(8);
@@ -154,7 +132,7 @@ async function main(): Promise<void> {
   );
   const base = `http://127.0.0.1:${port}`;
   try {
-    await waitForServer(base);
+    await waitHealthy(`${base}/metrics`, server);
     const key = await apiKey(base);
     const body = JSON.stringify({
       model: 'fake-model',

@@ -4,11 +4,12 @@
  * source start (`npm run dev` without watch: tsx loader), alternating A/B so machine drift hits both alike.
  * Run: npm run bench -- startup   (or: tsx scripts/bench/startup.ts [--rounds 3])
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { median, procMemory, waitHealthy } from './harness.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } });
@@ -26,11 +27,6 @@ interface Sample {
   workerMb: number;
 }
 
-function rssMbOf(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
 /** The speech worker: the direct child of the server that runs a speech main. */
 function workerPid(serverPid: number): number | undefined {
   for (const entry of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
@@ -44,18 +40,6 @@ function workerPid(serverPid: number): number | undefined {
     }
   }
   return undefined;
-}
-
-async function waitReady(base: string, child: ChildProcess): Promise<void> {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error('server exited during start');
-    const ok = await fetch(`${base}/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 async function runOne(mode: Mode): Promise<Sample> {
@@ -74,11 +58,15 @@ async function runOne(mode: Mode): Promise<Sample> {
     stdio: 'ignore',
   });
   try {
-    await waitReady(`http://127.0.0.1:${port}`, child);
+    await waitHealthy(`http://127.0.0.1:${port}/ready`, child, 10, Number.POSITIVE_INFINITY);
     const readyMs = performance.now() - started;
     await new Promise((r) => setTimeout(r, 5000));
     const worker = workerPid(child.pid!);
-    return { readyMs, serverMb: rssMbOf(child.pid!), workerMb: worker ? rssMbOf(worker) : Number.NaN };
+    return {
+      readyMs,
+      serverMb: procMemory(child.pid!).rss / 1_048_576,
+      workerMb: worker ? procMemory(worker).rss / 1_048_576 : Number.NaN,
+    };
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
@@ -86,8 +74,6 @@ async function runOne(mode: Mode): Promise<Sample> {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(root, 'server', 'dist', 'main.js'))) throw new Error('run `npm run build` first');

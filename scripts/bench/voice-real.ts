@@ -28,6 +28,7 @@ import {
 import { entersState } from '../../server/src/core/state/enters-state.js';
 import { fixturePath, readWav, speechFixtures, wordErrors } from '../../server/test/helpers/speech.js';
 import { reportTurns } from './voice-report.js';
+import { sleep } from './harness.js';
 
 const { values } = parseArgs({ options: { trailing: { type: 'string', default: '400' } } });
 const trailingSilenceMs = Number(values.trailing);
@@ -38,8 +39,6 @@ const nullStore: ConversationStore = {
   addTurn: async () => undefined,
   addMessage: async () => undefined,
 };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;

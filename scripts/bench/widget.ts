@@ -10,9 +10,9 @@ import { gzipSync } from 'node:zlib';
 import { ensureAdminBuilt, launchChromium, REPO_ROOT } from '../../admin/e2e/browser.js';
 import { createFakeLlm } from '../../server/src/testing/fake-llm.js';
 import { bearer, createTestRuntime } from '../../server/test/helpers/runtime.js';
+import { median } from './harness.js';
 
 const RUNS = Number(process.argv[2] ?? 5);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** A page that marks the moment its script tag is parsed, then loads the widget. */
 function sitePage(base: string, token: string): string {

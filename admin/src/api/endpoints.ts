@@ -68,8 +68,11 @@ import type {
   CreateDiscordBotRequest,
   DiscordBotView,
   DiscordChannelView,
+  DiscordGuildView,
   DiscordTurnView,
   UpdateDiscordBotRequest,
+  UpdateDiscordChannelRequest,
+  UpdateDiscordGuildRequest,
   ProcessLogs,
   TelegramBotView,
   TelegramChatView,
@@ -346,7 +349,16 @@ export function createAdminApi(client: ApiClient) {
       turns: (botId: string, channelId: string) =>
         client.request<{ items: DiscordTurnView[] }>('GET', `/api/discord/bots/${id(botId)}/channels/${id(channelId)}`),
       /** Per-server settings and usage, once the server has them: a 404 means this server has no such API yet. */
-      guilds: (botId: string) => client.request<{ items: unknown[] }>('GET', `/api/discord/bots/${id(botId)}/guilds`),
+      guilds: (botId: string) =>
+        client.request<{ items: DiscordGuildView[] }>('GET', `/api/discord/bots/${id(botId)}/guilds`),
+      updateGuild: (botId: string, guildId: string, body: UpdateDiscordGuildRequest) =>
+        client.request<DiscordGuildView>('PATCH', `/api/discord/bots/${id(botId)}/guilds/${id(guildId)}`, { body }),
+      updateChannel: (botId: string, guildId: string, channelId: string, body: UpdateDiscordChannelRequest) =>
+        client.request<DiscordGuildView>(
+          'PATCH',
+          `/api/discord/bots/${id(botId)}/guilds/${id(guildId)}/channels/${id(channelId)}`,
+          { body },
+        ),
     },
     payments: {
       list: (query: PaymentListQuery = {}) =>

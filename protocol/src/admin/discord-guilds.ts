@@ -33,6 +33,26 @@ export const UpdateDiscordGuildRequest = StrictObject(
 );
 export type UpdateDiscordGuildRequest = Static<typeof UpdateDiscordGuildRequest>;
 
+const WhileAnswering = Type.Union([Type.Literal('queue'), Type.Literal('cancel')]);
+
+/** What one channel of a server chose (by `/model`, `/persona` or an admin); null: the server's setting. */
+export const DiscordChannelChoiceFields = {
+  route: Type.Union([Route, Type.Null()]),
+  persona: Type.Union([Type.String({ minLength: 1, maxLength: 2000 }), Type.Null()]),
+  /** A new turn while one is being answered in this channel: `queue` it (default) or `cancel` the one running. */
+  whileAnswering: Type.Union([WhileAnswering, Type.Null()]),
+};
+
+export const UpdateDiscordChannelRequest = StrictObject({
+  route: Type.Optional(DiscordChannelChoiceFields.route),
+  persona: Type.Optional(DiscordChannelChoiceFields.persona),
+  whileAnswering: Type.Optional(DiscordChannelChoiceFields.whileAnswering),
+});
+export type UpdateDiscordChannelRequest = Static<typeof UpdateDiscordChannelRequest>;
+
+export const DiscordChannelChoiceView = StrictObject({ channelId: Type.String(), ...DiscordChannelChoiceFields });
+export type DiscordChannelChoiceView = Static<typeof DiscordChannelChoiceView>;
+
 export const DiscordGuildView = StrictObject({
   guildId: Type.String(),
   name: Type.String(),
@@ -40,6 +60,8 @@ export const DiscordGuildView = StrictObject({
   present: Type.Boolean(),
   textChannels: Type.Array(StrictObject({ id: Type.String(), name: Type.String() })),
   ...DiscordGuildSettingsFields,
+  /** The text channels of this server that chose their own model, persona or busy behaviour. */
+  channelChoices: Type.Array(DiscordChannelChoiceView),
   /** Today's (UTC) usage of the whole server. */
   today: StrictObject({ requests: Type.Integer(), tokens: Type.Integer(), costUsd: Type.Number() }),
   updatedAt: Type.String({ format: 'date-time' }),

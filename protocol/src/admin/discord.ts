@@ -98,7 +98,10 @@ export const DiscordTurnView = StrictObject({
   /** What the user wrote (a burst's messages, one per line). */
   text: Type.String(),
   reply: Type.Union([Type.String(), Type.Null()]),
-  /** How the turn ended: answered, refused (not allowed, over a limit), failed (the LLM was down), or answering. */
+  /**
+   * How the turn ended: answered, refused (not allowed, over a limit), failed (the LLM was down), cancelled (a
+   * newer turn took over in a `cancel` channel), or answering.
+   */
   status: Type.String(),
   delivered: Type.Boolean(),
   /** The tools the model called for this turn, in order, with what each answered. */

@@ -47,6 +47,8 @@ export const DiscordCommandStartMessage = StrictObject({
     Type.Union([Type.String({ maxLength: 6000 }), Type.Number(), Type.Boolean()]),
   ),
   channelId: DiscordSnowflake,
+  /** In a thread: the channel it belongs to. */
+  parentChannelId: Type.Optional(DiscordSnowflake),
   /** Null in DMs. */
   guildId: Type.Union([DiscordSnowflake, Type.Null()]),
   user: StrictObject({
@@ -71,6 +73,34 @@ export const DiscordCommandReplyMessage = StrictObject({
   ephemeral: Type.Boolean(),
 });
 export type DiscordCommandReplyMessage = Static<typeof DiscordCommandReplyMessage>;
+
+/** bot → orchestrator: a user is typing an autocompleted option (`/model route`); answered by `command.choices`. */
+export const DiscordAutocompleteMessage = StrictObject({
+  type: Type.Literal('command.autocomplete'),
+  interactionId: DiscordSnowflake,
+  name: Type.String({ minLength: 1, maxLength: 32 }),
+  /** The focused option and what the user has typed so far. */
+  option: Type.String({ minLength: 1, maxLength: 32 }),
+  value: Type.String({ maxLength: 100 }),
+  channelId: DiscordSnowflake,
+  guildId: Type.Union([DiscordSnowflake, Type.Null()]),
+});
+export type DiscordAutocompleteMessage = Static<typeof DiscordAutocompleteMessage>;
+
+/** One suggestion of an autocompleted option (Discord: at most 25, names and values up to 100 characters). */
+export const DiscordChoice = StrictObject({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  value: Type.String({ minLength: 1, maxLength: 100 }),
+});
+export type DiscordChoice = Static<typeof DiscordChoice>;
+
+/** orchestrator → bot: the suggestions for one autocomplete interaction. */
+export const DiscordChoicesMessage = StrictObject({
+  type: Type.Literal('command.choices'),
+  interactionId: DiscordSnowflake,
+  choices: Type.Array(DiscordChoice, { maxItems: 25 }),
+});
+export type DiscordChoicesMessage = Static<typeof DiscordChoicesMessage>;
 
 /** Commands whose answer only the user who ran them sees (deferred ephemerally). */
 export const DISCORD_EPHEMERAL_COMMANDS: readonly string[] = [

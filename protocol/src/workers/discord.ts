@@ -2,7 +2,13 @@ import { Type, type Static } from 'typebox';
 import { StrictObject } from '../common.js';
 import { DiscordSnowflake } from '../admin/discord.js';
 import { OwnerAnswerMessage, OwnerPressMessage, OwnerPromptMessage } from './owner.js';
-import { DiscordCommandReplyMessage, DiscordCommandStartMessage, DiscordGuildsMessage } from './discord-commands.js';
+import {
+  DiscordAutocompleteMessage,
+  DiscordChoicesMessage,
+  DiscordCommandReplyMessage,
+  DiscordCommandStartMessage,
+  DiscordGuildsMessage,
+} from './discord-commands.js';
 import {
   DiscordVoiceJoinMessage,
   DiscordVoiceLeaveMessage,
@@ -78,6 +84,7 @@ export const DiscordOrchestratorMessage = Type.Union([
   DiscordCommandReplyMessage,
   DiscordVoiceJoinMessage,
   DiscordVoiceLeaveMessage,
+  DiscordChoicesMessage,
 ]);
 export type DiscordOrchestratorMessage = Static<typeof DiscordOrchestratorMessage>;
 
@@ -98,7 +105,10 @@ export const DiscordTurnStartMessage = StrictObject({
   turnId: TurnId,
   /** Every message of the burst, oldest first (the first is the turn id). */
   messageIds: Type.Array(DiscordSnowflake, { minItems: 1, maxItems: 50 }),
+  /** Where it was written: a channel, a DM, or a thread (a thread is its own session). */
   channelId: DiscordSnowflake,
+  /** In a thread: the channel it belongs to (its model, persona and auto-reply apply unless the thread chose). */
+  parentChannelId: Type.Optional(DiscordSnowflake),
   /** Null in DMs. */
   guildId: Type.Union([DiscordSnowflake, Type.Null()]),
   author: StrictObject({
@@ -137,5 +147,6 @@ export const DiscordBotMessage = Type.Union([
   DiscordGuildsMessage,
   DiscordCommandStartMessage,
   DiscordVoiceStateMessage,
+  DiscordAutocompleteMessage,
 ]);
 export type DiscordBotMessage = Static<typeof DiscordBotMessage>;

@@ -47,7 +47,7 @@ export const discordModule: ModuleDefinition<Started, 'discord'> = {
       clock,
     });
     const turns = createDiscordTurnService({
-      plan: (bot, guildId, channelId) => guilds.plan(bot, guildId, channelId),
+      plan: (bot, guildId, channelId, parentId) => guilds.plan(bot, guildId, channelId, parentId),
       turns: stores.discord.turns,
       router: llm.router,
       clock,
@@ -62,6 +62,8 @@ export const discordModule: ModuleDefinition<Started, 'discord'> = {
     });
     const commands = createDiscordCommands({
       guilds,
+      interactions: stores.discord.interactions,
+      clock,
       router: llm.router,
       memory: llm.memory,
       sessionKey: turns.sessionKey,
@@ -86,6 +88,7 @@ export const discordModule: ModuleDefinition<Started, 'discord'> = {
       logLevel: config.logLevel,
       logger: log,
     });
+    await commands.prune();
     await channel.start();
     return {
       name: 'discord',

@@ -33,13 +33,18 @@ export interface DiscordBotDeps {
   messageContent: boolean;
 }
 
+/** In a thread, the channel it was started in (its auto-reply, model and persona apply there). */
+export const parentOf = (message: Message): string | null =>
+  message.channel.isThread() ? message.channel.parentId : null;
+
 /** Why the bot answers a message, or null when it is not for the bot (never bots, never itself). */
 export function reasonOf(message: Message, botId: string, channels: readonly string[]): Burst['reason'] | null {
   if (message.author.bot || message.author.id === botId || message.system) return null;
   if (message.guildId === null) return 'dm';
   if (message.mentions.users.has(botId)) return 'mention';
   if (message.mentions.repliedUser?.id === botId) return 'reply';
-  return channels.includes(message.channelId) ? 'channel' : null;
+  const parent = parentOf(message);
+  return channels.includes(message.channelId) || (parent !== null && channels.includes(parent)) ? 'channel' : null;
 }
 
 /** The message text without the bot's own mention. */
@@ -66,10 +71,12 @@ export function createDiscordBot(deps: DiscordBotDeps) {
   function turnOf(burst: Burst, botId: string): DiscordTurn {
     const [first] = burst.messages as [Message, ...Message[]];
     const text = burst.messages.map((m) => textOf(m, botId)).filter(Boolean);
+    const parent = parentOf(first);
     return {
       turnId: first.id,
       messageIds: burst.messages.map((m) => m.id),
       channelId: first.channelId,
+      ...(parent === null ? {} : { parentChannelId: parent }),
       guildId: first.guildId,
       author: {
         id: first.author.id,
@@ -128,6 +135,8 @@ export function createDiscordBot(deps: DiscordBotDeps) {
   client.on(Events.InteractionCreate, (interaction) => {
     if (interaction.isChatInputCommand())
       return void commands.onCommand(interaction).catch(warn('slash command failed'));
+    if (interaction.isAutocomplete())
+      return void commands.onAutocomplete(interaction).catch(warn('autocomplete failed'));
     if (!interaction.isButton()) return;
     owner.onButton(interaction).catch(warn('button press failed'));
   });

@@ -1,8 +1,8 @@
 import { DiscordjsErrorCodes, Events, type DiscordjsError } from 'discord.js';
 import type { DiscordConfigMessage, DiscordOrchestratorMessage } from '@ai-secretary/protocol';
-import { linkFromEnv } from '../kit/link-env.js';
-import { createWorkerLogger, type Logger } from '../kit/logger.js';
-import { runWorker, type WorkerLink } from '../kit/run-worker.js';
+import { exitFatal, runBotChild, type BotChild } from '../kit/bot-child.js';
+import type { Logger } from '../kit/logger.js';
+import type { WorkerLink } from '../kit/run-worker.js';
 import { createDiscordBot, type DiscordBotInstance } from './bot.js';
 
 /** Gateway close codes retrying cannot fix: the process reports `fatal` and the supervisor does not restart it. */
@@ -28,7 +28,7 @@ function fatalReasonOf(error: unknown): string | null {
  * One Discord bot (kind `discord-bot`), spawned by the orchestrator's supervisor: it holds the link, waits for
  * its `discord.config` (the token never travels through the environment), then runs discord.js.
  */
-class DiscordBotProcess {
+class DiscordBotProcess implements BotChild<'discord-bot'> {
   private config: DiscordConfigMessage | undefined;
   private instance: DiscordBotInstance | undefined;
   private link: WorkerLink<'discord-bot'> | undefined;
@@ -66,6 +66,8 @@ class DiscordBotProcess {
         return this.instance?.voice.onJoin(message);
       case 'voice.leave':
         return this.instance?.voice.onLeave(message);
+      case 'command.choices':
+        return this.instance?.commands.onChoices(message);
     }
   }
 
@@ -129,9 +131,7 @@ class DiscordBotProcess {
 
   /** Reports why it cannot go on, then exits: the supervisor marks it failed instead of restarting it. */
   private fatal(reason: string, link = this.link): void {
-    this.logger.error({ reason }, 'discord bot cannot go on');
-    link?.send({ type: 'fatal', reason });
-    setTimeout(() => process.exit(3), 200);
+    exitFatal(this.logger, reason, link);
   }
 
   async stop(): Promise<void> {
@@ -140,38 +140,4 @@ class DiscordBotProcess {
   }
 }
 
-function main(): void {
-  const env = linkFromEnv(process.env);
-  const logger = createWorkerLogger('discord-bot', process.env.LOG_LEVEL ?? 'info');
-  if (!env.url || !env.credential || !env.childId) {
-    logger.fatal('CHILD_LINK_URL, CHILD_LINK_TOKEN and CHILD_ID are required (the orchestrator starts this process)');
-    process.exit(2);
-  }
-  const childId = env.childId;
-  const bot = new DiscordBotProcess(logger);
-  const worker = runWorker(
-    { kind: 'discord-bot', url: env.url, token: env.credential, logger, exitOnDisconnect: env.exitOnDisconnect },
-    {
-      hello: () => ({
-        type: 'hello',
-        kind: 'discord-bot',
-        protocolVersion: 1,
-        workerId: childId,
-        name: process.env.BOT_NAME ?? 'discord',
-        pid: process.pid,
-      }),
-      onMessage: (message, link) => bot.onMessage(message as DiscordOrchestratorMessage, link),
-      activeJobs: () => bot.activeJobs,
-    },
-  );
-  const stop = () => {
-    void bot.stop().finally(() => {
-      worker.close();
-      process.exit(0);
-    });
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}
-
-main();
+runBotChild('discord-bot', (logger) => new DiscordBotProcess(logger));

@@ -3,6 +3,7 @@ import {
   ChannelType,
   MessageFlags,
   PermissionFlagsBits,
+  type AutocompleteInteraction,
   type ChatInputCommandInteraction,
   type Client,
   type Guild,
@@ -10,6 +11,8 @@ import {
 } from 'discord.js';
 import {
   DISCORD_EPHEMERAL_COMMANDS,
+  type DiscordChoice,
+  type DiscordChoicesMessage,
   type DiscordCommandReplyMessage,
   type DiscordGuildInfo,
   type DiscordHistoryEntry,
@@ -19,6 +22,8 @@ import type { Logger } from '../kit/logger.js';
 
 /** Longest an interaction waits for the orchestrator (a deferred reply may be edited for 15 minutes). */
 const ANSWER_WAIT_MS = 180_000;
+/** Discord drops an autocomplete answer after 3 s: suggest nothing rather than too late. */
+const CHOICES_WAIT_MS = 2500;
 const MANAGE_GUILD = PermissionFlagsBits.ManageGuild.toString();
 
 type CommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
@@ -55,6 +60,7 @@ export const SLASH_COMMANDS: CommandJson[] = [
         description: 'The model or persona to use here',
         description_localizations: { ru: 'Модель или персона для этого канала' },
         max_length: 64,
+        autocomplete: true,
       },
     ],
   }),
@@ -109,6 +115,7 @@ export function guildInfo(guild: Guild): DiscordGuildInfo {
  */
 export class SlashCommands {
   private readonly waiting = new Map<string, (answer: DiscordCommandReplyMessage | null) => void>();
+  private readonly suggesting = new Map<string, (choices: DiscordChoice[]) => void>();
 
   constructor(
     private readonly client: Client,
@@ -142,6 +149,34 @@ export class SlashCommands {
 
   onReply(answer: DiscordCommandReplyMessage): void {
     this.waiting.get(answer.interactionId)?.(answer);
+  }
+
+  onChoices(message: DiscordChoicesMessage): void {
+    this.suggesting.get(message.interactionId)?.(message.choices);
+  }
+
+  /** A user types an autocompleted option: the orchestrator's suggestions, or none if it does not answer in time. */
+  async onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const focused = interaction.options.getFocused(true);
+    const choices = await new Promise<DiscordChoice[]>((resolve) => {
+      const done = (list: DiscordChoice[]) => {
+        clearTimeout(timer);
+        this.suggesting.delete(interaction.id);
+        resolve(list);
+      };
+      const timer = setTimeout(() => done([]), CHOICES_WAIT_MS);
+      this.suggesting.set(interaction.id, done);
+      this.link.send({
+        type: 'command.autocomplete',
+        interactionId: interaction.id,
+        name: interaction.commandName.slice(0, 32),
+        option: focused.name.slice(0, 32),
+        value: String(focused.value).slice(0, 100),
+        channelId: interaction.channelId,
+        guildId: interaction.guildId,
+      });
+    });
+    await interaction.respond(choices);
   }
 
   async onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
@@ -198,6 +233,9 @@ export class SlashCommands {
         name: interaction.commandName.slice(0, 32),
         options: this.options(interaction),
         channelId: interaction.channelId,
+        ...(interaction.channel?.isThread() && interaction.channel.parentId
+          ? { parentChannelId: interaction.channel.parentId }
+          : {}),
         guildId: interaction.guildId,
         user: {
           id: user.id,

@@ -5,9 +5,9 @@ import type {
   TelegramOrchestratorMessage,
   TelegramPaymentOrchestratorMessage,
 } from '@ai-secretary/protocol';
-import { linkFromEnv } from '../kit/link-env.js';
-import { createWorkerLogger, type Logger } from '../kit/logger.js';
-import { runWorker, type WorkerLink } from '../kit/run-worker.js';
+import { exitFatal, runBotChild, type BotChild } from '../kit/bot-child.js';
+import type { Logger } from '../kit/logger.js';
+import type { WorkerLink } from '../kit/run-worker.js';
 import { createBot, type BotInstance } from './bot.js';
 import { UpdateDispatcher } from './dispatcher.js';
 import { ALLOWED_UPDATES, LongPoller } from './poller.js';
@@ -19,7 +19,7 @@ const STOP_DRAIN_MS = 2000;
  * One Telegram bot (kind `telegram-bot`), spawned by the orchestrator's supervisor: it holds the link, waits
  * for its `telegram.config` (the token never travels through the environment), then runs grammY.
  */
-class TelegramBotProcess {
+class TelegramBotProcess implements BotChild<'telegram-bot'> {
   private config: TelegramConfigMessage | undefined;
   private instance: BotInstance | undefined;
   private poller: LongPoller | undefined;
@@ -140,9 +140,7 @@ class TelegramBotProcess {
 
   /** Reports why it cannot go on, then exits: the supervisor marks it failed instead of restarting it. */
   private fatal(reason: string, link = this.link): void {
-    this.logger.error({ reason }, 'telegram bot cannot go on');
-    link?.send({ type: 'fatal', reason });
-    setTimeout(() => process.exit(3), 200);
+    exitFatal(this.logger, reason, link);
   }
 
   async stop(): Promise<void> {
@@ -151,39 +149,4 @@ class TelegramBotProcess {
   }
 }
 
-function main(): void {
-  const env = linkFromEnv(process.env);
-  const logger = createWorkerLogger('telegram-bot', process.env.LOG_LEVEL ?? 'info');
-  if (!env.url || !env.credential || !env.childId) {
-    logger.fatal('CHILD_LINK_URL, CHILD_LINK_TOKEN and CHILD_ID are required (the orchestrator starts this process)');
-    process.exit(2);
-  }
-  const childId = env.childId;
-  const bot = new TelegramBotProcess(logger);
-  const worker = runWorker(
-    { kind: 'telegram-bot', url: env.url, token: env.credential, logger, exitOnDisconnect: env.exitOnDisconnect },
-    {
-      hello: () => ({
-        type: 'hello',
-        kind: 'telegram-bot',
-        protocolVersion: 1,
-        workerId: childId,
-        name: process.env.BOT_NAME ?? 'telegram',
-        pid: process.pid,
-      }),
-      onMessage: (message, link) =>
-        bot.onMessage(message as TelegramOrchestratorMessage | TelegramPaymentOrchestratorMessage, link),
-      activeJobs: () => bot.activeJobs,
-    },
-  );
-  const stop = () => {
-    void bot.stop().finally(() => {
-      worker.close();
-      process.exit(0);
-    });
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}
-
-main();
+runBotChild('telegram-bot', (logger) => new TelegramBotProcess(logger));

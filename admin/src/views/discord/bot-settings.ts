@@ -62,12 +62,4 @@ export function settingsBody(draft: DiscordSettingsDraft): UpdateDiscordBotReque
   };
 }
 
-/** Which create-form field a server error is about, to show it next to that field. */
-export function errorField(code: string, message: string): 'token' | 'name' | 'persona' | null {
-  if (code === 'DISCORD_TOKEN_REJECTED') return 'token';
-  const match = /^(?:body\/)?(token|name|persona)\b/.exec(message);
-  if (match) return match[1] as 'token' | 'name' | 'persona';
-  return /persona/i.test(message) ? 'persona' : null;
-}
-
 export const megabytes = (bytes: number | null) => (bytes === null ? '—' : `${(bytes / 1_048_576).toFixed(1)} MB`);

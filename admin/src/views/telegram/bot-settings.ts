@@ -1,4 +1,5 @@
 import type { TelegramBotView, TelegramMenuButton, UpdateTelegramBotRequest } from '@ai-secretary/protocol';
+import { newBotErrorField } from '../../components/bot-kind.js';
 
 export const LANGUAGES = ['ru', 'en'] as const;
 export const GROUP_MODES = ['mention', 'off'] as const;
@@ -114,9 +115,4 @@ export function settingsBody(draft: BotSettingsDraft): UpdateTelegramBotRequest 
 }
 
 /** Which create-form field a server error is about, to show it next to that field. */
-export function errorField(code: string, message: string): 'token' | 'name' | 'persona' | null {
-  if (code === 'TELEGRAM_TOKEN_REJECTED') return 'token';
-  const match = /^(?:body\/)?(token|name|persona)\b/.exec(message);
-  if (match) return match[1] as 'token' | 'name' | 'persona';
-  return /persona/i.test(message) ? 'persona' : null;
-}
+export const errorField = (code: string, message: string) => newBotErrorField('telegram', code, message);

@@ -8,8 +8,8 @@ import type { DiscordTurnService } from '../../core/discord/turn-service.js';
 import type { DiscordCommandsService } from '../../core/discord/commands-service.js';
 import type { DiscordGuildSettingsService } from '../../core/discord/guild-settings.js';
 import type { DiscordBotRecord } from '../../core/discord/types.js';
-import { nodeEntryArgs } from '../../entry-points.js';
 import type { Logger } from '../../logger.js';
+import { createBotProcesses, type BotProcesses } from '../bot-processes.js';
 import { ChildConnection, type KindMessage } from '../../processes/child-link.js';
 import type { LinkKinds } from '../../processes/link-endpoint.js';
 import type { ProcessSupervisor } from '../../processes/process-supervisor.js';
@@ -38,9 +38,6 @@ export interface DiscordChannelDeps {
   commands: DiscordCommandsService;
 }
 
-export const discordChildIdOf = (botId: string) => `discord-${botId}`;
-const botIdOf = (childId: string) => childId.replace(/^discord-/, '');
-
 /**
  * Runs every Discord bot as a supervised child process (one per bot, kind `discord-bot`) and speaks the bot
  * link: sends each bot its configuration (token included, over the authenticated link) and answers its turns.
@@ -52,7 +49,20 @@ export class DiscordChannel {
   /** Voice connections the bots reported, and where they should be (docs/discord-voice.md). */
   readonly voice = new DiscordVoiceRegistry();
 
+  /** The bots' child processes (start, stop, restart, remove). */
+  readonly processes: BotProcesses;
+
   constructor(private readonly deps: DiscordChannelDeps) {
+    this.processes = createBotProcesses({
+      kind: 'discord-bot',
+      entry: BOT_ENTRY,
+      bots: deps.bots,
+      supervisor: deps.supervisor,
+      memoryLimitMb: deps.config.botMemoryLimitMb,
+      logLevel: deps.logLevel,
+      label: (bot: DiscordBotRecord) => `discord ${bot.username}`,
+      onRemoved: (botId) => this.forget(botId),
+    });
     deps.kinds.register('discord-bot', {
       heartbeatIntervalMs: deps.heartbeatIntervalMs,
       accept: (socket, hello) => this.accept(socket, hello),
@@ -61,15 +71,11 @@ export class DiscordChannel {
 
   /** Starts the bots admins left running (the orchestrator restarted: they come back). */
   async start(): Promise<void> {
-    for (const bot of await this.deps.bots.list()) if (bot.desired === 'running') this.spawn(bot);
-  }
-
-  child(botId: string): SupervisedChild | undefined {
-    return this.deps.supervisor.get(discordChildIdOf(botId));
+    await this.processes.startDesired();
   }
 
   isReady(botId: string): boolean {
-    return this.ready.has(botId) && this.child(botId)?.status === 'ready';
+    return this.ready.has(botId) && this.processes.child(botId)?.status === 'ready';
   }
 
   /** Whether the running bot receives message content (null until its gateway is ready). */
@@ -77,51 +83,12 @@ export class DiscordChannel {
     return this.isReady(botId) ? (this.ready.get(botId)?.messageContent ?? null) : null;
   }
 
-  async run(botId: string): Promise<void> {
-    const bot = await this.deps.bots.setDesired(botId, 'running');
-    const child = this.child(botId);
-    if (!child) this.spawn(bot);
-    else if (child.status === 'failed' || child.status === 'stopped') child.restart('started by an admin');
-  }
-
-  async halt(botId: string): Promise<void> {
-    await this.deps.bots.setDesired(botId, 'stopped');
-    await this.remove(botId);
-  }
-
-  async restart(botId: string): Promise<void> {
-    const bot = await this.deps.bots.setDesired(botId, 'running');
-    const child = this.child(botId);
-    if (child) child.restart('restarted by an admin');
-    else this.spawn(bot);
-  }
-
   /** Settings changed: a running bot gets them at once; a new token needs a new process. */
   async reconfigure(bot: DiscordBotRecord, tokenChanged: boolean): Promise<void> {
     if (bot.desired !== 'running') return;
-    if (tokenChanged) return this.restart(bot.id);
+    if (tokenChanged) return this.processes.restart(bot.id);
     const link = this.links.get(bot.id);
     if (link) link.send(await this.configOf(bot));
-  }
-
-  async remove(botId: string): Promise<void> {
-    await this.deps.supervisor.remove(discordChildIdOf(botId));
-    this.forget(botId);
-  }
-
-  private spawn(bot: DiscordBotRecord): void {
-    const { config, logLevel } = this.deps;
-    this.deps.supervisor.add({
-      id: discordChildIdOf(bot.id),
-      kind: 'discord-bot',
-      name: `discord ${bot.username}`,
-      command: process.execPath,
-      args: nodeEntryArgs(BOT_ENTRY),
-      env: { BOT_NAME: bot.name, LOG_LEVEL: logLevel },
-      handshakeTimeoutMs: 60_000,
-      memoryLimitBytes: config.botMemoryLimitMb * 1_048_576,
-      backoffMaxMs: 60_000,
-    });
   }
 
   private forget(botId: string): void {
@@ -149,7 +116,7 @@ export class DiscordChannel {
 
   private accept(socket: WebSocket, hello: DiscordBotHello): BotLink {
     const link = new ChildConnection(socket, 'discord-bot', hello, this.deps.logger);
-    const botId = botIdOf(hello.workerId);
+    const botId = this.processes.botIdOf(hello.workerId);
     this.links.set(botId, link);
     this.ready.delete(botId);
     link.once('close', () => {
@@ -231,6 +198,10 @@ export class DiscordChannel {
         const answer = await deps.commands.handle(await deps.bots.get(botId), message);
         if (answer) link.send({ type: 'command.reply', interactionId: message.interactionId, ...answer });
         return;
+      }
+      case 'command.autocomplete': {
+        const choices = await deps.commands.autocomplete(await deps.bots.get(botId), message);
+        return link.send({ type: 'command.choices', interactionId: message.interactionId, choices });
       }
       case 'owner.press': {
         if (!deps.owner) return;

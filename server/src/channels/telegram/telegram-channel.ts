@@ -9,12 +9,11 @@ import { telegramOwnerPress } from '../../core/telegram/owner.js';
 import type { TelegramTurnService } from '../../core/telegram/turn-service.js';
 import type { TelegramFunnelService } from '../../core/telegram/funnel/funnel-service.js';
 import type { TelegramBotRecord, TelegramInboxStore, TelegramSubscriberStore } from '../../core/telegram/types.js';
-import { nodeEntryArgs } from '../../entry-points.js';
 import type { Logger } from '../../logger.js';
+import { createBotProcesses, type BotProcesses } from '../bot-processes.js';
 import { ChildConnection, type KindMessage } from '../../processes/child-link.js';
 import type { LinkKinds } from '../../processes/link-endpoint.js';
 import type { ProcessSupervisor } from '../../processes/process-supervisor.js';
-import type { SupervisedChild } from '../../processes/supervised-child.js';
 import { tokenMatches } from '../../processes/shared-token.js';
 import { TelegramWebhookSecretError, NotFoundError } from '../../errors.js';
 import { answerPayment, isPaymentMessage, type TelegramPaymentsHandler } from './payments-link.js';
@@ -59,9 +58,6 @@ export interface TelegramChannelDeps {
   funnel?: Pick<TelegramFunnelService, 'handle' | 'delivered' | 'unsubscribed' | 'isLive'>;
 }
 
-export const childIdOf = (botId: string) => `telegram-${botId}`;
-const botIdOf = (childId: string) => childId.replace(/^telegram-/, '');
-
 /**
  * Runs every Telegram bot as a supervised child process (one per bot, kind `telegram-bot`) and speaks the
  * bot link: sends each bot its configuration (token included, over the authenticated link), stores the
@@ -73,7 +69,20 @@ export class TelegramChannel {
   private readonly ready = new Map<string, 'polling' | 'webhook'>();
   private payments: TelegramPaymentsHandler | undefined;
 
+  /** The bots' child processes (start, stop, restart, remove). */
+  readonly processes: BotProcesses;
+
   constructor(private readonly deps: TelegramChannelDeps) {
+    this.processes = createBotProcesses({
+      kind: 'telegram-bot',
+      entry: BOT_ENTRY,
+      bots: deps.bots,
+      supervisor: deps.supervisor,
+      memoryLimitMb: deps.config.botMemoryLimitMb,
+      logLevel: deps.logLevel,
+      label: (bot: TelegramBotRecord) => `telegram @${bot.username}`,
+      onRemoved: (botId) => this.forget(botId),
+    });
     deps.kinds.register('telegram-bot', {
       heartbeatIntervalMs: deps.heartbeatIntervalMs,
       accept: (socket, hello) => this.accept(socket, hello),
@@ -93,48 +102,19 @@ export class TelegramChannel {
   async start(): Promise<void> {
     const pruned = await this.deps.inbox.prune(this.deps.clock() - INBOX_KEEP_MS);
     if (pruned > 0) this.deps.logger.debug({ pruned }, 'telegram: old handled updates forgotten');
-    for (const bot of await this.deps.bots.list()) if (bot.desired === 'running') this.spawn(bot);
-  }
-
-  child(botId: string): SupervisedChild | undefined {
-    return this.deps.supervisor.get(childIdOf(botId));
+    await this.processes.startDesired();
   }
 
   isReady(botId: string): boolean {
-    return this.ready.has(botId) && this.child(botId)?.status === 'ready';
-  }
-
-  async run(botId: string): Promise<void> {
-    const bot = await this.deps.bots.setDesired(botId, 'running');
-    const child = this.child(botId);
-    if (!child) this.spawn(bot);
-    else if (child.status === 'failed' || child.status === 'stopped') child.restart('started by an admin');
-  }
-
-  async halt(botId: string): Promise<void> {
-    await this.deps.bots.setDesired(botId, 'stopped');
-    await this.deps.supervisor.remove(childIdOf(botId));
-    this.forget(botId);
-  }
-
-  async restart(botId: string): Promise<void> {
-    const bot = await this.deps.bots.setDesired(botId, 'running');
-    const child = this.child(botId);
-    if (child) child.restart('restarted by an admin');
-    else this.spawn(bot);
+    return this.ready.has(botId) && this.processes.child(botId)?.status === 'ready';
   }
 
   /** Settings changed: a running bot gets them at once; a new token needs a new process. */
   async reconfigure(bot: TelegramBotRecord, tokenChanged: boolean): Promise<void> {
     if (bot.desired !== 'running') return;
-    if (tokenChanged) return this.restart(bot.id);
+    if (tokenChanged) return this.processes.restart(bot.id);
     const link = this.links.get(bot.id);
     if (link) link.send(await this.configOf(bot));
-  }
-
-  async remove(botId: string): Promise<void> {
-    await this.deps.supervisor.remove(childIdOf(botId));
-    this.forget(botId);
   }
 
   /** `POST /telegram/webhook/:id`: checks the secret, stores the update, hands it to the bot process. */
@@ -147,21 +127,6 @@ export class TelegramChannel {
       this.links.get(botId)?.send({ type: 'telegram.update', update });
   }
 
-  private spawn(bot: TelegramBotRecord): void {
-    const { config, logLevel } = this.deps;
-    this.deps.supervisor.add({
-      id: childIdOf(bot.id),
-      kind: 'telegram-bot',
-      name: `telegram @${bot.username}`,
-      command: process.execPath,
-      args: nodeEntryArgs(BOT_ENTRY),
-      env: { BOT_NAME: bot.name, LOG_LEVEL: logLevel },
-      handshakeTimeoutMs: 60_000,
-      memoryLimitBytes: config.botMemoryLimitMb * 1_048_576,
-      backoffMaxMs: 60_000,
-    });
-  }
-
   private forget(botId: string): void {
     this.links.delete(botId);
     this.ready.delete(botId);
@@ -169,7 +134,7 @@ export class TelegramChannel {
 
   private accept(socket: WebSocket, hello: TelegramBotHello): BotLink {
     const link = new ChildConnection(socket, 'telegram-bot', hello, this.deps.logger);
-    const botId = botIdOf(hello.workerId);
+    const botId = this.processes.botIdOf(hello.workerId);
     this.links.set(botId, link);
     this.ready.delete(botId);
     link.once('close', () => {

@@ -1,8 +1,15 @@
-import type { DiscordCommandStartMessage, DiscordHistoryEntry } from '@ai-secretary/protocol';
+import type {
+  DiscordAutocompleteMessage,
+  DiscordChoice,
+  DiscordCommandStartMessage,
+  DiscordHistoryEntry,
+} from '@ai-secretary/protocol';
 import { LimitExceededError, LlmUnavailableError } from '../../errors.js';
 import type { LlmRouter } from '../llm/router.js';
 import { DISCORD_COMMAND_TEXTS, type DiscordCommandTexts } from './command-texts.js';
+import { newId } from '../ids.js';
 import type { DiscordGuildSettingsService } from './guild-settings.js';
+import type { DiscordInteractionStore } from './guild-types.js';
 import { DISCORD_TEXTS } from './texts.js';
 import type { DiscordBotRecord } from './types.js';
 import { voiceCommand, type DiscordVoiceControl } from './voice-commands.js';
@@ -14,6 +21,9 @@ export interface DiscordCommandAnswer {
 
 export interface DiscordCommandsDeps {
   guilds: DiscordGuildSettingsService;
+  /** Interactions taken (stored, so a restarted orchestrator or bot does not answer one twice). */
+  interactions: DiscordInteractionStore;
+  clock: () => number;
   router: Pick<LlmRouter, 'complete'>;
   memory: { clear(key: string): Promise<void> };
   sessionKey: (botId: string, channelId: string) => string;
@@ -30,8 +40,8 @@ type Command = Omit<DiscordCommandStartMessage, 'type'>;
 const MANAGERS = (1n << 3n) | (1n << 5n);
 const SUMMARY_PROMPT =
   'Summarize the Discord conversation below in a few short bullet points, in the language most of it is written in.';
-/** Interaction ids answered lately (each interaction is answered once). */
-const REMEMBERED = 10_000;
+/** How long a taken interaction is remembered (its token expires after 15 minutes). */
+const INTERACTION_KEEP_MS = 24 * 3_600_000;
 
 const isManager = (command: Command) => command.permissions !== null && (BigInt(command.permissions) & MANAGERS) !== 0n;
 const privately = (text: string): DiscordCommandAnswer => ({ text, ephemeral: true });
@@ -43,13 +53,11 @@ const clip = (text: string) => (text.length > 2000 ? `${text.slice(0, 1997)}…`
  * (`/model <route>`, `/persona`) needs Manage Server; refusals are ephemeral.
  */
 export function createDiscordCommands(deps: DiscordCommandsDeps) {
-  const answered = new Set<string>();
-
   async function model(bot: DiscordBotRecord, command: Command, t: DiscordCommandTexts) {
     const allowed = await deps.guilds.allowedRoutes(bot, command.guildId);
     const wanted = command.options.route;
     if (wanted === undefined) {
-      const current = (await deps.guilds.plan(bot, command.guildId, command.channelId)).route;
+      const current = (await deps.guilds.plan(bot, command.guildId, command.channelId, command.parentChannelId)).route;
       return privately(t.model(current, allowed));
     }
     if (!isManager(command)) return privately(t.needsManager);
@@ -62,7 +70,9 @@ export function createDiscordCommands(deps: DiscordCommandsDeps) {
   async function persona(bot: DiscordBotRecord, command: Command, t: DiscordCommandTexts) {
     const text = command.options.text;
     if (text === undefined)
-      return privately(t.persona((await deps.guilds.choice(bot.id, command.channelId))?.persona ?? null));
+      return privately(
+        t.persona((await deps.guilds.choice(bot.id, command.channelId, command.parentChannelId))?.persona ?? null),
+      );
     if (!isManager(command)) return privately(t.needsManager);
     if (typeof text !== 'string' || !text.trim()) return privately(t.badOption('text'));
     const reset = text.trim().toLowerCase() === 'reset';
@@ -76,7 +86,7 @@ export function createDiscordCommands(deps: DiscordCommandsDeps) {
     messages: Array<{ role: 'user' | 'system'; content: string }>,
     memory: boolean,
   ) {
-    const plan = await deps.guilds.plan(bot, command.guildId, command.channelId);
+    const plan = await deps.guilds.plan(bot, command.guildId, command.channelId, command.parentChannelId);
     const result = await deps.router.complete({
       route: plan.route,
       messages,
@@ -153,11 +163,19 @@ export function createDiscordCommands(deps: DiscordCommandsDeps) {
     return privately(texts.llmDown);
   }
 
+  /** Takes the interaction in the database first: false when it was taken before (by any process). */
+  const take = (bot: DiscordBotRecord, command: Command) =>
+    deps.interactions.claim({
+      id: newId(),
+      botId: bot.id,
+      interactionId: command.interactionId,
+      name: command.name,
+      createdAt: deps.clock(),
+    });
+
   /** Answers one interaction; null when this interaction id was answered already. */
   async function handle(bot: DiscordBotRecord, command: Command): Promise<DiscordCommandAnswer | null> {
-    if (answered.has(command.interactionId)) return null;
-    answered.add(command.interactionId);
-    if (answered.size > REMEMBERED) answered.delete(answered.values().next().value!);
+    if (!(await take(bot, command))) return null;
     try {
       return await run(bot, command, DISCORD_COMMAND_TEXTS[bot.settings.language]);
     } catch (error) {
@@ -165,7 +183,27 @@ export function createDiscordCommands(deps: DiscordCommandsDeps) {
     }
   }
 
-  return { handle };
+  /**
+   * Suggestions for `/model route` as the user types: the routes this server may use that the router knows,
+   * those containing what was typed first (Discord shows at most 25).
+   */
+  async function autocomplete(
+    bot: DiscordBotRecord,
+    request: Omit<DiscordAutocompleteMessage, 'type'>,
+  ): Promise<DiscordChoice[]> {
+    if (request.name !== 'model' || request.option !== 'route') return [];
+    const typed = request.value.trim().toLowerCase();
+    const routes = (await deps.guilds.allowedRoutes(bot, request.guildId)).filter((route) => deps.knowsRoute(route));
+    return routes
+      .filter((route) => route.toLowerCase().includes(typed))
+      .slice(0, 25)
+      .map((route) => ({ name: route, value: route }));
+  }
+
+  /** Forgets interactions whose tokens expired long ago (at start-up). */
+  const prune = () => deps.interactions.prune(deps.clock() - INTERACTION_KEEP_MS);
+
+  return { handle, autocomplete, prune };
 }
 
 export type DiscordCommandsService = ReturnType<typeof createDiscordCommands>;

@@ -5,7 +5,10 @@ import type { LimitRecord, UsageTotals } from '../llm/records.js';
 import type { UsageService } from '../llm/usage.js';
 import {
   DEFAULT_GUILD_SETTINGS,
+  DEFAULT_WHILE_ANSWERING,
+  type DiscordChannelChoiceRecord,
   type DiscordChoiceStore,
+  type DiscordWhileAnswering,
   type DiscordGuildRecord,
   type DiscordGuildSettings,
   type DiscordGuildStore,
@@ -28,7 +31,13 @@ export interface DiscordTurnPlan {
   instanceId: string;
   /** Models a reached `fallback` limit may downgrade to (a server's allowed routes; unset in DMs: any cheaper). */
   fallbackModels?: string[];
+  /** What a new turn in this channel does while the previous one is being answered. */
+  whileAnswering: DiscordWhileAnswering;
 }
+
+/** What one channel (or thread: its own choice first, then its channel's) chose. */
+type ChannelChoice = Pick<DiscordChannelChoiceRecord, 'route' | 'persona' | 'whileAnswering'>;
+export type DiscordChannelChoiceInput = Partial<ChannelChoice>;
 
 /** The usage/limit subject of a server's turns (DMs stay on the bot id). */
 export const guildSubject = (botId: string, guildId: string) => `discord:${botId}:${guildId}`;
@@ -140,9 +149,27 @@ export function createDiscordGuildSettings(deps: DiscordGuildSettingsDeps) {
     return [...new Set([settings.route ?? bot.settings.persona, ...settings.allowedRoutes])];
   }
 
-  async function plan(bot: DiscordBotRecord, guildId: string | null, channelId: string): Promise<DiscordTurnPlan> {
+  /** A thread's own choice, field by field falling back to its parent channel's. */
+  async function choiceOf(botId: string, channelId: string, parentId?: string): Promise<ChannelChoice | null> {
+    const own = await deps.choices.find(botId, channelId);
+    const parent = parentId ? await deps.choices.find(botId, parentId) : null;
+    if (!own && !parent) return null;
+    return {
+      route: own?.route ?? parent?.route ?? null,
+      persona: own?.persona ?? parent?.persona ?? null,
+      whileAnswering: own?.whileAnswering ?? parent?.whileAnswering ?? null,
+    };
+  }
+
+  /** How a channel's (or thread's, `parentId`: its channel) turns are asked. */
+  async function plan(
+    bot: DiscordBotRecord,
+    guildId: string | null,
+    channelId: string,
+    parentId?: string,
+  ): Promise<DiscordTurnPlan> {
     const settings = await settingsOf(bot.id, guildId);
-    const choice = await deps.choices.find(bot.id, channelId);
+    const choice = await choiceOf(bot.id, channelId, parentId);
     const persona = choice?.persona ?? settings.persona;
     return {
       route: choice?.route ?? settings.route ?? bot.settings.persona,
@@ -151,19 +178,38 @@ export function createDiscordGuildSettings(deps: DiscordGuildSettingsDeps) {
       ...(guildId === null
         ? { instanceId: bot.id }
         : { instanceId: guildSubject(bot.id, guildId), fallbackModels: settings.allowedRoutes }),
+      whileAnswering: choice?.whileAnswering ?? DEFAULT_WHILE_ANSWERING,
     };
   }
 
-  async function choose(botId: string, channelId: string, choice: { route?: string | null; persona?: string | null }) {
+  async function choose(botId: string, channelId: string, choice: DiscordChannelChoiceInput): Promise<void> {
     const stored = await deps.choices.find(botId, channelId);
+    const pick = <K extends keyof ChannelChoice>(key: K) =>
+      choice[key] === undefined ? (stored?.[key] ?? null) : choice[key];
     await deps.choices.save({
       id: stored?.id ?? newId(),
       botId,
       channelId,
-      route: choice.route === undefined ? (stored?.route ?? null) : choice.route,
-      persona: choice.persona === undefined ? (stored?.persona ?? null) : choice.persona,
+      route: pick('route'),
+      persona: pick('persona'),
+      whileAnswering: pick('whileAnswering'),
       updatedAt: deps.clock(),
     });
+  }
+
+  /** An admin sets a channel's model, persona or busy behaviour (a text channel of one of the bot's servers). */
+  async function chooseForChannel(
+    botId: string,
+    guildId: string,
+    channelId: string,
+    choice: DiscordChannelChoiceInput,
+  ) {
+    const guild = await get(botId, guildId);
+    if (!guild.textChannels.some((c) => c.id === channelId))
+      throw new NotFoundError(`Text channel ${channelId} of the server "${guild.name}"`);
+    if (choice.route) checkRoute(choice.route, 'route');
+    await choose(botId, channelId, choice);
+    return deps.choices.find(botId, channelId);
   }
 
   /** A bot is deleted: its servers' limit records go too (the rows themselves cascade). */
@@ -184,7 +230,10 @@ export function createDiscordGuildSettings(deps: DiscordGuildSettingsDeps) {
     allowedRoutes,
     plan,
     choose,
-    choice: (botId: string, channelId: string) => deps.choices.find(botId, channelId),
+    chooseForChannel,
+    choice: (botId: string, channelId: string, parentId?: string) => choiceOf(botId, channelId, parentId),
+    /** Every channel's choices of a bot (the admin's Servers tab shows them per server). */
+    choices: (botId: string) => deps.choices.list(botId),
   };
 }
 

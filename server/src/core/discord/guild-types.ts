@@ -41,13 +41,21 @@ export interface DiscordGuildRecord {
   updatedAt: number;
 }
 
-/** What `/model` and `/persona` chose for one channel (null: not chosen). */
+/** What a new turn does while the channel's previous one is still being answered. */
+export type DiscordWhileAnswering = 'queue' | 'cancel';
+export const DEFAULT_WHILE_ANSWERING: DiscordWhileAnswering = 'queue';
+
+/**
+ * What `/model` and `/persona` (or an admin) chose for one channel or thread (null: not chosen; a thread
+ * falls back to its channel's choice, then to the server's settings).
+ */
 export interface DiscordChannelChoiceRecord {
   id: string;
   botId: string;
   channelId: string;
   route: string | null;
   persona: string | null;
+  whileAnswering: DiscordWhileAnswering | null;
   updatedAt: number;
 }
 
@@ -60,6 +68,24 @@ export interface DiscordGuildStore {
 
 export interface DiscordChoiceStore {
   find(botId: string, channelId: string): Promise<DiscordChannelChoiceRecord | null>;
+  /** Every channel choice of the bot, oldest change first. */
+  list(botId: string): Promise<DiscordChannelChoiceRecord[]>;
   /** Inserts or replaces the (bot, channel) row. */
   save(record: DiscordChannelChoiceRecord): Promise<void>;
+}
+
+/** A slash command interaction the orchestrator took (each is answered once, even after a restart). */
+export interface DiscordInteractionRecord {
+  id: string;
+  botId: string;
+  interactionId: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface DiscordInteractionStore {
+  /** Records the interaction unless (botId, interactionId) exists; true when this call recorded it. */
+  claim(record: DiscordInteractionRecord): Promise<boolean>;
+  /** Forgets interactions older than `beforeMs` (their tokens expired long ago); how many. */
+  prune(beforeMs: number): Promise<number>;
 }

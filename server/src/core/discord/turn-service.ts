@@ -7,6 +7,7 @@ import type { OwnerPrompt } from '../owner/owner-commands.js';
 import { NO_TURN_TOOLS, type TurnTools } from '../owner/turn-tools.js';
 import { compareSnowflakes, previousSnowflake, snowflakeAt } from './snowflake.js';
 import type { DiscordTurnPlan } from './guild-settings.js';
+import { createSessionLanes, type LaneSlot } from './session-lanes.js';
 import { DISCORD_TEXTS, type DiscordTexts } from './texts.js';
 import type { DiscordBotRecord, DiscordTurnRecord, DiscordTurnStatus, DiscordTurnStore } from './types.js';
 
@@ -29,8 +30,13 @@ export interface DiscordTurnServiceDeps {
   onError: (error: unknown, context: string) => void;
   /** The tools offered in a turn (core/owner/turn-tools: owners' DMs get the owner tools). */
   tools?: (bot: DiscordBotRecord, turn: Turn) => TurnTools;
-  /** Per server and channel: route, persona text, temperature and usage subject (guild-settings). */
-  plan?: (bot: DiscordBotRecord, guildId: string | null, channelId: string) => Promise<DiscordTurnPlan>;
+  /** Per server and channel (a thread: and its parent channel): route, persona, limits subject (guild-settings). */
+  plan?: (
+    bot: DiscordBotRecord,
+    guildId: string | null,
+    channelId: string,
+    parentChannelId?: string,
+  ) => Promise<DiscordTurnPlan>;
 }
 
 interface Answer {
@@ -38,6 +44,21 @@ interface Answer {
   text: string;
   toolCalls?: ToolCallRecord[];
 }
+
+/** A turn being answered: how (plan, tools), where to (out), and its place in the session. */
+interface Job {
+  plan: DiscordTurnPlan;
+  tools: TurnTools;
+  out: DiscordTurnOutput;
+  slot: LaneSlot;
+  signal: AbortSignal;
+}
+
+/** A newer turn took over: what was shown by then stays, marked as cut short (nothing shown: nothing sent). */
+const cancelled = (written: string): Answer => ({
+  status: 'cancelled',
+  text: written.trim() ? `${written.trimEnd()} …` : '',
+});
 
 type Turn = Omit<DiscordTurnStartMessage, 'type'>;
 
@@ -61,6 +82,7 @@ function userMessage(turn: Turn): { role: 'user'; content: string; name?: string
  */
 export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
   const inFlight = new Map<string, AbortController>();
+  const lanes = createSessionLanes();
 
   function refusal(bot: DiscordBotRecord, turn: Turn, texts: DiscordTexts): Answer | null {
     const { settings } = bot;
@@ -71,17 +93,13 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
     return null;
   }
 
-  async function write(
-    turn: Turn,
-    bot: DiscordBotRecord,
-    tools: TurnTools,
-    out: DiscordTurnOutput,
-    signal: AbortSignal,
-  ) {
-    const plan: DiscordTurnPlan = (await deps.plan?.(bot, turn.guildId, turn.channelId)) ?? {
-      route: bot.settings.persona,
-      instanceId: bot.id,
-    };
+  async function planOf(bot: DiscordBotRecord, turn: Turn): Promise<DiscordTurnPlan> {
+    const planned = await deps.plan?.(bot, turn.guildId, turn.channelId, turn.parentChannelId);
+    return planned ?? { route: bot.settings.persona, instanceId: bot.id, whileAnswering: 'queue' };
+  }
+
+  async function write(bot: DiscordBotRecord, turn: Turn, job: Job, onDelta: (text: string) => void) {
+    const { plan, signal } = job;
     const request = {
       route: plan.route,
       messages: [userMessage(turn)],
@@ -96,7 +114,7 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
       firstTokenTimeoutMs: deps.firstTokenTimeoutMs,
       signal,
     };
-    return runToolLoop({ router: deps.router, request, tools: tools.tools, onDelta: (text) => out.delta(text) });
+    return runToolLoop({ router: deps.router, request, tools: job.tools.tools, onDelta });
   }
 
   function apology(error: unknown, texts: DiscordTexts): Answer {
@@ -105,22 +123,22 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
     return { status: 'failed', text: texts.llmDown };
   }
 
-  async function answer(
-    bot: DiscordBotRecord,
-    turn: Turn,
-    out: DiscordTurnOutput,
-    tools: TurnTools,
-    signal: AbortSignal,
-  ): Promise<Answer> {
+  async function answer(bot: DiscordBotRecord, turn: Turn, job: Job): Promise<Answer> {
     const texts = DISCORD_TEXTS[bot.settings.language];
     const refused = refusal(bot, turn, texts);
     if (refused) return refused;
     if (!turn.text.trim()) return { status: 'refused', text: '' };
+    let written = '';
+    const onDelta = (text: string) => {
+      written += text;
+      job.out.delta(text);
+    };
     try {
-      const { text, toolCalls } = await write(turn, bot, tools, out, signal);
+      const { text, toolCalls } = await write(bot, turn, job, onDelta);
+      if (job.slot.cancelled) return cancelled(written);
       return { status: 'answered', text: text || texts.empty, toolCalls };
     } catch (error) {
-      return apology(error, texts);
+      return job.slot.cancelled ? cancelled(written) : apology(error, texts);
     }
   }
 
@@ -172,15 +190,19 @@ export function createDiscordTurnService(deps: DiscordTurnServiceDeps) {
     inFlight.get(key)?.abort(); // an earlier delivery whose bot process is gone
     const controller = new AbortController();
     inFlight.set(key, controller);
-    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(deps.replyTimeoutMs)]);
-    const tools = deps.tools?.(bot, turn) ?? NO_TURN_TOOLS;
+    const plan = await planOf(bot, turn);
+    const slot = await lanes.enter(sessionKey(bot.id, turn.channelId), plan.whileAnswering);
     try {
-      const result = await answer(bot, turn, out, tools, signal);
+      if (controller.signal.aborted) return;
+      const signal = AbortSignal.any([controller.signal, slot.signal, AbortSignal.timeout(deps.replyTimeoutMs)]);
+      const tools = deps.tools?.(bot, turn) ?? NO_TURN_TOOLS;
+      const result = await answer(bot, turn, { plan, tools, out, slot, signal });
       if (controller.signal.aborted) return;
       await store(stored, result);
       out.reply(result.text === '' ? SKIP : { text: result.text, skip: false });
       for (const prompt of tools.prompts()) out.prompt?.(prompt);
     } finally {
+      slot.leave();
       if (inFlight.get(key) === controller) inFlight.delete(key);
     }
   }

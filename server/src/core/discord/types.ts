@@ -32,10 +32,11 @@ export interface DiscordBotStore {
 
 /**
  * One message (or burst) that needed an answer. `answering` until its reply is stored: `answered`, `refused`
- * (not allowed, over a limit) or `failed` (no answer could be written; the reply is the apology). `delivered`
- * once Discord has the reply, so the same message is never answered twice.
+ * (not allowed, over a limit), `failed` (no answer could be written; the reply is the apology) or `cancelled`
+ * (a newer turn in a `cancel` channel took over; the reply is what was written by then). `delivered` once
+ * Discord has the reply, so the same message is never answered twice.
  */
-export type DiscordTurnStatus = 'answering' | 'answered' | 'refused' | 'failed';
+export type DiscordTurnStatus = 'answering' | 'answered' | 'refused' | 'failed' | 'cancelled';
 
 export interface DiscordTurnRecord {
   id: string;

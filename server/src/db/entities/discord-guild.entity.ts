@@ -4,6 +4,8 @@ import type {
   DiscordChannelChoiceRecord,
   DiscordGuildRecord,
   DiscordGuildSettings,
+  DiscordInteractionRecord,
+  DiscordWhileAnswering,
 } from '../../core/discord/guild-types.js';
 import { epochMs, json } from '../columns.js';
 
@@ -59,8 +61,32 @@ export class DiscordChannelChoiceEntity implements DiscordChannelChoiceRecord {
   @Column({ type: 'text', nullable: true })
   persona!: string | null;
 
+  @Column({ name: 'while_answering', type: 'varchar', length: 8, nullable: true })
+  whileAnswering!: DiscordWhileAnswering | null;
+
   @Column({ name: 'updated_at', type: 'bigint', transformer: epochMs })
   updatedAt!: number;
 }
 
-export const DISCORD_GUILD_ENTITIES = [DiscordGuildEntity, DiscordChannelChoiceEntity];
+/** An interaction (slash command) the orchestrator took: each one is answered once, across restarts. */
+@Entity({ name: 'discord_interactions' })
+@Index(['botId', 'interactionId'], { unique: true })
+@Index(['createdAt'])
+export class DiscordInteractionEntity implements DiscordInteractionRecord {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ name: 'bot_id', type: 'varchar', length: 36 })
+  botId!: string;
+
+  @Column({ name: 'interaction_id', type: 'varchar', length: 24 })
+  interactionId!: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  name!: string;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
+  createdAt!: number;
+}
+
+export const DISCORD_GUILD_ENTITIES = [DiscordGuildEntity, DiscordChannelChoiceEntity, DiscordInteractionEntity];

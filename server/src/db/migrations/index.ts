@@ -21,6 +21,7 @@ import { TelegramFunnels1765200000000 } from './1765200000000-telegram-funnels.j
 import { TelegramPayments1765300000000 } from './1765300000000-telegram-payments.js';
 import { Jobs1765400000000 } from './1765400000000-jobs.js';
 import { TelegramOutreach1765400000001 } from './1765400000001-telegram-outreach.js';
+import { DiscordSessions1765700000000 } from './1765700000000-discord-sessions.js';
 
 /** Committed migrations in order; run automatically at start (synchronize is never used). */
 export const MIGRATIONS = [
@@ -46,5 +47,6 @@ export const MIGRATIONS = [
   Jobs1765400000000,
   TelegramOutreach1765400000001,
   HttpTools1765600000000,
+  DiscordSessions1765700000000,
   LlmLocal1765800000000,
 ];

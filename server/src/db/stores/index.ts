@@ -29,7 +29,11 @@ import {
 } from './telegram-store.js';
 import { createTelegramFunnelProgressStore, createTelegramFunnelStore } from './telegram-funnel-store.js';
 import { createDiscordBotStore, createDiscordTurnStore } from './discord-store.js';
-import { createDiscordChoiceStore, createDiscordGuildStore } from './discord-guild-store.js';
+import {
+  createDiscordChoiceStore,
+  createDiscordGuildStore,
+  createDiscordInteractionStore,
+} from './discord-guild-store.js';
 import { createOwnerCommandStore } from './owner-command-store.js';
 import { createKnowledgeStore } from './knowledge-store.js';
 import { createHttpToolStore } from './http-tool-store.js';
@@ -79,6 +83,7 @@ export function createStores(db: DataSource) {
       turns: createDiscordTurnStore(db),
       guilds: createDiscordGuildStore(db),
       choices: createDiscordChoiceStore(db),
+      interactions: createDiscordInteractionStore(db),
     },
     ownerCommands: createOwnerCommandStore(db),
     knowledge: createKnowledgeStore(db),

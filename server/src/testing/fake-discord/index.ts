@@ -4,8 +4,9 @@ import type { APIApplicationCommand, APIMessage, APIUser } from 'discord-api-typ
 import { dispatchMessage, dispatchTyping } from './dispatch.js';
 import { Gateway } from './gateway.js';
 import { Interactions, type InteractionRecord, type SlashCommandSpec } from './interactions.js';
-import { CLOSE } from './intents.js';
+import { CLOSE, has, INTENTS } from './intents.js';
 import { createMessage } from './messages.js';
+import { channelObject } from './payloads.js';
 import { RateLimits } from './rate-limits.js';
 import { API_PREFIX, RestApi } from './rest.js';
 import { userObject, World, type BotRecord, type ChannelRecord } from './world.js';
@@ -138,6 +139,19 @@ export class FakeDiscord {
     return message;
   }
 
+  /**
+   * A user starts a public thread in a guild text channel: THREAD_CREATE (`newly_created`) to every bot with the
+   * guilds intent; write in it with `userSays({ channelId: thread id })`.
+   */
+  startThread(spec: { parentId: string; name: string; owner: AuthorSpec; id?: string }): string {
+    const owner = this.world.rememberUser(spec.owner);
+    const thread = this.world.addThread({ ...spec, ownerId: owner.id });
+    const data = { ...channelObject(thread), newly_created: true };
+    for (const session of this.gateway.sessionsOf())
+      if (has(session.intents, INTENTS.guilds)) session.dispatch('THREAD_CREATE', data);
+    return thread.id;
+  }
+
   /** A user writes to the bot in a DM (the DM channel is created on first use, as when the user opens one). */
   dm(spec: DmSpec): APIMessage {
     const bot = this.botFor(spec.botToken);
@@ -156,6 +170,14 @@ export class FakeDiscord {
   userRunsCommand(spec: Omit<SlashCommandSpec, 'user'> & { user: AuthorSpec; botToken?: string }): InteractionRecord {
     const user = this.world.rememberUser(spec.user);
     return this.interactions.run(this.botFor(spec.botToken), this.channel(spec.channelId), { ...spec, user });
+  }
+
+  /** A user types in an autocompleted option of a slash command: INTERACTION_CREATE type 4; see the record's `choices`. */
+  userAutocompletes(
+    spec: Omit<SlashCommandSpec, 'user'> & { user: AuthorSpec; focused: string; botToken?: string },
+  ): InteractionRecord {
+    const user = this.world.rememberUser(spec.user);
+    return this.interactions.autocomplete(this.botFor(spec.botToken), this.channel(spec.channelId), { ...spec, user });
   }
 
   /**

@@ -15,10 +15,15 @@ export interface InteractionRecord {
   bot: BotRecord;
   channel: ChannelRecord;
   user: APIUser;
-  /** `command`: a slash command; `component`: a button press on `original` (the message the button is on). */
-  kind: 'command' | 'component';
+  /**
+   * `command`: a slash command; `component`: a button press on `original` (the message the button is on);
+   * `autocomplete`: a user typing an option with `autocomplete: true` (answered with callback 8 and `choices`).
+   */
+  kind: 'command' | 'component' | 'autocomplete';
+  /** Autocomplete: the suggestions the bot answered with. */
+  choices?: Array<{ name: string; value: string | number }>;
   acknowledged: boolean;
-  /** The callback type the bot answered with (4 reply, 5 defer, 6 deferUpdate, 7 update). */
+  /** The callback type the bot answered with (4 reply, 5 defer, 6 deferUpdate, 7 update, 8 choices). */
   response?: number;
   ephemeral: boolean;
   original?: APIMessage;
@@ -34,6 +39,14 @@ export interface SlashCommandSpec {
   /** The invoking member's permissions (a bitfield string); default: @everyone's. */
   permissions?: string;
 }
+
+/** Which callback types each kind of interaction accepts. */
+const ALLOWED_CALLBACKS: Record<InteractionRecord['kind'], number[]> = {
+  command: [4, 5],
+  component: [4, 5, 6, 7],
+  autocomplete: [8],
+};
+const fits = (value: unknown) => typeof value === 'string' && value.length >= 1 && value.length <= 100;
 
 const EPHEMERAL = 1 << 6;
 const LOADING = 1 << 7;
@@ -99,6 +112,22 @@ export class Interactions {
     return record;
   }
 
+  /**
+   * A user types in an autocompleted option: INTERACTION_CREATE of type 4 (APPLICATION_COMMAND_AUTOCOMPLETE) with
+   * that option `focused`; the bot answers with callback type 8 and up to 25 choices.
+   */
+  autocomplete(
+    bot: BotRecord,
+    channel: ChannelRecord,
+    spec: SlashCommandSpec & { focused: string },
+  ): InteractionRecord {
+    const record = this.record(bot, channel, spec.user, 'autocomplete');
+    const payload = commandInteraction(this.world, record, spec);
+    const options = payload.data.options.map((o) => (o.name === spec.focused ? { ...o, type: 3, focused: true } : o));
+    this.dispatch(record, { ...payload, type: 4, data: { ...payload.data, options } });
+    return record;
+  }
+
   /** A user presses a button on one of the bot's messages: INTERACTION_CREATE of type 3 (MESSAGE_COMPONENT). */
   click(bot: BotRecord, channel: ChannelRecord, spec: ButtonClickSpec): InteractionRecord {
     const message = this.world.findMessage(channel, spec.messageId);
@@ -143,8 +172,9 @@ export class Interactions {
     if (record.id !== ctx.params.interactionId) throw new DiscordApiError(404, 10062, 'Unknown interaction');
     if (record.acknowledged) throw new DiscordApiError(400, 40060, 'Interaction has already been acknowledged.');
     const { type, data } = ctx.body as { type?: number; data?: Record<string, unknown> };
-    const allowed = record.kind === 'component' ? [4, 5, 6, 7] : [4, 5];
+    const allowed = ALLOWED_CALLBACKS[record.kind];
     if (type === undefined || !allowed.includes(type)) throw new DiscordApiError(400, 50035, 'Invalid Form Body');
+    if (type === 8) return this.suggest(record, data);
     record.acknowledged = true;
     record.response = type;
     if (type === 7) this.update(record, record.original!, data ?? {});
@@ -154,6 +184,22 @@ export class Interactions {
       interaction: { id: record.id, type: record.kind === 'component' ? 3 : 2 },
       resource: { type, message: record.original },
     };
+  }
+
+  /** Callback 8: at most 25 choices, each a name and value of 1–100 characters (Discord's limits). */
+  private suggest(record: InteractionRecord, data: Record<string, unknown> | undefined): undefined {
+    const choices = data?.choices;
+    const valid =
+      Array.isArray(choices) &&
+      choices.length <= 25 &&
+      choices.every(
+        (c: { name?: unknown; value?: unknown }) => fits(c.name) && (fits(c.value) || typeof c.value === 'number'),
+      );
+    if (!valid) throw new DiscordApiError(400, 50035, 'Invalid Form Body');
+    record.acknowledged = true;
+    record.response = 8;
+    record.choices = choices as InteractionRecord['choices'];
+    return undefined;
   }
 
   private respond(record: InteractionRecord, type: number, data: Record<string, unknown>): void {

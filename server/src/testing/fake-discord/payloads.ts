@@ -15,8 +15,33 @@ export const EVERYONE_PERMISSIONS = (
   (1n << 21n)
 ).toString();
 
+/** A public thread as THREAD_CREATE and GUILD_CREATE's `threads` carry it. */
+function threadObject(channel: ChannelRecord): APIChannel {
+  return {
+    id: channel.id,
+    type: 11,
+    guild_id: channel.guildId!,
+    parent_id: channel.parentId!,
+    owner_id: channel.ownerId!,
+    name: channel.name ?? '',
+    last_message_id: channel.messages.at(-1)?.id ?? null,
+    message_count: channel.messages.length,
+    member_count: 1,
+    rate_limit_per_user: 0,
+    thread_metadata: {
+      archived: false,
+      auto_archive_duration: 1440,
+      archive_timestamp: new Date().toISOString(),
+      locked: false,
+    },
+    total_message_sent: channel.messages.length,
+    flags: 0 as ChannelFlags,
+  };
+}
+
 export function channelObject(channel: ChannelRecord): APIChannel {
   const lastMessageId = channel.messages.at(-1)?.id ?? null;
+  if (channel.type === 11) return threadObject(channel);
   if (channel.type === 1) {
     return {
       id: channel.id,
@@ -72,7 +97,7 @@ export function guildCreate(world: World, guild: GuildRecord, bot: BotRecord): R
     member_count: 2,
     members: [{ ...memberObject(guild.joinedAt), user: bot.user }],
     channels,
-    threads: [],
+    threads: world.threadsOf(guild.id).map(channelObject),
     presences: [],
     voice_states: guildVoiceStates(world, guild.id),
     stage_instances: [],

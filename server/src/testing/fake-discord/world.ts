@@ -14,8 +14,12 @@ export interface BotRecord {
 
 export interface ChannelRecord {
   id: string;
-  /** 0 guild text, 1 DM, 2 voice, 4 category, 5 announcement. */
-  type: 0 | 1 | 2 | 4 | 5;
+  /** 0 guild text, 1 DM, 2 voice, 4 category, 5 announcement, 11 public thread. */
+  type: 0 | 1 | 2 | 4 | 5 | 11;
+  /** Threads: the channel they were started in. */
+  parentId?: string;
+  /** Threads: who started it. */
+  ownerId?: string;
   name?: string;
   topic?: string;
   guildId?: string;
@@ -74,6 +78,29 @@ export class World {
     );
     this.guilds.set(spec.id, guild);
     return guild;
+  }
+
+  /** A public thread in a guild text channel (not in the guild's channel list: GUILD_CREATE lists it in `threads`). */
+  addThread(spec: { id?: string; name: string; parentId: string; ownerId: string }): ChannelRecord {
+    const parent = this.channels.get(spec.parentId);
+    if (!parent || parent.type !== 0 || !parent.guildId)
+      throw new Error(`FakeDiscord: ${spec.parentId} is not a guild text channel`);
+    const thread: ChannelRecord = {
+      id: spec.id ?? this.ids.next(),
+      type: 11,
+      name: spec.name,
+      guildId: parent.guildId,
+      parentId: parent.id,
+      ownerId: spec.ownerId,
+      position: 0,
+      messages: [],
+    };
+    this.channels.set(thread.id, thread);
+    return thread;
+  }
+
+  threadsOf(guildId: string): ChannelRecord[] {
+    return [...this.channels.values()].filter((channel) => channel.type === 11 && channel.guildId === guildId);
   }
 
   /** Remembers a user so mentions of them resolve; later specs update the name. */

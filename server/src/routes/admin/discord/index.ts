@@ -1,33 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
-  AdminErrorBody,
   CreateDiscordBotRequest,
   DiscordBotView,
   DiscordChannelView,
   DiscordTurnView,
   IdParams,
-  ProcessLogs,
   StrictObject,
   UpdateDiscordBotRequest,
-  type DiscordBotStatus,
 } from '@ai-secretary/protocol';
 import type { DiscordChannel } from '../../../channels/discord/discord-channel.js';
 import { toIso } from '../../../core/clock.js';
+import { BOT_ROUTE_ERRORS, botStatusOf, registerBotProcessRoutes } from '../bot-processes.js';
 import type { DiscordBotsService } from '../../../core/discord/bots-service.js';
 import type { DiscordGuildSettingsService } from '../../../core/discord/guild-settings.js';
 import type { DiscordBotRecord, DiscordTurnRecord, DiscordTurnStore } from '../../../core/discord/types.js';
 import { registerDiscordGuildRoutes } from './guilds.js';
 import { registerDiscordVoiceRoutes } from './voice.js';
 
-const errors = {
-  400: AdminErrorBody,
-  401: AdminErrorBody,
-  403: AdminErrorBody,
-  404: AdminErrorBody,
-  409: AdminErrorBody,
-  502: AdminErrorBody,
-};
+const errors = BOT_ROUTE_ERRORS;
 const tags = ['discord'];
 
 export interface DiscordRoutesDeps {
@@ -47,34 +38,11 @@ function toTurnView(turn: DiscordTurnRecord): DiscordTurnView {
   return { ...rest, toolCalls: toolCalls ?? [], createdAt: toIso(createdAt) };
 }
 
-/** A bot's status as admins see it, from its process's state and whether the gateway said READY. */
-function statusOf(
-  channel: DiscordChannel,
-  bot: DiscordBotRecord,
-): { status: DiscordBotStatus; lastError: string | null } {
-  const child = channel.child(bot.id);
-  if (!child) return { status: 'stopped', lastError: null };
-  switch (child.status) {
-    case 'ready':
-      return { status: channel.isReady(bot.id) ? 'running' : 'starting', lastError: null };
-    case 'starting':
-      return { status: 'starting', lastError: null };
-    case 'backoff':
-      return { status: 'crashed', lastError: child.lastExit?.reason ?? null };
-    case 'stopping':
-      return { status: 'stopping', lastError: null };
-    case 'failed':
-      return { status: 'failed', lastError: child.failureReason };
-    case 'stopped':
-      return { status: 'stopped', lastError: null };
-  }
-}
-
 const NO_CONTENT_NOTICE =
   'Discord refused the Message Content intent: only mentions, replies and DMs are answered (enable the intent for the bot in the developer portal)';
 
 export function toDiscordBotView(channel: DiscordChannel, bot: DiscordBotRecord): DiscordBotView {
-  const child = channel.child(bot.id);
+  const child = channel.processes.child(bot.id);
   return {
     id: bot.id,
     name: bot.name,
@@ -83,7 +51,7 @@ export function toDiscordBotView(channel: DiscordChannel, bot: DiscordBotRecord)
     tokenHint: bot.tokenHint,
     ...bot.settings,
     autoStart: bot.autoStart,
-    ...statusOf(channel, bot),
+    ...botStatusOf(child, channel.isReady(bot.id)),
     messageContent: channel.messageContent(bot.id),
     notice: channel.messageContent(bot.id) === false ? NO_CONTENT_NOTICE : null,
     pid: child?.pid ?? null,
@@ -99,6 +67,13 @@ export function discordRoutes(deps: DiscordRoutesDeps): FastifyPluginAsyncTypebo
   const { bots, channel } = deps;
   const view = (bot: DiscordBotRecord) => toDiscordBotView(channel, bot);
   return async (app) => {
+    registerBotProcessRoutes(app, {
+      platform: 'discord',
+      viewSchema: DiscordBotView,
+      bots,
+      processes: channel.processes,
+      view,
+    });
     registerDiscordGuildRoutes(app, { bots, channel, guilds: deps.guilds });
     registerDiscordVoiceRoutes(app, { bots, channel });
     app.get(
@@ -118,7 +93,7 @@ export function discordRoutes(deps: DiscordRoutesDeps): FastifyPluginAsyncTypebo
       },
       async (request, reply) => {
         const bot = await bots.create(request.body);
-        if (bot.desired === 'running') await channel.run(bot.id);
+        if (bot.desired === 'running') await channel.processes.run(bot.id);
         return reply.status(201).send(view(bot));
       },
     );
@@ -149,39 +124,11 @@ export function discordRoutes(deps: DiscordRoutesDeps): FastifyPluginAsyncTypebo
         schema: { tags, params: IdParams, response: { 200: DiscordBotView, ...errors } },
       },
       async (request) => {
-        await channel.remove(request.params.id);
+        await channel.processes.remove(request.params.id);
         await bots.get(request.params.id);
         await deps.guilds.forgetBot(request.params.id);
         const bot = await bots.remove(request.params.id);
         return { ...view(bot), status: 'stopped' as const };
-      },
-    );
-
-    for (const action of ['start', 'stop', 'restart'] as const) {
-      app.post(
-        `/bots/:id/${action}`,
-        {
-          config: { access: 'admin', audit: `discord.bots.${action}` },
-          schema: { tags, params: IdParams, response: { 200: DiscordBotView, ...errors } },
-        },
-        async (request) => {
-          const { id } = request.params;
-          await bots.get(id);
-          if (action === 'start') await channel.run(id);
-          else if (action === 'stop') await channel.halt(id);
-          else await channel.restart(id);
-          return view(await bots.get(id));
-        },
-      );
-    }
-
-    app.get(
-      '/bots/:id/logs',
-      { config: { access: 'admin' }, schema: { tags, params: IdParams, response: { 200: ProcessLogs, ...errors } } },
-      async (request) => {
-        await bots.get(request.params.id);
-        const child = channel.child(request.params.id);
-        return { id: child?.id ?? request.params.id, lines: child?.logs() ?? [] };
       },
     );
 

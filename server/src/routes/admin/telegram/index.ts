@@ -2,10 +2,8 @@ import { createReadStream } from 'node:fs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
-  AdminErrorBody,
   CreateTelegramBotRequest,
   IdParams,
-  ProcessLogs,
   StrictObject,
   TelegramBotView,
   TelegramChatView,
@@ -13,10 +11,10 @@ import {
   TelegramSubscriberView,
   TelegramTurnView,
   UpdateTelegramBotRequest,
-  type TelegramBotStatus,
 } from '@ai-secretary/protocol';
 import type { TelegramChannel } from '../../../channels/telegram/telegram-channel.js';
 import { toIso } from '../../../core/clock.js';
+import { BOT_ROUTE_ERRORS, botStatusOf, registerBotProcessRoutes } from '../bot-processes.js';
 import type { TelegramBotsService } from '../../../core/telegram/bots-service.js';
 import type { TelegramFunnelProgressRecord } from '../../../core/telegram/funnel/types.js';
 import { subscribersCsv } from '../../../core/telegram/subscribers-csv.js';
@@ -28,14 +26,7 @@ import type {
   TelegramTurnStore,
 } from '../../../core/telegram/types.js';
 
-const errors = {
-  400: AdminErrorBody,
-  401: AdminErrorBody,
-  403: AdminErrorBody,
-  404: AdminErrorBody,
-  409: AdminErrorBody,
-  502: AdminErrorBody,
-};
+const errors = BOT_ROUTE_ERRORS;
 const tags = ['telegram'];
 
 export interface TelegramRoutesDeps {
@@ -89,31 +80,8 @@ function toSubscriberView(s: SubscriberRow): TelegramSubscriberView {
   };
 }
 
-/** A bot's status as admins see it, from its process's state and whether Telegram accepted it. */
-function statusOf(
-  channel: TelegramChannel,
-  bot: TelegramBotRecord,
-): { status: TelegramBotStatus; lastError: string | null } {
-  const child = channel.child(bot.id);
-  if (!child) return { status: 'stopped', lastError: null };
-  switch (child.status) {
-    case 'ready':
-      return { status: channel.isReady(bot.id) ? 'running' : 'starting', lastError: null };
-    case 'starting':
-      return { status: 'starting', lastError: null };
-    case 'backoff':
-      return { status: 'crashed', lastError: child.lastExit?.reason ?? null };
-    case 'stopping':
-      return { status: 'stopping', lastError: null };
-    case 'failed':
-      return { status: 'failed', lastError: child.failureReason };
-    case 'stopped':
-      return { status: 'stopped', lastError: null };
-  }
-}
-
 export function toTelegramBotView(channel: TelegramChannel, bot: TelegramBotRecord): TelegramBotView {
-  const child = channel.child(bot.id);
+  const child = channel.processes.child(bot.id);
   return {
     id: bot.id,
     name: bot.name,
@@ -122,7 +90,7 @@ export function toTelegramBotView(channel: TelegramChannel, bot: TelegramBotReco
     tokenHint: bot.tokenHint,
     ...bot.settings,
     autoStart: bot.autoStart,
-    ...statusOf(channel, bot),
+    ...botStatusOf(child, channel.isReady(bot.id)),
     transport: channel.transport,
     pid: child?.pid ?? null,
     rssBytes: child?.rssBytes ?? null,
@@ -165,6 +133,13 @@ export function telegramRoutes(
   const { bots, channel } = deps;
   const view = (bot: TelegramBotRecord) => toTelegramBotView(channel, bot);
   return async (app) => {
+    registerBotProcessRoutes(app, {
+      platform: 'telegram',
+      viewSchema: TelegramBotView,
+      bots,
+      processes: channel.processes,
+      view,
+    });
     app.get(
       '/bots',
       {
@@ -182,7 +157,7 @@ export function telegramRoutes(
       },
       async (request, reply) => {
         const bot = await bots.create(request.body);
-        if (bot.desired === 'running') await channel.run(bot.id);
+        if (bot.desired === 'running') await channel.processes.run(bot.id);
         return reply.status(201).send(view(bot));
       },
     );
@@ -221,37 +196,9 @@ export function telegramRoutes(
         schema: { tags, params: IdParams, response: { 200: TelegramBotView, ...errors } },
       },
       async (request) => {
-        await channel.remove(request.params.id);
+        await channel.processes.remove(request.params.id);
         const bot = await bots.remove(request.params.id);
         return { ...view(bot), status: 'stopped' as const };
-      },
-    );
-
-    for (const action of ['start', 'stop', 'restart'] as const) {
-      app.post(
-        `/bots/:id/${action}`,
-        {
-          config: { access: 'admin', audit: `telegram.bots.${action}` },
-          schema: { tags, params: IdParams, response: { 200: TelegramBotView, ...errors } },
-        },
-        async (request) => {
-          const { id } = request.params;
-          await bots.get(id);
-          if (action === 'start') await channel.run(id);
-          else if (action === 'stop') await channel.halt(id);
-          else await channel.restart(id);
-          return view(await bots.get(id));
-        },
-      );
-    }
-
-    app.get(
-      '/bots/:id/logs',
-      { config: { access: 'admin' }, schema: { tags, params: IdParams, response: { 200: ProcessLogs, ...errors } } },
-      async (request) => {
-        await bots.get(request.params.id);
-        const child = channel.child(request.params.id);
-        return { id: child?.id ?? request.params.id, lines: child?.logs() ?? [] };
       },
     );
 
