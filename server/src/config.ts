@@ -294,10 +294,23 @@ export interface KnowledgeConfig {
   readonly maxUploadBytes: number;
   /** `tool`: persona routes offer `search_knowledge`; `context`: the top passages go into the prompt; `off`. */
   readonly mode: KnowledgeMode;
+  /** Per persona slug (`KNOWLEDGE_MODE_BY_PERSONA=secretary:tool,support:context`); others use `mode`. */
+  readonly modeByPersona: Readonly<Record<string, KnowledgeMode>>;
   /** Overrides the engine's own threshold (`KNOWLEDGE_MIN_SCORE`, on that engine's scale). */
   readonly minScore: number | undefined;
   /** Approximate tokens of passages one search hands the model (4 characters a token). */
   readonly toolTokenBudget: number;
+}
+
+function knowledgeModes(env: Env): Readonly<Record<string, KnowledgeMode>> {
+  const modes: Record<string, KnowledgeMode> = {};
+  for (const entry of list(env, 'KNOWLEDGE_MODE_BY_PERSONA')) {
+    const [slug, mode] = entry.split(':').map((part) => part.trim());
+    if (!slug || !KNOWLEDGE_MODES.includes(mode as KnowledgeMode))
+      throw new ConfigError(`KNOWLEDGE_MODE_BY_PERSONA entries are slug:${KNOWLEDGE_MODES.join('|')}, got "${entry}"`);
+    modes[slug] = mode as KnowledgeMode;
+  }
+  return Object.freeze(modes);
 }
 
 function knowledgeMinScore(env: Env): number | undefined {
@@ -383,6 +396,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     knowledge: {
       maxUploadBytes: int(env, 'KNOWLEDGE_MAX_UPLOAD_BYTES', 20 * 1_048_576, 1, 1024 * 1_048_576),
       mode: oneOf(env, 'KNOWLEDGE_MODE', KNOWLEDGE_MODES, 'tool'),
+      modeByPersona: knowledgeModes(env),
       minScore: knowledgeMinScore(env),
       toolTokenBudget: int(env, 'KNOWLEDGE_TOKEN_BUDGET', 600, 50, 20_000),
     },

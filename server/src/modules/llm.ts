@@ -83,7 +83,7 @@ function knowledgeTurns(
   return createKnowledgeTurns({
     knowledge,
     tokenBudget,
-    mode: () => config.knowledge.mode,
+    mode: (route) => config.knowledge.modeByPersona[route] ?? config.knowledge.mode,
     isPersona: (route) => services.personas.find(route) !== null,
     ...(httpTools
       ? { extraTools: (request) => httpLoopTools(httpTools, { channel: 'v1', route: request.route }) }

@@ -43,7 +43,7 @@ export function voiceModule(ports?: VoicePorts): ModuleDefinition<Started, 'voic
         ports: {
           knowledge: knowledgeVoicePort({
             knowledge: get('knowledge').service,
-            mode: () => config.knowledge.mode,
+            mode: () => config.knowledge.modeByPersona[voiceRoute(settings.language())] ?? config.knowledge.mode,
             tokenBudget: config.knowledge.toolTokenBudget,
           }),
           httpTools: httpToolsVoicePort(get('tools').service, () => voiceRoute(settings.language())),

@@ -65,6 +65,17 @@ describe('the knowledge base in /v1 conversations', () => {
     expect(sources[0]?.heading).toBe('Пекарня «Колосок» › Адрес');
   });
 
+  it('KNOWLEDGE_MODE_BY_PERSONA overrides the global mode for one persona', async () => {
+    h = await withDocuments({ KNOWLEDGE_MODE: 'tool', KNOWLEDGE_MODE_BY_PERSONA: 'secretary:context' });
+    await h.client.chat.completions.create({
+      model: 'secretary',
+      messages: [{ role: 'user', content: 'Где находится ваша пекарня?' }],
+    });
+    expect(toolsOf(h, 0)).toEqual([]);
+    const system = messagesOf(h)[0]?.find((m) => m.role === 'system');
+    expect(String(system?.content)).toContain('улица Ленина, дом 15');
+  });
+
   it('a plain model route and a client that brings its own tools are left alone', async () => {
     h = await withDocuments();
     const plain = await h.client.chat.completions.create({

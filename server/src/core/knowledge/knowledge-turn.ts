@@ -84,7 +84,8 @@ export function searchKnowledgeTool(deps: {
 
 export interface KnowledgeTurnDeps {
   knowledge: KnowledgeService;
-  mode: () => KnowledgeMode;
+  /** The mode for a persona route (KNOWLEDGE_MODE_BY_PERSONA, else KNOWLEDGE_MODE). */
+  mode: (route: string) => KnowledgeMode;
   tokenBudget: number;
   /** Whether a route is a persona (only persona routes get the business's documents). */
   isPersona: (route: string) => boolean;
@@ -121,7 +122,7 @@ export function createKnowledgeTurns(deps: KnowledgeTurnDeps) {
 
   /** Whether the knowledge base applies to this request (the streamed path puts passages in the context). */
   async function applies(request: ChatRequest): Promise<boolean> {
-    if (deps.mode() === 'off' || request.tools?.length || !deps.isPersona(request.route)) return false;
+    if (deps.mode(request.route) === 'off' || request.tools?.length || !deps.isPersona(request.route)) return false;
     return deps.knowledge.hasEnabled();
   }
 
@@ -130,7 +131,8 @@ export function createKnowledgeTurns(deps: KnowledgeTurnDeps) {
     const knowledge = await applies(request);
     const extra = deps.extraTools?.(request) ?? [];
     if (!knowledge && extra.length === 0) return null;
-    return { context: knowledge && deps.mode() === 'context', search: knowledge && deps.mode() === 'tool', extra };
+    const mode = deps.mode(request.route);
+    return { context: knowledge && mode === 'context', search: knowledge && mode === 'tool', extra };
   }
 
   async function withContext(request: ChatRequest, sources: KnowledgeHit[]): Promise<ChatRequest> {
