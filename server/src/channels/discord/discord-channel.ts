@@ -13,7 +13,6 @@ import { createBotProcesses, type BotProcesses } from '../bot-processes.js';
 import { ChildConnection, type KindMessage } from '../../processes/child-link.js';
 import type { LinkKinds } from '../../processes/link-endpoint.js';
 import type { ProcessSupervisor } from '../../processes/process-supervisor.js';
-import type { SupervisedChild } from '../../processes/supervised-child.js';
 import { DiscordBotNotRunningError } from '../../errors.js';
 import { DiscordVoiceRegistry } from './voice-registry.js';
 
