@@ -246,7 +246,8 @@ describe('Discord servers: slash commands, per-channel model and persona, per-se
     const bigBefore = big.requests.length;
     fake.userSays({ channelId: CHANNEL_B, author: ALICE, content: 'Over the limit?' });
     await expect.poll(() => botTexts(CHANNEL_B).length, { timeout: 60_000 }).toBe(5);
-    expect(botTexts(CHANNEL_B).at(-1)).toBe('Cheap answer.');
+    // the reply streams in by edits: wait for its last one
+    await expect.poll(() => botTexts(CHANNEL_B).at(-1), { timeout: 60_000 }).toBe('Cheap answer.');
     expect(cheap.requests.length).toBe(cheapBefore + 1);
     expect(big.requests.length).toBe(bigBefore);
 
@@ -269,7 +270,7 @@ describe('Discord servers: slash commands, per-channel model and persona, per-se
     expect(botTexts(CHANNEL_B).at(-1)).toMatch(/answered as many messages as I may today/);
     fake.userSays({ channelId: CHANNEL_B, author: BOB, content: 'Hello, I am new' });
     await expect.poll(() => botTexts(CHANNEL_B).length, { timeout: 60_000 }).toBe(8);
-    expect(botTexts(CHANNEL_B).at(-1)).toBe(ANSWER);
+    await expect.poll(() => botTexts(CHANNEL_B).at(-1), { timeout: 60_000 }).toBe(ANSWER);
 
     // another server of the same bot is not limited
     expect((await patch(OTHER_GUILD, { channels: [ELSEWHERE] })).statusCode).toBe(200);

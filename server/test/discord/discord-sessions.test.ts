@@ -132,6 +132,9 @@ describe('Discord sessions: threads, a new turn while one is answered, /model au
     big.tokenDelayMs = 200;
     try {
       mention(SUPPORT, ALICE, 'First in line');
+      // Bob writes while Alice's turn is being answered (sent together, their burst windows could end in either
+      // order under load, which is not what this test is about)
+      await expect.poll(() => askedWith(big, 'First in line'), { timeout: 60_000 }).toBeDefined();
       mention(SUPPORT, BOB, 'Second in line');
       await expect.poll(() => botTexts(SUPPORT), { timeout: 90_000 }).toEqual([ANSWER, ANSWER]);
     } finally {
