@@ -13,6 +13,17 @@ const vitest = path.join(root, 'node_modules', '.bin', 'vitest');
 const only = process.env.TEST_DBS?.split(',') ?? ['sqlite', 'postgres'];
 const extra = process.argv.slice(2);
 
+// The slowest files of a pass, so the suite's time budget (CI: 45 minutes in all) can be watched.
+function printSlowest(label, files) {
+  const timed = files
+    .map((f) => ({ name: path.relative(root, f.name), ms: (f.endTime ?? 0) - (f.startTime ?? 0) }))
+    .filter((f) => f.ms > 0)
+    .sort((a, b) => b.ms - a.ms);
+  const total = timed.reduce((sum, f) => sum + f.ms, 0);
+  console.log(`${label}: ${timed.length} files, ${(total / 1000).toFixed(0)} s of file time; slowest:`);
+  for (const f of timed.slice(0, 12)) console.log(`  ${(f.ms / 1000).toFixed(1).padStart(6)} s  ${f.name}`);
+}
+
 function run(label, args, env) {
   const out = path.join(os.tmpdir(), `secretary-vitest-${label}-${process.pid}.json`);
   console.log(`\n=== ${label} ===`);
@@ -38,6 +49,7 @@ function run(label, args, env) {
       for (const t of failedTests) names.push(`${label}: ${rel} > ${t.fullName}`);
       if (failedTests.length === 0 && file.status === 'failed') names.push(`${label}: ${rel} (file failed to run)`);
     }
+    printSlowest(label, report.testResults ?? []);
     fs.rmSync(out);
   }
   if (result.status !== 0 && failed === 0) failed = 1; // crashed runner, or a file that failed to load
